@@ -1,0 +1,207 @@
+/**
+ * Accounts and their sessions. Passwords are kept as scrypt hashes, session
+ * tokens only as SHA-256 hashes: someone with a copy of the database can
+ * neither log in as anyone nor learn a password cheaply.
+ *
+ * Throttling of failed log-ins is the connection layer's job, not this class's.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { AppError } from '../app-error.js';
+import { KEY_B64URL_PATTERN, MAX_ACCOUNT_PASSWORD, MIN_ACCOUNT_PASSWORD, USERNAME_PATTERN } from '../protocol/index.js';
+import type { Db } from '../store/database.js';
+import { DUMMY_HASH, hashPassword, needsRehash, verifyPassword } from './password-hash.js';
+
+export interface Session {
+  token: string;
+  accountId: number;
+  username: string;
+  expiresAt: number;
+}
+
+export interface Principal {
+  accountId: number;
+  username: string;
+  expiresAt: number;
+}
+
+/** Enough for every device a person owns; the oldest go first past it, so rows stay bounded. */
+const MAX_SESSIONS_PER_ACCOUNT = 100;
+/** Expired sessions are swept at most this often (authenticate is on every reconnect). */
+const PRUNE_EVERY_MS = 60_000;
+
+interface AccountRow {
+  id: number;
+  username: string;
+  password_hash: string;
+}
+
+export class AccountService {
+  private readonly now: () => number;
+  private readonly sessionTtlMs: number;
+  private lastPrune = -Infinity;
+
+  private readonly q: Statements;
+
+  constructor(
+    private readonly db: Db,
+    opts: { sessionTtlMs: number; now?: () => number },
+  ) {
+    this.sessionTtlMs = opts.sessionTtlMs;
+    this.now = opts.now ?? Date.now;
+    this.q = statements(db);
+  }
+
+  async register(username: string, password: string): Promise<Session> {
+    if (!USERNAME_PATTERN.test(username)) {
+      throw new AppError('bad_message', 'a username is 3 to 32 characters: a-z, 0-9, dot, dash, underscore');
+    }
+    checkPasswordPolicy(username, password);
+    // Checked first so a taken name costs no hash; registration says "taken" anyway.
+    if (this.q.byName.get(username)) throw usernameTaken();
+    const hash = await hashPassword(password);
+    const now = this.now();
+    try {
+      return this.db.transaction(() => {
+        const { lastInsertRowid } = this.q.insertAccount.run(username, hash, now, now);
+        return this.newSession(Number(lastInsertRowid), username);
+      })();
+    } catch (err) {
+      // Someone else took the name while we were hashing.
+      if (isUniqueViolation(err)) throw usernameTaken();
+      throw err;
+    }
+  }
+
+  async login(username: string, password: string): Promise<Session> {
+    const account = this.q.byName.get(username);
+    // An unknown name still costs one scrypt, so timing does not tell which names exist.
+    const ok = await verifyPassword(password, account?.password_hash ?? (await DUMMY_HASH()));
+    if (!account || !ok) throw new AppError('bad_credentials', 'wrong username or password');
+    if (needsRehash(account.password_hash)) {
+      // Parameters were raised since this hash was made: upgrade it now that we have the password.
+      this.q.rehash.run(await hashPassword(password), account.id, account.password_hash);
+    }
+    this.pruneExpired();
+    return this.newSession(account.id, account.username);
+  }
+
+  /** Who holds this token. Unknown, revoked and expired tokens all get the same answer. */
+  authenticate(token: string): Principal {
+    const now = this.now();
+    this.pruneExpired();
+    if (!KEY_B64URL_PATTERN.test(token)) throw sessionExpired();
+    const tokenHash = hashToken(token);
+    const row = this.q.session.get(tokenHash);
+    if (!row) throw sessionExpired();
+    if (row.expires_at <= now) {
+      this.q.deleteSession.run(tokenHash);
+      throw sessionExpired();
+    }
+    return { accountId: row.account_id, username: row.username, expiresAt: row.expires_at };
+  }
+
+  logout(token: string): void {
+    if (KEY_B64URL_PATTERN.test(token)) this.q.deleteSession.run(hashToken(token));
+  }
+
+  logoutAll(accountId: number): void {
+    this.q.deleteAccountSessions.run(accountId);
+  }
+
+  /** Replaces the password, revokes every session of the account, and returns a fresh one. */
+  async changePassword(accountId: number, currentPassword: string, newPassword: string): Promise<Session> {
+    const account = this.q.byId.get(accountId);
+    if (!account) throw new AppError('unauthenticated', 'this account no longer exists');
+    if (!(await verifyPassword(currentPassword, account.password_hash))) {
+      throw new AppError('bad_credentials', 'the current password is wrong');
+    }
+    checkPasswordPolicy(account.username, newPassword);
+    const hash = await hashPassword(newPassword);
+    return this.db.transaction(() => {
+      const { changes } = this.q.setPassword.run(hash, this.now(), accountId, account.password_hash);
+      // The password changed while we were hashing (another device did it first):
+      // the current password we checked is no longer current.
+      if (changes === 0) throw new AppError('bad_credentials', 'the password was changed meanwhile; try again');
+      this.q.deleteAccountSessions.run(accountId);
+      return this.newSession(accountId, account.username);
+    })();
+  }
+
+  private newSession(accountId: number, username: string): Session {
+    const token = randomBytes(32).toString('base64url');
+    const now = this.now();
+    const expiresAt = now + this.sessionTtlMs;
+    this.q.insertSession.run(hashToken(token), accountId, now, expiresAt);
+    this.q.trimSessions.run(accountId, accountId, MAX_SESSIONS_PER_ACCOUNT);
+    return { token, accountId, username, expiresAt };
+  }
+
+  private pruneExpired(): void {
+    const now = this.now();
+    if (now - this.lastPrune < PRUNE_EVERY_MS) return;
+    this.lastPrune = now;
+    this.q.deleteExpired.run(now);
+  }
+}
+
+function statements(db: Db) {
+return {
+    byName: db.prepare<[string], AccountRow>('SELECT id, username, password_hash FROM accounts WHERE username = ?'),
+    byId: db.prepare<[number], AccountRow>('SELECT id, username, password_hash FROM accounts WHERE id = ?'),
+    insertAccount: db.prepare<[string, string, number, number]>(
+      'INSERT INTO accounts (username, password_hash, created_at, password_changed_at) VALUES (?, ?, ?, ?)',
+    ),
+    // Compare-and-set on the old hash: of two password changes racing, only one wins.
+    setPassword: db.prepare<[string, number, number, string]>(
+      'UPDATE accounts SET password_hash = ?, password_changed_at = ? WHERE id = ? AND password_hash = ?',
+    ),
+    rehash: db.prepare<[string, number, string]>('UPDATE accounts SET password_hash = ? WHERE id = ? AND password_hash = ?'),
+    insertSession: db.prepare<[Buffer, number, number, number]>(
+      'INSERT INTO sessions (token_hash, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)',
+    ),
+    trimSessions: db.prepare<[number, number, number]>(
+      `DELETE FROM sessions WHERE account_id = ? AND rowid NOT IN (
+         SELECT rowid FROM sessions WHERE account_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?)`,
+    ),
+    session: db.prepare<[Buffer], { account_id: number; expires_at: number; username: string }>(
+      `SELECT s.account_id, s.expires_at, a.username
+         FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = ?`,
+    ),
+    deleteSession: db.prepare<[Buffer]>('DELETE FROM sessions WHERE token_hash = ?'),
+    deleteAccountSessions: db.prepare<[number]>('DELETE FROM sessions WHERE account_id = ?'),
+    deleteExpired: db.prepare<[number]>('DELETE FROM sessions WHERE expires_at <= ?'),
+  };
+}
+
+type Statements = ReturnType<typeof statements>;
+
+/** NIST SP 800-63B: length is what matters; no composition rules. */
+function checkPasswordPolicy(username: string, password: string): void {
+  const length = [...password.normalize('NFKC')].length;
+  if (length < MIN_ACCOUNT_PASSWORD || length > MAX_ACCOUNT_PASSWORD) {
+    throw new AppError(
+      'weak_password',
+      `a password must be ${MIN_ACCOUNT_PASSWORD} to ${MAX_ACCOUNT_PASSWORD} characters long; a few unrelated words make a good one`,
+    );
+  }
+  if (password.normalize('NFKC').toLowerCase() === username.toLowerCase()) {
+    throw new AppError('weak_password', 'the password must not be the username');
+  }
+}
+
+/** SHA-256 is enough here: a token has 256 random bits, so there is nothing to brute-force. */
+function hashToken(token: string): Buffer {
+  return createHash('sha256').update(token).digest();
+}
+
+function sessionExpired(): AppError {
+  return new AppError('session_expired', 'this session has expired or was signed out; log in again');
+}
+
+function usernameTaken(): AppError {
+  return new AppError('username_taken', 'that username is taken; choose another');
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  return err instanceof Error && (err as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE';
+}

@@ -1,0 +1,79 @@
+/** Everything the server can be told, with the defaults a new install runs with. */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  /** SQLite database, self-signed certificate and server secrets live here. */
+  dataDir: string;
+  /** A real certificate; without both, a self-signed one is made and kept in dataDir. */
+  certPath?: string;
+  keyPath?: string;
+  /**
+   * Plain HTTP/WS behind a TLS-terminating reverse proxy. Only ever bound to
+   * loopback, and only then is X-Forwarded-For trusted.
+   */
+  behindProxy: boolean;
+  /** Built web client to serve over https, if present. */
+  webRoot?: string;
+  stunUrls: string[];
+  turnUrls: string[];
+  /** Shared secret with coturn (`use-auth-secret`): credentials per the TURN REST API. */
+  turnSecret?: string;
+  turnTtlSeconds: number;
+  /** A dropped participant keeps its place this long. */
+  graceMs: number;
+  /** Ping interval; a socket that misses one is dropped. */
+  heartbeatMs: number;
+  maxConnections: number;
+  maxConnectionsPerAddress: number;
+  /** Per-connection token bucket. */
+  messagesPerSecond: number;
+  messageBurst: number;
+  /** Bytes queued to one client before it counts as a slow consumer and is cut off. */
+  maxBufferedBytes: number;
+  sessionTtlSeconds: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export const DEFAULT_DATA_DIR = process.env.XDG_DATA_HOME
+  ? join(process.env.XDG_DATA_HOME, 'merimeet-signaling')
+  : join(homedir(), '.local', 'share', 'merimeet-signaling');
+
+export const DEFAULT_CONFIG: ServerConfig = {
+  host: '0.0.0.0',
+  port: 8443,
+  dataDir: DEFAULT_DATA_DIR,
+  behindProxy: false,
+  stunUrls: [],
+  turnUrls: [],
+  turnTtlSeconds: 3600,
+  graceMs: 30_000,
+  heartbeatMs: 15_000,
+  maxConnections: 20_000,
+  maxConnectionsPerAddress: 32,
+  messagesPerSecond: 50,
+  messageBurst: 200,
+  maxBufferedBytes: 1024 * 1024,
+  sessionTtlSeconds: 30 * 24 * 3600,
+  logLevel: 'info',
+};
+
+export function withDefaults(partial: Partial<ServerConfig>): ServerConfig {
+  const config = { ...DEFAULT_CONFIG, ...partial };
+  if (config.behindProxy && !isLoopback(config.host)) {
+    throw new Error(`--behind-proxy serves plain HTTP, so it only binds to loopback (got --host ${config.host})`);
+  }
+  if (config.turnUrls.length > 0 && !config.turnSecret) {
+    throw new Error('--turn-url needs --turn-secret (short-lived TURN credentials, coturn use-auth-secret)');
+  }
+  if ((config.certPath === undefined) !== (config.keyPath === undefined)) {
+    throw new Error('--cert and --key go together');
+  }
+  return config;
+}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}

@@ -1,0 +1,183 @@
+/**
+ * One client's socket: turns frames into checked messages, runs them in
+ * order, answers each request exactly once, and protects the server from
+ * the client (rate limit, malformed-frame strikes, slow-consumer cut-off).
+ */
+import type { RawData, WebSocket } from 'ws';
+import { AppError } from '../app-error.js';
+import type { Authenticated, ServerContext, SessionHolder } from '../context.js';
+import {
+  CLOSE,
+  decodeClientMessage,
+  type ClientMessage,
+  type ErrorCode,
+  type ServerMessage,
+} from '../protocol/index.js';
+import type { Member, Outlet } from '../rooms/member.js';
+import type { Room } from '../rooms/room.js';
+import { TokenBucket } from '../security/rate-limit.js';
+import { dispatch, type Reply } from './dispatch.js';
+
+/** Malformed frames tolerated before the socket is closed (1008). */
+const MAX_STRIKES = 20;
+/** Messages dropped for rate before the socket is closed (4008). */
+const MAX_RATE_DROPS = 100;
+/** Requests waiting behind a slow one (a login's scrypt) before new ones are refused. */
+const MAX_BACKLOG = 32;
+
+let nextId = 1;
+
+export interface Membership {
+  room: Room;
+  member: Member;
+}
+
+export class Connection implements Outlet, SessionHolder {
+  readonly id = nextId++;
+  principal: Authenticated | null = null;
+  membership: Membership | null = null;
+  private readonly bucket: TokenBucket;
+  private strikes = 0;
+  private rateDrops = 0;
+  private lastRateNotice = 0;
+  private busy: Promise<void> | null = null;
+  private readonly backlog: ClientMessage[] = [];
+  alive = true;
+
+  constructor(
+    readonly ws: WebSocket,
+    readonly address: string,
+    readonly ctx: ServerContext,
+  ) {
+    this.bucket = new TokenBucket(ctx.config.messagesPerSecond, ctx.config.messageBurst);
+    ws.on('message', (data, isBinary) => this.onFrame(data, isBinary));
+    ws.on('pong', () => (this.alive = true));
+    ws.on('close', () => this.onClose());
+    ws.on('error', (err) => ctx.logger.debug({ event: 'socket_error', conn: this.id, err: err.message }));
+  }
+
+  // ── Outlet: what rooms use ──────────────────────────────────────────────
+
+  send(message: ServerMessage): void {
+    const ws = this.ws;
+    if (ws.readyState !== ws.OPEN) return;
+    if (ws.bufferedAmount > this.ctx.config.maxBufferedBytes) {
+      // Buffering without bound would let one stalled reader exhaust our memory.
+      this.ctx.logger.warn({ event: 'slow_consumer', conn: this.id, buffered: ws.bufferedAmount });
+      this.ctx.metrics.closes.inc({ code: String(CLOSE.slowConsumer) });
+      ws.terminate();
+      return;
+    }
+    if (message.type === 'error') this.ctx.metrics.errorsSent.inc({ code: message.code });
+    ws.send(JSON.stringify(message));
+  }
+
+  release(): void {
+    this.membership = null;
+  }
+
+  close(code: number, reason: string): void {
+    this.ctx.metrics.closes.inc({ code: String(code) });
+    this.ws.close(code, reason);
+  }
+
+  // ── Frames in ───────────────────────────────────────────────────────────
+
+  private onFrame(data: RawData, isBinary: boolean): void {
+    if (!this.bucket.take()) return this.overRate();
+    this.rateDrops = 0;
+    if (isBinary) return this.strike('bad_message', 'binary frames are not part of the protocol; send JSON text');
+    const decoded = decodeClientMessage(data.toString());
+    if (!decoded.ok) return this.strike(decoded.code, decoded.detail, decoded.rid);
+    this.ctx.metrics.messagesIn.inc({ type: decoded.message.type });
+    if (this.busy) {
+      if (this.backlog.length >= MAX_BACKLOG) {
+        return this.error('rate_limited', 'too many requests waiting; wait for replies', decoded.message.rid, 1000);
+      }
+      this.backlog.push(decoded.message);
+      return;
+    }
+    this.run(decoded.message);
+  }
+
+  /** Runs one message; async handlers hold the queue so replies keep request order. */
+  private run(message: ClientMessage): void {
+    let result: Reply | Promise<Reply>;
+    try {
+      result = dispatch(this, message);
+    } catch (err) {
+      this.fail(message, err);
+      return;
+    }
+    if (result instanceof Promise) {
+      const busy = result
+        .then(
+          (reply) => this.reply(message, reply),
+          (err: unknown) => this.fail(message, err),
+        )
+        .finally(() => {
+          this.busy = null;
+          this.ctx.inflight.delete(busy);
+          this.drain();
+        });
+      this.busy = busy;
+      this.ctx.inflight.add(busy);
+    } else {
+      this.reply(message, result);
+    }
+  }
+
+  private drain(): void {
+    while (!this.busy && this.backlog.length > 0) this.run(this.backlog.shift()!);
+  }
+
+  /** A request with a `rid` always gets an answer; one without only when there is something to say. */
+  private reply(message: ClientMessage, reply: Reply): void {
+    const [first, ...rest] = reply === undefined ? [] : Array.isArray(reply) ? reply : [reply];
+    // Only replies carry a rid; the protocol's push messages (peerJoined, …) never do.
+    if (first) this.send(message.rid === undefined ? first : ({ ...first, rid: message.rid } as ServerMessage));
+    else if (message.rid !== undefined) this.send({ type: 'ok', rid: message.rid });
+    for (const next of rest) this.send(next);
+  }
+
+  private fail(message: ClientMessage, err: unknown): void {
+    if (err instanceof AppError) {
+      this.error(err.code, err.message, message.rid, err.retryAfterMs);
+      return;
+    }
+    this.ctx.logger.error({ event: 'handler_failed', conn: this.id, type: message.type, err: String(err) });
+    this.error('internal', 'the server could not handle this request', message.rid);
+  }
+
+  error(code: ErrorCode, message: string, rid?: number, retryAfterMs?: number): void {
+    const frame: ServerMessage = { type: 'error', code, message };
+    if (rid !== undefined) frame.rid = rid;
+    if (retryAfterMs !== undefined) frame.retryAfterMs = retryAfterMs;
+    this.send(frame);
+  }
+
+  private strike(code: ErrorCode, detail: string, rid?: number): void {
+    this.error(code, detail, rid);
+    if (++this.strikes >= MAX_STRIKES) this.close(CLOSE.policyViolation, 'too many malformed messages');
+  }
+
+  private overRate(): void {
+    const now = Date.now();
+    // Tell the client once a second, not once per dropped message.
+    if (now - this.lastRateNotice >= 1000) {
+      this.lastRateNotice = now;
+      this.error('rate_limited', 'too many messages; slow down', undefined, this.bucket.waitMs());
+    }
+    if (++this.rateDrops >= MAX_RATE_DROPS) this.close(CLOSE.rateLimited, 'kept sending too fast');
+  }
+
+  // ── Going away ──────────────────────────────────────────────────────────
+
+  private onClose(): void {
+    this.ctx.metrics.connections.dec();
+    if (this.principal) this.ctx.sessions.get(this.principal.accountId)?.delete(this);
+    const membership = this.membership;
+    this.membership = null;
+    if (membership && membership.member.outlet === this) membership.room.disconnected(membership.member);
+  }
+}

@@ -1,0 +1,58 @@
+/** What only the host may do: admit and deny, lock, remove, ask to mute, end for all. */
+import { AppError } from '../app-error.js';
+import type { Connection, Membership } from '../connection/connection.js';
+import type { HandlerTable } from '../connection/dispatch.js';
+import { requireAdmitted } from './room-handlers.js';
+
+type HostMessage = 'host.admit' | 'host.deny' | 'host.lock' | 'host.remove' | 'host.askMute' | 'host.end';
+
+export const hostHandlers: HandlerTable<HostMessage> = {
+  'host.admit': (conn, { peerId }) => {
+    requireHost(conn).room.admitFromLobby(peerId);
+    return undefined;
+  },
+
+  'host.deny': (conn, { peerId }) => {
+    requireHost(conn).room.deny(peerId);
+    return undefined;
+  },
+
+  'host.lock': (conn, { locked }) => {
+    requireHost(conn).room.setLocked(locked);
+    return undefined;
+  },
+
+  'host.remove': (conn, { peerId }) => {
+    const { room, member } = requireHost(conn);
+    if (peerId === member.peerId) throw new AppError('forbidden', 'to leave, send room.leave');
+    if (room.lobby.has(peerId)) return hostHandlers['host.deny'](conn, { type: 'host.deny', peerId });
+    const target = room.members.get(peerId);
+    if (!target) throw new AppError('peer_not_found', 'no such participant in your meeting');
+    target.outlet?.send({ type: 'room.removed', meetingId: room.id });
+    room.leave(target, 'removed');
+    conn.ctx.logger.info({ event: 'peer_removed', meetingId: room.id, peerId, by: member.peerId });
+    return undefined;
+  },
+
+  'host.askMute': (conn, { peerId }) => {
+    const { room, member } = requireHost(conn);
+    const target = room.members.get(peerId);
+    if (!target || target === member) throw new AppError('peer_not_found', 'no such participant in your meeting');
+    room.sendTo(target, { type: 'room.muteRequested', by: member.peerId });
+    return undefined;
+  },
+
+  'host.end': (conn) => {
+    const { room, member } = requireHost(conn);
+    conn.ctx.meetings.markEnded(room.id);
+    room.end();
+    conn.ctx.logger.info({ event: 'meeting_ended', meetingId: room.id, by: member.peerId });
+    return undefined;
+  },
+};
+
+function requireHost(conn: Connection): Membership {
+  const membership = requireAdmitted(conn);
+  if (membership.room.hostId !== membership.member.peerId) throw new AppError('forbidden', 'only the host can do that');
+  return membership;
+}

@@ -1,0 +1,56 @@
+/** A host's own meetings: reserve an id, create with a verifier, list, delete. */
+import type { HandlerTable } from '../connection/dispatch.js';
+import type { ServerContext } from '../context.js';
+import type { MeetingRecord } from '../meetings/meeting-store.js';
+import type { MeetingInfo } from '../protocol/index.js';
+import { requireAccount } from './account-handlers.js';
+
+type MeetingMessage = 'meeting.reserve' | 'meeting.create' | 'meeting.list' | 'meeting.delete';
+
+export const meetingHandlers: HandlerTable<MeetingMessage> = {
+  'meeting.reserve': (conn) => {
+    const { accountId } = requireAccount(conn);
+    const { meetingId, expiresAt } = conn.ctx.meetings.reserveId(accountId);
+    return { type: 'meeting.reserved', meetingId, expiresAt };
+  },
+
+  'meeting.create': (conn, m) => {
+    const { accountId } = requireAccount(conn);
+    const record = conn.ctx.meetings.create(accountId, {
+      meetingId: m.meetingId,
+      verifier: Buffer.from(m.verifier, 'base64url'),
+      title: m.title,
+      lobby: m.lobby,
+      maxParticipants: m.maxParticipants,
+    });
+    conn.ctx.logger.info({ event: 'meeting_created', meetingId: record.id, owner: accountId });
+    return { type: 'meeting.created', meeting: meetingInfo(conn.ctx, record) };
+  },
+
+  'meeting.list': (conn) => {
+    const { accountId } = requireAccount(conn);
+    const meetings = conn.ctx.meetings.listByOwner(accountId).map((r) => meetingInfo(conn.ctx, r));
+    return { type: 'meeting.list', meetings };
+  },
+
+  'meeting.delete': (conn, { meetingId }) => {
+    const { accountId } = requireAccount(conn);
+    conn.ctx.meetings.delete(accountId, meetingId);
+    // Deleting a meeting that is going on ends it for everyone in it.
+    conn.ctx.rooms.get(meetingId)?.end();
+    conn.ctx.logger.info({ event: 'meeting_deleted', meetingId, owner: accountId });
+    return undefined;
+  },
+};
+
+function meetingInfo(ctx: ServerContext, r: MeetingRecord): MeetingInfo {
+  return {
+    meetingId: r.id,
+    title: r.title,
+    lobby: r.lobby,
+    maxParticipants: r.maxParticipants,
+    createdAt: r.createdAt,
+    endedAt: r.endedAt,
+    live: ctx.rooms.get(r.id)?.members.size ?? 0,
+  };
+}

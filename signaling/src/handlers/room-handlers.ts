@@ -1,0 +1,149 @@
+/** Getting into a meeting, staying in it, and talking to the others through the server. */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { AppError } from '../app-error.js';
+import type { Connection, Membership } from '../connection/connection.js';
+import type { HandlerTable } from '../connection/dispatch.js';
+import type { ServerContext } from '../context.js';
+import type { MeetingRecord } from '../meetings/meeting-store.js';
+import type { Member } from '../rooms/member.js';
+import { CLOSE } from '../protocol/index.js';
+import { ResumeTokens } from '../security/resume-token.js';
+import { isPeerRevoked } from '../store/database.js';
+
+type RoomMessage = 'room.join' | 'room.resume' | 'room.leave' | 'presence.update' | 'signal';
+
+export const roomHandlers: HandlerTable<RoomMessage> = {
+  'room.join': (conn, m) => {
+    if (conn.membership) throw new AppError('already_joined', 'this connection is already in a meeting; leave first');
+    const { ctx } = conn;
+    const meeting = admit(ctx, conn.address, m.meetingId, m.admissionKey);
+    const room = ctx.rooms.getOrCreate(meeting);
+    const member: Member = {
+      peerId: randomBytes(8).toString('hex'),
+      accountId: conn.principal?.accountId ?? null,
+      nonce: ResumeTokens.newNonce(),
+      displayName: m.displayName,
+      muted: m.muted ?? false,
+      videoOff: m.videoOff ?? false,
+      handRaised: m.handRaised ?? false,
+      outlet: conn,
+      outbox: [],
+    };
+    const owner = room.isOwner(member);
+    if (room.locked && !owner) throw new AppError('meeting_locked', 'the host has locked this meeting');
+    if (room.isFull()) throw new AppError('meeting_full', `the meeting is full (${meeting.maxParticipants} people)`);
+    conn.membership = { room, member };
+    ctx.logger.info({ event: 'peer_joined', meetingId: room.id, peerId: member.peerId, lobby: meeting.lobby && !owner });
+    try {
+      return meeting.lobby && !owner ? room.wait(member) : room.admit(member);
+    } catch (err) {
+      conn.membership = null;
+      throw err;
+    }
+  },
+
+  'room.resume': (conn, { resumeToken }) => {
+    if (conn.membership) throw new AppError('already_joined', 'this connection is already in a meeting');
+    const { ctx } = conn;
+    const claims = ctx.resumeTokens.verify(resumeToken);
+    if (!claims) throw new AppError('resume_failed', 'that resume token is not valid');
+    const failed = () => new AppError('resume_failed', 'your place in the meeting has gone; join again');
+    let room = ctx.rooms.get(claims.m);
+    const member = room?.members.get(claims.p);
+    if (room && member) {
+      if (member.nonce !== claims.n) throw failed();
+      const previous = member.outlet as Connection | null;
+      conn.membership = { room, member };
+      const messages = room.resumed(member, conn);
+      if (previous && previous !== conn) previous.close(CLOSE.replaced, 'resumed on another connection');
+      ctx.logger.info({ event: 'peer_resumed', meetingId: room.id, peerId: member.peerId });
+      return messages;
+    }
+    // Not known here: the server may have restarted. Within one grace period of
+    // start-up, signed tokens rebuild the meeting as its members come back.
+    if (room?.hasDeparted(claims.p)) throw failed();
+    if (Date.now() - ctx.startedAt > ctx.config.graceMs) throw failed();
+    const meeting = ctx.meetings.get(claims.m);
+    if (!meeting || meeting.endedAt !== null) throw failed();
+    if (isPeerRevoked(ctx.db, claims.m, claims.p, Date.now())) throw failed();
+    room ??= ctx.rooms.getOrCreate(meeting);
+    if (room.isFull()) throw new AppError('meeting_full', 'the meeting is full');
+    const restored: Member = {
+      peerId: claims.p,
+      accountId: claims.a,
+      nonce: claims.n,
+      displayName: claims.d,
+      muted: false,
+      videoOff: false,
+      handRaised: false,
+      outlet: conn,
+      outbox: [],
+    };
+    conn.membership = { room, member: restored };
+    ctx.logger.info({ event: 'peer_restored', meetingId: room.id, peerId: restored.peerId });
+    return room.admit(restored, true);
+  },
+
+  'room.leave': (conn) => {
+    const { room, member } = requireMembership(conn);
+    room.leave(member, 'left');
+    return undefined;
+  },
+
+  'presence.update': (conn, m) => {
+    const { room, member } = requireAdmitted(conn);
+    if (m.displayName !== undefined) member.displayName = m.displayName;
+    if (m.muted !== undefined) member.muted = m.muted;
+    if (m.videoOff !== undefined) member.videoOff = m.videoOff;
+    if (m.handRaised !== undefined) member.handRaised = m.handRaised;
+    room.updated(member);
+    return undefined;
+  },
+
+  signal: (conn, { to, data }) => {
+    const { room, member } = requireAdmitted(conn);
+    const target = room.members.get(to);
+    if (!target || target === member) throw new AppError('peer_not_found', 'no such participant in your meeting');
+    // `from` is stamped here: a client can never speak for someone else.
+    room.sendTo(target, { type: 'signal', from: member.peerId, data });
+    conn.ctx.metrics.messagesRelayed.inc();
+    return undefined;
+  },
+};
+
+/**
+ * Checks the admission key in constant time, with growing back-off per meeting
+ * and per address for wrong guesses. Returns the meeting on success.
+ */
+function admit(ctx: ServerContext, address: string, meetingId: string, admissionKey: string): MeetingRecord {
+  const { admissionPerMeeting, admissionPerAddress } = ctx.throttles;
+  const wait = Math.max(admissionPerMeeting.retryAfter(meetingId), admissionPerAddress.retryAfter(address));
+  if (wait > 0) throw new AppError('rate_limited', 'too many wrong attempts; wait before trying again', wait);
+  const meeting = ctx.meetings.get(meetingId);
+  const presented = createHash('sha256').update(Buffer.from(admissionKey, 'base64url')).digest();
+  const matches = meeting !== undefined && meeting.verifier.length === 32 && timingSafeEqual(presented, meeting.verifier);
+  if (!matches) {
+    // Unknown ids count as failures too, so ids cannot be enumerated for free.
+    admissionPerMeeting.failure(meetingId);
+    admissionPerAddress.failure(address);
+    ctx.metrics.admissionFailures.inc();
+    ctx.logger.warn({ event: 'admission_failed', meetingId, address, known: meeting !== undefined });
+    // Same answer for "no such meeting" and "wrong password": neither tells a guesser more.
+    throw new AppError('wrong_key', 'wrong meeting id or password');
+  }
+  if (meeting.endedAt !== null) throw new AppError('meeting_ended', 'this meeting has ended');
+  return meeting;
+}
+
+export function requireMembership(conn: Connection): Membership {
+  if (!conn.membership) throw new AppError('not_joined', 'join a meeting first');
+  return conn.membership;
+}
+
+export function requireAdmitted(conn: Connection): Membership {
+  const membership = requireMembership(conn);
+  if (!membership.room.members.has(membership.member.peerId)) {
+    throw new AppError('not_joined', 'you are still waiting in the lobby');
+  }
+  return membership;
+}

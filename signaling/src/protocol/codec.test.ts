@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { decodeClientMessage, decodeServerMessage } from './codec.js';
+
+describe('decodeClientMessage', () => {
+  it('accepts a valid message and returns it typed', () => {
+    const r = decodeClientMessage(JSON.stringify({ type: 'ping', rid: 7 }));
+    expect(r).toEqual({ ok: true, message: { type: 'ping', rid: 7 } });
+  });
+
+  it('says bad_json for text that is not JSON', () => {
+    expect(decodeClientMessage('{nope')).toMatchObject({ ok: false, code: 'bad_json' });
+  });
+
+  it('says bad_message for an unknown type, and echoes the rid', () => {
+    expect(decodeClientMessage(JSON.stringify({ type: 'nuke', rid: 3 }))).toMatchObject({ ok: false, code: 'bad_message', rid: 3 });
+  });
+
+  it('names the offending field but never echoes its value', () => {
+    const secret = 'hunter2-hunter2-hunter2';
+    const r = decodeClientMessage(JSON.stringify({ type: 'room.join', meetingId: 'abc-defg-hjk', admissionKey: secret, displayName: 'x' }));
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.code).toBe('bad_message');
+    expect(r.detail).toContain('admissionKey');
+    expect(r.detail).not.toContain(secret);
+  });
+
+  it('refuses fields the protocol does not define', () => {
+    const r = decodeClientMessage(JSON.stringify({ type: 'ping', extra: 1 }));
+    expect(r).toMatchObject({ ok: false, code: 'bad_message' });
+  });
+
+  it('refuses display names with control or bidi-override characters', () => {
+    for (const name of ['a\u0000b', 'evil\u202Etxt.exe', '\n']) {
+      const r = decodeClientMessage(
+        JSON.stringify({ type: 'presence.update', displayName: name }),
+      );
+      expect(r, JSON.stringify(name)).toMatchObject({ ok: false, code: 'bad_message' });
+    }
+  });
+
+  it('trims display names', () => {
+    const r = decodeClientMessage(JSON.stringify({ type: 'presence.update', displayName: '  Ada  ' }));
+    expect(r).toMatchObject({ ok: true, message: { displayName: 'Ada' } });
+  });
+});
+
+describe('decodeServerMessage', () => {
+  it('ignores fields it does not know, so servers can add information', () => {
+    const r = decodeServerMessage(JSON.stringify({ type: 'pong', time: 1, newField: true }));
+    expect(r).toMatchObject({ ok: true, message: { type: 'pong', time: 1 } });
+  });
+
+  it('refuses a signal without a valid sender', () => {
+    expect(decodeServerMessage(JSON.stringify({ type: 'signal', from: 'me', data: {} }))).toMatchObject({ ok: false });
+  });
+});

@@ -1,0 +1,48 @@
+/**
+ * Every error the server can answer with. Each code has one meaning; the
+ * human-readable `message` that travels with it is for logs and people.
+ */
+export const ERROR_CODES = [
+  // The frame itself
+  'bad_json', // not valid UTF-8 JSON
+  'bad_message', // JSON, but not a message this protocol defines (details in `message`)
+  'too_large', // frame larger than MAX_FRAME_BYTES (answered by closing with 1009)
+  'rate_limited', // too many messages or attempts; retry after `retryAfterMs`
+  // Accounts
+  'unauthenticated', // this action needs a logged-in connection
+  'bad_credentials', // wrong username or password
+  'username_taken',
+  'weak_password',
+  'session_expired', // the session token is unknown, revoked or expired
+  // Meetings and admission
+  'not_found', // no such meeting (or not yours)
+  'forbidden', // you may not do this (not the owner, not the host)
+  'wrong_key', // the admission key does not match the meeting's verifier
+  'meeting_full',
+  'meeting_locked',
+  'meeting_ended',
+  'denied', // the host turned you away from the lobby
+  'already_joined', // this connection is already in (or waiting for) a meeting
+  'not_joined', // this connection is not in a meeting
+  'peer_not_found', // no such participant in your meeting
+  'resume_failed', // the resume token is invalid or its grace period has passed
+  'draining', // the server is shutting down; reconnect and resume
+  'internal',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** WebSocket close codes the server uses (4000-4999 are application codes). */
+export const CLOSE = {
+  normal: 1000,
+  goingAway: 1001, // server shutting down for good
+  protocolError: 1002,
+  policyViolation: 1008, // too many malformed frames, or the wrong subprotocol
+  tooLarge: 1009,
+  serviceRestart: 1012, // draining: reconnect and resume
+  rateLimited: 4008, // kept flooding after being told to slow down
+  slowConsumer: 4009, // did not read what the server sent
+  tooManyConnections: 4029, // connection cap for this client address
+  replaced: 4010, // the same participant resumed on another connection
+  heartbeat: 4011, // missed heartbeats
+} as const;

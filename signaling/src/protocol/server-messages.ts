@@ -1,0 +1,68 @@
+/**
+ * Messages the server sends. Clients validate these too: a client never
+ * trusts a frame because "our server sent it". Unknown fields are ignored so
+ * that a server can add information without breaking older clients.
+ */
+import * as v from 'valibot';
+import { ERROR_CODES } from './errors.js';
+import { IceServer, MeetingId, MeetingInfo, PeerId, PeerInfo, Rid, SignalData, Username } from './fields.js';
+
+const msg = <T extends string, E extends v.ObjectEntries>(type: T, entries: E) =>
+  v.object({ type: v.literal(type), ...entries });
+const reply = <T extends string, E extends v.ObjectEntries>(type: T, entries: E) =>
+  msg(type, { rid: v.optional(Rid), ...entries });
+
+export const ServerMessage = v.variant('type', [
+  reply('ok', {}),
+  reply('error', {
+    code: v.picklist(ERROR_CODES),
+    message: v.string(),
+    retryAfterMs: v.optional(v.number()),
+  }),
+  reply('pong', { time: v.number() }),
+
+  /** After register, login or resume. `token` is only sent by register and login. */
+  reply('account.session', {
+    username: Username,
+    token: v.optional(v.string()),
+    expiresAt: v.number(),
+  }),
+
+  reply('meeting.reserved', { meetingId: MeetingId, expiresAt: v.number() }),
+  reply('meeting.created', { meeting: MeetingInfo }),
+  reply('meeting.list', { meetings: v.array(MeetingInfo) }),
+
+  /** The admission key was right, the meeting has a lobby: wait for the host. */
+  reply('room.waiting', { meetingId: MeetingId, hostPresent: v.boolean() }),
+  /** You are in. `peers` are the others; a resume keeps your `peerId`. */
+  reply('room.joined', {
+    meetingId: MeetingId,
+    peerId: PeerId,
+    hostId: v.nullable(PeerId),
+    locked: v.boolean(),
+    peers: v.array(PeerInfo),
+    iceServers: v.array(IceServer),
+    resumeToken: v.string(),
+    resumed: v.boolean(),
+    graceMs: v.number(),
+  }),
+  /** A `peerJoined` for a peer id you already know is an update, not a second person. */
+  msg('room.peerJoined', { peer: PeerInfo }),
+  msg('room.peerUpdated', { peer: PeerInfo }),
+  msg('room.peerLeft', { peerId: PeerId, reason: v.picklist(['left', 'timeout', 'removed']) }),
+  msg('room.hostChanged', { hostId: v.nullable(PeerId) }),
+  msg('room.locked', { locked: v.boolean() }),
+  /** To the host: everyone waiting in the lobby right now. */
+  msg('room.lobby', { waiting: v.array(v.object({ peerId: PeerId, displayName: v.string() })) }),
+  msg('room.denied', { meetingId: MeetingId }),
+  msg('room.removed', { meetingId: MeetingId }),
+  msg('room.ended', { meetingId: MeetingId }),
+  msg('room.muteRequested', { by: PeerId }),
+  msg('signal', { from: PeerId, data: SignalData }),
+  /** The server is shutting down: reconnect after about `reconnectInMs` and resume. */
+  msg('server.draining', { reconnectInMs: v.number() }),
+]);
+
+export type ServerMessage = v.InferOutput<typeof ServerMessage>;
+export type ServerMessageType = ServerMessage['type'];
+export type ServerMessageOf<T extends ServerMessageType> = Extract<ServerMessage, { type: T }>;

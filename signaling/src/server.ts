@@ -1,0 +1,182 @@
+/**
+ * Starts one signaling server: https (or plain http behind a reverse proxy on
+ * loopback), the WebSocket endpoint at /ws, health and metrics, heartbeats,
+ * and a graceful drain on shutdown.
+ */
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { withDefaults, type ServerConfig } from './config.js';
+import { Connection } from './connection/connection.js';
+import { createContext, type ServerContext } from './context.js';
+import { createHttpHandler } from './http/http-handler.js';
+import { createLogger, type Logger } from './observability/logger.js';
+import { ServerMetrics } from './observability/metrics.js';
+import { CLOSE, MAX_FRAME_BYTES, SUBPROTOCOL, type ServerMessage } from './protocol/index.js';
+import { clientAddress } from './security/client-address.js';
+import { openDatabase } from './store/database.js';
+import { loadTlsMaterial } from './tls/certificate.js';
+
+export const WS_PATH = '/ws';
+
+export interface RunningServer {
+  /** wss://host:port/ws (ws:// only behind a proxy) */
+  url: string;
+  port: number;
+  /** SHA-256 of the certificate, for pinning; null behind a proxy. */
+  fingerprint256: string | null;
+  certificatePem: string | null;
+  metrics: ServerMetrics;
+  /** Tells every client to reconnect, waits up to drainMs for them to go, then stops. */
+  shutdown(options?: { drainMs?: number }): Promise<void>;
+}
+
+export async function startServer(
+  options: Partial<ServerConfig> = {},
+  deps: { logger?: Logger } = {},
+): Promise<RunningServer> {
+  const config = withDefaults(options);
+  const logger = deps.logger ?? createLogger({ level: config.logLevel });
+  const tls = config.behindProxy
+    ? undefined
+    : await loadTlsMaterial({
+        certPath: config.certPath,
+        keyPath: config.keyPath,
+        dataDir: config.dataDir,
+        hostnames: [config.host],
+      });
+  const db = openDatabase(config.dataDir);
+  const metrics = new ServerMetrics();
+  const ctx = createContext(config, logger, metrics, db);
+  const connections = new Set<Connection>();
+  const perAddress = new Map<string, number>();
+
+  const handler = createHttpHandler({
+    metrics,
+    webRoot: config.webRoot,
+    logger,
+    health: () => ({
+      status: ctx.draining ? 'draining' : 'ok',
+      uptimeSeconds: Math.round((Date.now() - ctx.startedAt) / 1000),
+      connections: connections.size,
+    }),
+  });
+  const server: HttpServer = tls
+    ? createHttpsServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' }, handler)
+    : createHttpServer(handler);
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_FRAME_BYTES,
+    perMessageDeflate: false, // compression of attacker-chosen data invites CRIME-style leaks and zip bombs
+    clientTracking: false,
+    handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
+  });
+
+  server.on('upgrade', (req, socket: Duplex, head) => {
+    const path = (req.url ?? '').split('?')[0];
+    if (path !== WS_PATH || ctx.draining) {
+      socket.end(`HTTP/1.1 ${ctx.draining ? '503 Service Unavailable' : '404 Not Found'}\r\nConnection: close\r\n\r\n`);
+      return;
+    }
+    socket.on('error', () => socket.destroy());
+    wss.handleUpgrade(req, socket, head, (ws) => accept(ws, clientAddress(req, config.behindProxy)));
+  });
+
+  function accept(ws: WebSocket, address: string): void {
+    if (ws.protocol !== SUBPROTOCOL) {
+      metrics.connectionsRejected.inc({ reason: 'subprotocol' });
+      ws.close(CLOSE.protocolError, `speak subprotocol ${SUBPROTOCOL}`);
+      return;
+    }
+    const fromAddress = perAddress.get(address) ?? 0;
+    const overAddress = config.maxConnectionsPerAddress > 0 && fromAddress >= config.maxConnectionsPerAddress;
+    if (connections.size >= config.maxConnections || overAddress) {
+      metrics.connectionsRejected.inc({ reason: overAddress ? 'per_address' : 'total' });
+      ws.close(CLOSE.tooManyConnections, overAddress ? 'too many connections from your address' : 'server full');
+      return;
+    }
+    perAddress.set(address, fromAddress + 1);
+    const conn = new Connection(ws, address, ctx);
+    connections.add(conn);
+    metrics.connections.inc();
+    metrics.connectionsTotal.inc();
+    ws.on('close', () => {
+      connections.delete(conn);
+      const left = (perAddress.get(address) ?? 1) - 1;
+      if (left > 0) perAddress.set(address, left);
+      else perAddress.delete(address);
+    });
+  }
+
+  // Browsers cannot send pings, but they answer ours; a socket that misses one is dead.
+  const heartbeat = setInterval(() => {
+    for (const conn of connections) {
+      if (!conn.alive) {
+        metrics.closes.inc({ code: String(CLOSE.heartbeat) });
+        conn.ws.terminate();
+        continue;
+      }
+      conn.alive = false;
+      conn.ws.ping();
+    }
+  }, config.heartbeatMs);
+  const gauges = setInterval(() => refreshGauges(ctx), 1000);
+  heartbeat.unref();
+  gauges.unref();
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const url = `${tls ? 'wss' : 'ws'}://${host.includes(':') ? `[${host}]` : host}:${port}${WS_PATH}`;
+  for (const note of tls?.notes ?? []) logger.info({ event: 'certificate', note });
+  logger.info({ event: 'listening', url, fingerprint256: tls?.fingerprint256, selfSigned: tls?.selfSigned });
+
+  let stopping: Promise<void> | undefined;
+  async function shutdown({ drainMs = 2000 } = {}): Promise<void> {
+    stopping ??= (async () => {
+      ctx.draining = true;
+      clearInterval(heartbeat);
+      clearInterval(gauges);
+      logger.info({ event: 'draining', connections: connections.size });
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const drained: ServerMessage = { type: 'server.draining', reconnectInMs: 1000 };
+      for (const conn of connections) {
+        conn.send(drained);
+        conn.close(CLOSE.serviceRestart, 'server restarting; reconnect and resume');
+      }
+      const deadline = Date.now() + drainMs;
+      while (connections.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+      for (const conn of connections) conn.ws.terminate();
+      server.closeAllConnections();
+      await closed;
+      // Let requests already running (a login's hash) finish before the database goes.
+      const settled = Promise.allSettled([...ctx.inflight]);
+      await Promise.race([settled, new Promise((r) => setTimeout(r, 5000).unref())]);
+      for (const room of ctx.rooms.values()) room.dispose();
+      db.close();
+      logger.info({ event: 'stopped' });
+    })();
+    return stopping;
+  }
+
+  return {
+    url,
+    port,
+    fingerprint256: tls?.fingerprint256 ?? null,
+    certificatePem: tls?.cert ?? null,
+    metrics,
+    shutdown,
+  };
+}
+
+function refreshGauges(ctx: ServerContext): void {
+  const { rooms, participants, waiting } = ctx.rooms.counts();
+  ctx.metrics.meetingsLive.set(rooms);
+  ctx.metrics.participants.set(participants);
+  ctx.metrics.lobbyWaiting.set(waiting);
+}

@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, hostMeeting } from '../support/meeting.js';
+import { newMeetingKey } from '../support/test-client.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
+
+let t: TestServer;
+beforeAll(async () => {
+  t = await startTestServer();
+});
+afterAll(() => t.stop());
+
+describe('throttling guesses', () => {
+  it('backs off a guesser of meeting passwords, and even the right key waits (no oracle)', async () => {
+    const m = await hostMeeting(t);
+    const guesser = await connect(t, { localAddress: '127.0.0.2' });
+    const guess = () =>
+      guesser.request({ type: 'room.join', meetingId: m.meetingId, admissionKey: newMeetingKey().admissionKey, displayName: 'G' });
+    for (let i = 0; i < 11; i++) expect(await guess()).toMatchObject({ code: 'wrong_key' });
+    const blocked = await guess();
+    expect(blocked).toMatchObject({ type: 'error', code: 'rate_limited' });
+    expect((blocked as { retryAfterMs: number }).retryAfterMs).toBeGreaterThan(0);
+    const right = await guesser.request({ type: 'room.join', meetingId: m.meetingId, admissionKey: m.admissionKey, displayName: 'G' });
+    expect(right).toMatchObject({ code: 'rate_limited' });
+
+    // Someone elsewhere joining another meeting is not held up by this guesser.
+    const other = await hostMeeting(t);
+    const bystander = await connect(t, { localAddress: '127.0.0.3' });
+    await bystander.expect('room.joined', { type: 'room.join', meetingId: other.meetingId, admissionKey: other.admissionKey, displayName: 'B' });
+
+    // Once the back-off has passed, the right key gets in.
+    await new Promise((r) => setTimeout(r, (blocked as { retryAfterMs: number }).retryAfterMs + 50));
+    const later = await connect(t, { localAddress: '127.0.0.4' });
+    await later.expect('room.joined', { type: 'room.join', meetingId: m.meetingId, admissionKey: m.admissionKey, displayName: 'L' });
+    expect(t.logs.filter((l) => l.includes('"admission_failed"')).length).toBeGreaterThanOrEqual(11);
+    for (const c of [guesser, bystander, later, m.owner, other.owner]) c.close();
+  });
+
+  it('backs off repeated wrong log-ins for an account', async () => {
+    const m = await hostMeeting(t);
+    const attacker = await connect(t, { localAddress: '127.0.0.5' });
+    const attempt = () => attacker.request({ type: 'account.login', username: m.username, password: 'wrong guess!' });
+    for (let i = 0; i < 6; i++) expect(await attempt()).toMatchObject({ code: 'bad_credentials' });
+    const blocked = await attempt();
+    expect(blocked).toMatchObject({ code: 'rate_limited' });
+    // The per-account pause is short (at most a minute), so a real user is never locked out for long.
+    expect((blocked as { retryAfterMs: number }).retryAfterMs).toBeLessThanOrEqual(60_000);
+    expect(t.logs.join('\n')).not.toContain('wrong guess!');
+    for (const c of [attacker, m.owner]) c.close();
+  });
+});

@@ -1,0 +1,61 @@
+/**
+ * Starts a real signaling server (real TLS, real SQLite in a fresh temp dir)
+ * for one test file, and keeps its log lines so tests can check what was
+ * (and was not) logged.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import type { ServerConfig } from '../../../signaling/src/config.js';
+import { createLogger } from '../../../signaling/src/observability/logger.js';
+import { startServer, type RunningServer } from '../../../signaling/src/server.js';
+
+export interface TestServer {
+  server: RunningServer;
+  url: string;
+  /** PEM of the server's certificate, for clients to pin. */
+  ca: string;
+  dataDir: string;
+  /** Every JSON log line the server wrote. */
+  logs: string[];
+  /** Stops the server and starts it again on the same port and data directory. */
+  restart(overrides?: Partial<ServerConfig>): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function tempDataDir(): string {
+  return mkdtempSync(join(tmpdir(), 'merimeet-test-'));
+}
+
+export async function startTestServer(overrides: Partial<ServerConfig> = {}): Promise<TestServer> {
+  const dataDir = overrides.dataDir ?? tempDataDir();
+  const logs: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      logs.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      done();
+    },
+  });
+  const logger = createLogger({ level: 'debug', destination });
+  const base: Partial<ServerConfig> = { host: '127.0.0.1', port: 0, dataDir, ...overrides };
+  let server = await startServer(base, { logger });
+  const handle: TestServer = {
+    server,
+    url: server.url,
+    ca: server.certificatePem ?? '',
+    dataDir,
+    logs,
+    async restart(more = {}) {
+      await server.shutdown({ drainMs: 200 });
+      server = await startServer({ ...base, port: server.port, ...more }, { logger });
+      handle.server = server;
+      handle.url = server.url;
+    },
+    async stop() {
+      await server.shutdown({ drainMs: 200 });
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return handle;
+}

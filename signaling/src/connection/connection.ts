@@ -69,7 +69,16 @@ export class Connection implements Outlet, SessionHolder {
       return;
     }
     if (message.type === 'error') this.ctx.metrics.errorsSent.inc({ code: message.code });
-    ws.send(JSON.stringify(message));
+    let frame: string;
+    try {
+      frame = JSON.stringify(message);
+    } catch (err) {
+      // Schemas bound what may be relayed; if something still cannot be
+      // serialised, drop that one message rather than the whole process.
+      this.ctx.logger.error({ event: 'unserialisable_message', conn: this.id, type: message.type, err: String(err) });
+      return;
+    }
+    ws.send(frame);
   }
 
   release(): void {
@@ -105,26 +114,22 @@ export class Connection implements Outlet, SessionHolder {
     let result: Reply | Promise<Reply>;
     try {
       result = dispatch(this, message);
+      if (!(result instanceof Promise)) return this.reply(message, result);
     } catch (err) {
-      this.fail(message, err);
-      return;
+      return this.fail(message, err);
     }
-    if (result instanceof Promise) {
-      const busy = result
-        .then(
-          (reply) => this.reply(message, reply),
-          (err: unknown) => this.fail(message, err),
-        )
-        .finally(() => {
-          this.busy = null;
-          this.ctx.inflight.delete(busy);
-          this.drain();
-        });
-      this.busy = busy;
-      this.ctx.inflight.add(busy);
-    } else {
-      this.reply(message, result);
-    }
+    const busy = result
+      .then(
+        (reply) => this.reply(message, reply),
+        (err: unknown) => this.fail(message, err),
+      )
+      .finally(() => {
+        this.busy = null;
+        this.ctx.inflight.delete(busy);
+        this.drain();
+      });
+    this.busy = busy;
+    this.ctx.inflight.add(busy);
   }
 
   private drain(): void {

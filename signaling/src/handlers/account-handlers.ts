@@ -67,7 +67,18 @@ export const accountHandlers: HandlerTable<AccountMessage> = {
 
   'account.changePassword': async (conn, { currentPassword, newPassword }) => {
     const principal = requireAccount(conn);
-    const session = await conn.ctx.accounts.changePassword(principal.accountId, currentPassword, newPassword);
+    // Same back-off as log-ins: a stolen session token must not become a password oracle.
+    const { loginPerAccount } = conn.ctx.throttles;
+    const accountKey = `u:${principal.username}`;
+    const wait = loginPerAccount.retryAfter(accountKey);
+    if (wait > 0) throw new AppError('rate_limited', 'too many wrong passwords; wait before trying again', wait);
+    let session: Session;
+    try {
+      session = await conn.ctx.accounts.changePassword(principal.accountId, currentPassword, newPassword);
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'bad_credentials') loginPerAccount.failure(accountKey);
+      throw err;
+    }
     // Every other session was revoked by the change; open sockets lose their log-in too.
     signOutEverywhere(conn, principal.accountId);
     return signIn(conn, session, true);

@@ -1,4 +1,5 @@
 /** A host's own meetings: reserve an id, create with a verifier, list, delete. */
+import { AppError } from '../app-error.js';
 import type { HandlerTable } from '../connection/dispatch.js';
 import type { ServerContext } from '../context.js';
 import type { MeetingRecord } from '../meetings/meeting-store.js';
@@ -35,6 +36,8 @@ export const meetingHandlers: HandlerTable<MeetingMessage> = {
 
   'meeting.delete': (conn, { meetingId }) => {
     const { accountId } = requireAccount(conn);
+    // Someone else's meeting reads as "no such meeting": ids are not to be probed.
+    if (conn.ctx.meetings.get(meetingId)?.ownerId !== accountId) throw new AppError('not_found', 'you have no meeting with that id');
     conn.ctx.meetings.delete(accountId, meetingId);
     // Deleting a meeting that is going on ends it for everyone in it.
     conn.ctx.rooms.get(meetingId)?.end();

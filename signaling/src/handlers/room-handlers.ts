@@ -10,6 +10,9 @@ import { CLOSE } from '../protocol/index.js';
 import { ResumeTokens } from '../security/resume-token.js';
 import { isPeerRevoked } from '../store/database.js';
 
+/** A resume token older than this is refused: the participant joins again with the key. */
+export const MAX_RESUME_TOKEN_AGE_MS = 12 * 3600_000;
+
 type RoomMessage = 'room.join' | 'room.resume' | 'room.leave' | 'presence.update' | 'signal';
 
 export const roomHandlers: HandlerTable<RoomMessage> = {
@@ -32,10 +35,12 @@ export const roomHandlers: HandlerTable<RoomMessage> = {
     const owner = room.isOwner(member);
     if (room.locked && !owner) throw new AppError('meeting_locked', 'the host has locked this meeting');
     if (room.isFull()) throw new AppError('meeting_full', `the meeting is full (${meeting.maxParticipants} people)`);
+    const lobby = meeting.lobby && !owner;
     conn.membership = { room, member };
-    ctx.logger.info({ event: 'peer_joined', meetingId: room.id, peerId: member.peerId, lobby: meeting.lobby && !owner });
     try {
-      return meeting.lobby && !owner ? room.wait(member) : room.admit(member);
+      const reply = lobby ? room.wait(member) : room.admit(member);
+      ctx.logger.info({ event: 'peer_joined', meetingId: room.id, peerId: member.peerId, lobby });
+      return reply;
     } catch (err) {
       conn.membership = null;
       throw err;
@@ -47,6 +52,8 @@ export const roomHandlers: HandlerTable<RoomMessage> = {
     const { ctx } = conn;
     const claims = ctx.resumeTokens.verify(resumeToken);
     if (!claims) throw new AppError('resume_failed', 'that resume token is not valid');
+    // Every (re)join hands out a fresh token, so only a long-silent participant holds an old one.
+    if (Date.now() - claims.t > MAX_RESUME_TOKEN_AGE_MS) throw new AppError('resume_failed', 'that resume token has expired; join again');
     const failed = () => new AppError('resume_failed', 'your place in the meeting has gone; join again');
     let room = ctx.rooms.get(claims.m);
     const member = room?.members.get(claims.p);

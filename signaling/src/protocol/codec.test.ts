@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeClientMessage, decodeServerMessage } from './codec.js';
+import { MAX_SIGNAL_DEPTH } from './fields.js';
 
 describe('decodeClientMessage', () => {
   it('accepts a valid message and returns it typed', () => {
@@ -37,6 +38,13 @@ describe('decodeClientMessage', () => {
       );
       expect(r, JSON.stringify(name)).toMatchObject({ ok: false, code: 'bad_message' });
     }
+  });
+
+  it('refuses signal data nested deeper than MAX_SIGNAL_DEPTH (it could not be relayed)', () => {
+    const nested = (n: number) => `{"type":"signal","to":"0123456789abcdef","data":{"d":${'['.repeat(n)}${']'.repeat(n)}}}`;
+    expect(decodeClientMessage(nested(MAX_SIGNAL_DEPTH - 1))).toMatchObject({ ok: true });
+    expect(decodeClientMessage(nested(MAX_SIGNAL_DEPTH))).toMatchObject({ ok: false, code: 'bad_message' });
+    expect(decodeClientMessage(nested(100_000))).toMatchObject({ ok: false, code: 'bad_message' });
   });
 
   it('trims display names', () => {

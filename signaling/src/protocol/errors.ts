@@ -6,7 +6,6 @@ export const ERROR_CODES = [
   // The frame itself
   'bad_json', // not valid UTF-8 JSON
   'bad_message', // JSON, but not a message this protocol defines (details in `message`)
-  'too_large', // frame larger than MAX_FRAME_BYTES (answered by closing with 1009)
   'rate_limited', // too many messages or attempts; retry after `retryAfterMs`
   // Accounts
   'unauthenticated', // this action needs a logged-in connection
@@ -21,28 +20,30 @@ export const ERROR_CODES = [
   'meeting_full',
   'meeting_locked',
   'meeting_ended',
-  'denied', // the host turned you away from the lobby
   'already_joined', // this connection is already in (or waiting for) a meeting
   'not_joined', // this connection is not in a meeting
   'peer_not_found', // no such participant in your meeting
   'resume_failed', // the resume token is invalid or its grace period has passed
-  'draining', // the server is shutting down; reconnect and resume
   'internal',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-/** WebSocket close codes the server uses (4000-4999 are application codes). */
+/**
+ * WebSocket close codes the server uses (4000-4999 are application codes).
+ * A client that does not know a code treats it like 1006: reconnect with back-off.
+ */
 export const CLOSE = {
-  normal: 1000,
-  goingAway: 1001, // server shutting down for good
-  protocolError: 1002,
-  policyViolation: 1008, // too many malformed frames, or the wrong subprotocol
-  tooLarge: 1009,
+  protocolError: 1002, // the client did not offer the subprotocol merimeet.v1
+  invalidPayload: 1007, // a text frame that is not UTF-8 (sent by the ws library)
+  policyViolation: 1008, // too many malformed frames
+  tooLarge: 1009, // a frame over MAX_FRAME_BYTES (sent by the ws library)
   serviceRestart: 1012, // draining: reconnect and resume
   rateLimited: 4008, // kept flooding after being told to slow down
-  slowConsumer: 4009, // did not read what the server sent
-  tooManyConnections: 4029, // connection cap for this client address
   replaced: 4010, // the same participant resumed on another connection
-  heartbeat: 4011, // missed heartbeats
+  tooManyConnections: 4029, // connection cap for this client address, or for the whole server
+  // These two are only counted in the metrics: the socket is destroyed without a
+  // close frame (a stalled reader would never read one), so the client sees 1006.
+  slowConsumer: 4009, // did not read what the server sent
+  heartbeat: 4011, // missed a heartbeat
 } as const;

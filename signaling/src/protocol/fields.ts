@@ -72,5 +72,29 @@ export const IceServer = v.object({
 });
 export type IceServer = v.InferOutput<typeof IceServer>;
 
-/** Opaque to the server: SDP, ICE candidates and their MACs, as a JSON object. */
-export const SignalData = v.looseObject({});
+/** How deeply signal data may nest: SDP, ICE and MACs need 3 or 4 levels. */
+export const MAX_SIGNAL_DEPTH = 16;
+
+/**
+ * Nesting depth of a parsed JSON value, counted without recursion: the value
+ * is hostile, and JSON.parse accepts nesting far deeper than the stack that
+ * JSON.stringify (or a recursive walk) has to relay it.
+ */
+export function jsonDepth(value: unknown, limit = Infinity): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (typeof node !== 'object' || node === null) continue;
+    if (depth > deepest) deepest = depth;
+    if (deepest > limit) return deepest;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
+/** Opaque to the server: SDP, ICE candidates and their MACs, as a JSON object of bounded depth. */
+export const SignalData = v.pipe(
+  v.looseObject({}),
+  v.check((data) => jsonDepth(data, MAX_SIGNAL_DEPTH) <= MAX_SIGNAL_DEPTH, `data nests deeper than ${MAX_SIGNAL_DEPTH} levels`),
+);

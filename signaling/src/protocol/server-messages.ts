@@ -15,7 +15,9 @@ const reply = <T extends string, E extends v.ObjectEntries>(type: T, entries: E)
 export const ServerMessage = v.variant('type', [
   reply('ok', {}),
   reply('error', {
-    code: v.picklist(ERROR_CODES),
+    // A code this client does not know yet (from a newer server) reads as `internal`,
+    // so adding a code is not a breaking change.
+    code: v.fallback(v.picklist(ERROR_CODES), 'internal'),
     message: v.string(),
     retryAfterMs: v.optional(v.number()),
   }),
@@ -49,7 +51,7 @@ export const ServerMessage = v.variant('type', [
   /** A `peerJoined` for a peer id you already know is an update, not a second person. */
   msg('room.peerJoined', { peer: PeerInfo }),
   msg('room.peerUpdated', { peer: PeerInfo }),
-  msg('room.peerLeft', { peerId: PeerId, reason: v.picklist(['left', 'timeout', 'removed']) }),
+  msg('room.peerLeft', { peerId: PeerId, reason: v.fallback(v.picklist(['left', 'timeout', 'removed']), 'left') }),
   msg('room.hostChanged', { hostId: v.nullable(PeerId) }),
   msg('room.locked', { locked: v.boolean() }),
   /** To the host: everyone waiting in the lobby right now. */

@@ -24,6 +24,7 @@ export interface RoomHooks {
 export const MAX_LOBBY = 64;
 /** How long a departed peer id is remembered, so its resume token stops working. */
 const DEPARTED_MEMORY_MS = 24 * 3600_000;
+const MAX_DEPARTED = 1024;
 
 export class Room {
   /** Admitted members, in the order they got in (host hand-over follows it). */
@@ -229,8 +230,12 @@ export class Room {
   private rememberDeparture(peerId: string): void {
     const now = Date.now();
     this.departedAt.set(peerId, now);
-    if (this.departedAt.size > 1024) {
-      for (const [id, at] of this.departedAt) if (now - at > DEPARTED_MEMORY_MS) this.departedAt.delete(id);
+    // Bounded, oldest first: join-and-leave in a loop must not grow memory. A
+    // forgotten id is still refused, since only a freshly restarted server
+    // rebuilds places it does not know (room-handlers.ts, room.resume).
+    for (const [id, at] of this.departedAt) {
+      if (this.departedAt.size <= MAX_DEPARTED && now - at <= DEPARTED_MEMORY_MS) break;
+      this.departedAt.delete(id);
     }
   }
 

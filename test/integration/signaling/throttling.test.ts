@@ -47,4 +47,13 @@ describe('throttling guesses', () => {
     expect(t.logs.join('\n')).not.toContain('wrong guess!');
     for (const c of [attacker, m.owner]) c.close();
   });
+
+  it('backs off wrong current passwords on a password change too (a stolen token is no oracle)', async () => {
+    const m = await hostMeeting(t);
+    const attempt = () =>
+      m.owner.request({ type: 'account.changePassword', currentPassword: 'guess number n', newPassword: 'whatever new one' });
+    for (let i = 0; i < 6; i++) expect(await attempt()).toMatchObject({ code: 'bad_credentials' });
+    expect(await attempt()).toMatchObject({ code: 'rate_limited' });
+    m.owner.close();
+  });
 });

@@ -98,7 +98,7 @@ export class Connection implements Outlet, SessionHolder {
     if (isBinary) return this.strike('bad_message', 'binary frames are not part of the protocol; send JSON text');
     const decoded = decodeClientMessage(data.toString());
     if (!decoded.ok) return this.strike(decoded.code, decoded.detail, decoded.rid);
-    this.ctx.metrics.messagesIn.inc({ type: decoded.message.type });
+    this.ctx.metrics.messagesIn.inc(decoded.message.type);
     if (this.busy) {
       if (this.backlog.length >= MAX_BACKLOG) {
         return this.error('rate_limited', 'too many requests waiting; wait for replies', decoded.message.rid, 1000);

@@ -35,6 +35,20 @@ describe('ServerMetrics', () => {
     expect(body).toContain('merimeet_nodejs_heap_size_total_bytes');
   });
 
+  it('keeps per-frame counters exact across scrapes (batched, flushed on scrape)', async () => {
+    const m = new ServerMetrics();
+    m.messagesIn.inc('signal');
+    m.messagesRelayed.inc();
+    expect(sample((await m.render()).body, 'merimeet_messages_in_total{type="signal"}')).toBe(1);
+    m.messagesIn.inc('signal');
+    m.messagesIn.inc('signal');
+    m.messagesRelayed.inc();
+    const { body } = await m.render();
+    expect(sample(body, 'merimeet_messages_in_total{type="signal"}')).toBe(3);
+    expect(sample(body, 'merimeet_messages_relayed_total')).toBe(2);
+    expect(sample((await m.render()).body, 'merimeet_messages_relayed_total')).toBe(2);
+  });
+
   it('reflects increments, labels and gauges', async () => {
     const m = new ServerMetrics();
     m.connections.inc();
@@ -42,8 +56,8 @@ describe('ServerMetrics', () => {
     m.connections.dec();
     m.connectionsTotal.inc(2);
     m.connectionsRejected.inc({ reason: 'per_address' });
-    m.messagesIn.inc({ type: 'room.join' });
-    m.messagesIn.inc({ type: 'room.join' });
+    m.messagesIn.inc('room.join');
+    m.messagesIn.inc('room.join');
     m.errorsSent.inc({ code: 'rate_limited' });
     m.closes.inc({ code: '4008' });
     m.participants.set(5);

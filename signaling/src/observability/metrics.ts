@@ -16,8 +16,13 @@ export class ServerMetrics {
   readonly connections: Gauge;
   readonly connectionsTotal: Counter;
   readonly connectionsRejected: Counter<'reason'>;
-  readonly messagesIn: Counter<'type'>;
-  readonly messagesRelayed: Counter;
+  /**
+   * Counted on every frame, so these two add to plain numbers and hand the sums
+   * to prom-client only when /metrics is scraped: hashing the label set on each
+   * increment cost ~3% of the server's CPU under relay load (bench profile).
+   */
+  readonly messagesIn: { inc(type: string): void };
+  readonly messagesRelayed: { inc(): void };
   readonly errorsSent: Counter<'code'>;
   readonly closes: Counter<'code'>;
   readonly meetingsLive: Gauge;
@@ -41,17 +46,29 @@ export class ServerMetrics {
       labelNames: ['reason'],
       registers,
     });
-    this.messagesIn = new Counter({
+    const inByType = new Map<string, number>();
+    new Counter({
       name: `${PREFIX}messages_in_total`,
       help: 'Valid client messages received, by type',
       labelNames: ['type'],
       registers,
+      collect() {
+        for (const [type, n] of inByType) this.inc({ type }, n);
+        inByType.clear();
+      },
     });
-    this.messagesRelayed = new Counter({
+    this.messagesIn = { inc: (type) => inByType.set(type, (inByType.get(type) ?? 0) + 1) };
+    let relayed = 0;
+    new Counter({
       name: `${PREFIX}messages_relayed_total`,
       help: 'Signals relayed from one participant to another',
       registers,
+      collect() {
+        this.inc(relayed);
+        relayed = 0;
+      },
     });
+    this.messagesRelayed = { inc: () => void relayed++ };
     this.errorsSent = new Counter({
       name: `${PREFIX}errors_sent_total`,
       help: 'Error messages sent to clients, by code',

@@ -1,24 +1,34 @@
 #!/usr/bin/env node
 /**
- * Bundles the desktop app with esbuild into dist/desktop/:
- *   main/index.js      Electron main (ESM, Node platform; native and Electron modules stay external)
- *   preload/index.cjs  sandboxed preload (one CommonJS file: sandboxed preloads cannot load ESM or other files)
- *   renderer/          the preact UI (browser, IIFE) and its index.html
- * and the same renderer into dist/web/, the web client that the signaling
- * server serves by default (signaling/src/cli-options.ts, BUNDLED_WEB_ROOT).
+ * Builds the desktop app into dist/desktop/:
+ *   main/index.js      Electron main (esbuild; ESM, Node platform; native and Electron modules stay external)
+ *   preload/index.cjs  sandboxed preload (esbuild; one CommonJS file: sandboxed preloads cannot load ESM or other files)
+ *   renderer/          the preact UI: a copy of dist/web/
+ *
+ * The renderer is built ONCE, by Vite (vite.config.ts), into dist/web/ — the
+ * web client that the signaling server serves by default — and copied from
+ * there, so the desktop window and the browser run the very same files.
+ *
+ * Note: Vite emits a module script (`<script type="module">`), and module
+ * scripts do not load from file:// once the grantFileProtocolExtraPrivileges
+ * fuse is off. The desktop window must therefore load the renderer from a
+ * custom protocol (e.g. `app://merimeet/`, registered as standard + secure and
+ * served from dist/desktop/renderer/); that move belongs to the desktop issue.
  *
  * Usage: node scripts/build-desktop.mjs [--watch] [--dev] [--help]
  */
-import { copyFile, mkdir, readFile, rm } from 'node:fs/promises';
+import { cp, mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as esbuild from 'esbuild';
+import { build as viteBuild } from 'vite';
 
 const HELP = `Usage: node scripts/build-desktop.mjs [options]
 
-Bundles the meriMeet desktop app (main, preload, renderer) into dist/desktop/,
-and the renderer again into dist/web/ (the web client the server serves).
+Builds the meriMeet desktop app (main, preload) into dist/desktop/, and the
+renderer with Vite into dist/web/ (the web client the server serves), copied
+to dist/desktop/renderer/.
 
 Options:
   --dev      no minification, inline source maps
@@ -61,19 +71,6 @@ async function main() {
     define: { __MERIMEET_VERSION__: JSON.stringify(pkg.version) },
   };
 
-  /** @type {import('esbuild').BuildOptions} */
-  const renderer = {
-    ...common,
-    entryPoints: ['src/renderer/main.tsx'],
-    platform: 'browser',
-    // A classic script: module scripts do not load from file:// once the
-    // grantFileProtocolExtraPrivileges fuse is off.
-    format: 'iife',
-    target: ['chrome120'],
-    jsx: 'automatic',
-    jsxImportSource: 'preact',
-  };
-
   /** @type {import('esbuild').BuildOptions[]} */
   const builds = [
     {
@@ -95,23 +92,36 @@ async function main() {
       target: 'node22',
       external: ['electron'],
     },
-    { ...renderer, outdir: path.join(outRoot, 'renderer') },
-    { ...renderer, outdir: webRoot },
   ];
 
-  for (const dir of [outRoot, webRoot]) await rm(dir, { recursive: true, force: true });
-  for (const dir of [path.join(outRoot, 'renderer'), webRoot]) {
-    await mkdir(dir, { recursive: true });
-    await copyFile(path.join(root, 'src', 'renderer', 'index.html'), path.join(dir, 'index.html'));
-  }
+  await rm(outRoot, { recursive: true, force: true });
+  const rendererOut = path.join(outRoot, 'renderer');
+  /** After every renderer build: dist/web/ → dist/desktop/renderer/. */
+  const copyRenderer = async () => {
+    await rm(rendererOut, { recursive: true, force: true });
+    await mkdir(outRoot, { recursive: true });
+    await cp(webRoot, rendererOut, { recursive: true });
+  };
+  /** @type {import('vite').InlineConfig} */
+  const vite = {
+    configFile: path.join(root, 'vite.config.ts'),
+    mode: dev ? 'development' : 'production',
+    logLevel: 'info',
+    build: {
+      minify: !dev,
+      ...(values.watch ? { watch: {} } : {}),
+    },
+    plugins: [{ name: 'merimeet-copy-to-desktop', apply: 'build', closeBundle: copyRenderer }],
+  };
 
   if (values.watch) {
     const contexts = await Promise.all(builds.map((options) => esbuild.context(options)));
     await Promise.all(contexts.map((context) => context.watch()));
-    process.stdout.write('Watching for changes (index.html is copied once; restart to pick up edits to it).\n');
+    await viteBuild(vite);
+    process.stdout.write('Watching for changes.\n');
     return;
   }
-  await Promise.all(builds.map((options) => esbuild.build(options)));
+  await Promise.all([...builds.map((options) => esbuild.build(options)), viteBuild(vite)]);
 }
 
 main().catch((error) => {

@@ -1,0 +1,539 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ServerMessage } from '@merimeet/signaling/protocol';
+import { createCallEngine } from './call-engine.js';
+import type { CallEngine, JoinOptions } from './call-state.js';
+import type { PeerLink, PeerLinkOptions } from './peer-link.js';
+import { SignalingError, type ConnectionState, type OpenInfo, type OutgoingMessage, type SignalingConnection } from './signaling-client.js';
+
+const ME = '1111111111111111';
+const A = 'aaaaaaaaaaaaaaaa';
+const B = 'bbbbbbbbbbbbbbbb';
+const C = 'cccccccccccccccc';
+const MEETING = 'abc-defg-hjk';
+
+type Reply = ServerMessage | SignalingError;
+
+class FakeSignaling implements SignalingConnection {
+  state: ConnectionState = 'idle';
+  sent: OutgoingMessage[] = [];
+  requested: OutgoingMessage[] = [];
+  replies: Partial<Record<string, Reply | ((m: OutgoingMessage) => Reply)>> = {};
+  closed = false;
+  private msgL = new Set<(m: ServerMessage) => void>();
+  private stateL = new Set<(s: ConnectionState, d: { closeCode?: number }) => void>();
+  private openL = new Set<(i: OpenInfo) => void>();
+  async connect() {
+    this.state = 'open';
+  }
+  async request(m: OutgoingMessage): Promise<ServerMessage> {
+    this.requested.push(m);
+    if (this.state !== 'open') throw new SignalingError('not_connected', 'down');
+    const r = this.replies[m.type];
+    const reply = typeof r === 'function' ? r(m) : r;
+    if (reply === undefined) return { type: 'ok' };
+    if (reply instanceof SignalingError) throw reply;
+    return reply;
+  }
+  send(m: OutgoingMessage) {
+    if (this.state !== 'open') return false;
+    this.sent.push(m);
+    return true;
+  }
+  onMessage(l: (m: ServerMessage) => void) {
+    this.msgL.add(l);
+    return () => this.msgL.delete(l);
+  }
+  onState(l: (s: ConnectionState, d: { closeCode?: number }) => void) {
+    this.stateL.add(l);
+    return () => this.stateL.delete(l);
+  }
+  onOpen(l: (i: OpenInfo) => void) {
+    this.openL.add(l);
+    return () => this.openL.delete(l);
+  }
+  close() {
+    this.closed = true;
+    this.state = 'closed';
+  }
+  // test controls
+  push(m: ServerMessage) {
+    for (const l of [...this.msgL]) l(m);
+  }
+  drop() {
+    this.state = 'reconnecting';
+    for (const l of [...this.stateL]) l('reconnecting', { closeCode: 1006 });
+  }
+  reopen() {
+    this.state = 'open';
+    for (const l of [...this.stateL]) l('open', {});
+    for (const l of [...this.openL]) l({ reconnected: true });
+  }
+}
+
+class FakeLink implements PeerLink {
+  state: PeerLink['state'] = 'connecting';
+  closed = false;
+  signals: unknown[] = [];
+  chatFrames: string[] = [];
+  restarts = 0;
+  iceServers: RTCIceServer[];
+  policies: unknown[] = [];
+  constructor(readonly opts: PeerLinkOptions) {
+    this.iceServers = opts.iceServers;
+  }
+  get remoteId() {
+    return this.opts.remoteId;
+  }
+  async handleSignal(d: unknown) {
+    this.signals.push(d);
+  }
+  sendChat(f: string) {
+    this.chatFrames.push(f);
+    return true;
+  }
+  async replaceTrack() {}
+  async setVideoPolicy(p: unknown) {
+    this.policies.push(p);
+  }
+  setIceServers(s: RTCIceServer[]) {
+    this.iceServers = s;
+  }
+  restartIce() {
+    this.restarts++;
+  }
+  async getStats() {
+    return null;
+  }
+  getAudioLevel() {
+    return 0;
+  }
+  close() {
+    this.closed = true;
+  }
+}
+
+const peer = (peerId: string, displayName = peerId.slice(0, 1).toUpperCase()) => ({ peerId, displayName, muted: false, videoOff: false, handRaised: false });
+
+function joined(over: Partial<Extract<ServerMessage, { type: 'room.joined' }>> = {}): Extract<ServerMessage, { type: 'room.joined' }> {
+  return {
+    type: 'room.joined',
+    meetingId: MEETING,
+    peerId: ME,
+    hostId: A,
+    locked: false,
+    peers: [peer(A)],
+    iceServers: [{ urls: ['turn:127.0.0.1:3478'], username: 'u', credential: 'c' }],
+    resumeToken: 'token-1',
+    resumed: false,
+    graceMs: 30_000,
+    ...over,
+  };
+}
+
+function fakeTrack(kind: 'audio' | 'video') {
+  return { kind, enabled: true, stop: vi.fn(), getSettings: () => ({ height: 720 }) } as unknown as MediaStreamTrack;
+}
+function fakeStream() {
+  const audio = fakeTrack('audio');
+  const video = fakeTrack('video');
+  return {
+    audio,
+    video,
+    stream: { getTracks: () => [audio, video], getAudioTracks: () => [audio], getVideoTracks: () => [video] } as unknown as MediaStream,
+  };
+}
+
+let sig: FakeSignaling;
+let links: FakeLink[];
+let engine: CallEngine;
+let keys: JoinOptions['keys'];
+
+beforeEach(async () => {
+  sig = new FakeSignaling();
+  links = [];
+  engine = createCallEngine({
+    createSignaling: () => sig,
+    createLink: (o) => {
+      const l = new FakeLink(o);
+      links.push(l);
+      return l;
+    },
+    statsIntervalMs: 1e9,
+    levelIntervalMs: 1e9,
+  });
+  const e2eKey = await crypto.subtle.importKey('raw', new Uint8Array(32).fill(7), 'HKDF', false, ['deriveKey', 'deriveBits']);
+  keys = { admissionKey: 'A'.repeat(43), verifier: 'B'.repeat(43), e2eKey };
+});
+afterEach(async () => {
+  await engine.leave();
+});
+
+const linkTo = (id: string) => links.find((l) => l.remoteId === id && !l.closed);
+const opts = (over: Partial<JoinOptions> = {}): JoinOptions => ({
+  serverUrl: 'wss://x/ws',
+  meetingId: MEETING,
+  keys,
+  displayName: ' Me ',
+  stream: null,
+  muted: false,
+  videoOff: false,
+  ...over,
+});
+
+async function joinedCall(over: Partial<JoinOptions> = {}, reply = joined()) {
+  sig.replies['room.join'] = reply;
+  await engine.join(opts(over));
+}
+
+describe('joining', () => {
+  it('joins: sends the admission key, never the e2e key, and goes in-call with links to existing peers', async () => {
+    await joinedCall();
+    const join = sig.requested.find((m) => m.type === 'room.join');
+    expect(join).toEqual({ type: 'room.join', meetingId: MEETING, admissionKey: keys.admissionKey, displayName: 'Me', muted: false, videoOff: false, handRaised: false });
+    const st = engine.getState();
+    expect(st.phase).toBe('in-call');
+    expect(st.local.peerId).toBe(ME);
+    expect(st.hostId).toBe(A);
+    expect(st.peers.map((p) => [p.peerId, p.isHost])).toEqual([[A, true]]);
+    expect(linkTo(A)?.opts.localId).toBe(ME);
+    expect(linkTo(A)?.iceServers).toEqual([{ urls: ['turn:127.0.0.1:3478'], username: 'u', credential: 'c' }]);
+    expect(linkTo(A)?.policies.length).toBeGreaterThan(0);
+    // The join carried the presence; nothing changed since, so nothing more is sent.
+    expect(sig.sent.filter((m) => m.type === 'presence.update')).toEqual([]);
+  });
+
+  it('sends the presence again when it changed while the join was on its way', async () => {
+    sig.replies['room.join'] = () => {
+      engine.setMuted(true); // clicked while connecting: not sendable yet
+      return joined();
+    };
+    await engine.join(opts());
+    expect(sig.sent).toContainEqual({ type: 'presence.update', displayName: 'Me', muted: true, videoOff: false, handRaised: false });
+  });
+
+  it('logs in with the session token first', async () => {
+    await joinedCall({ sessionToken: 'T'.repeat(43) });
+    expect(sig.requested.map((m) => m.type)).toEqual(['account.resume', 'room.join']);
+  });
+
+  it('applies mute and camera-off to the tracks at join', async () => {
+    const { stream, audio, video } = fakeStream();
+    await joinedCall({ stream, muted: true, videoOff: true });
+    expect(audio.enabled).toBe(false);
+    expect(video.enabled).toBe(false);
+    expect(engine.getState().local).toMatchObject({ muted: true, videoOff: true, stream });
+  });
+
+  it('fails with the sentence from the UI contract', async () => {
+    sig.replies['room.join'] = new SignalingError('wrong_key', 'no');
+    await engine.join(opts());
+    expect(engine.getState()).toMatchObject({ phase: 'failed', error: { code: 'wrong_key', message: 'Wrong meeting ID or password.' } });
+    expect(sig.closed).toBe(true);
+  });
+
+  it('waits in the lobby, then is admitted by a pushed room.joined', async () => {
+    sig.replies['room.join'] = { type: 'room.waiting', meetingId: MEETING, hostPresent: true };
+    await engine.join(opts());
+    expect(engine.getState().phase).toBe('lobby');
+    sig.push(joined({ peers: [peer(A), peer(B)] }));
+    expect(engine.getState().phase).toBe('in-call');
+    expect(links.map((l) => l.remoteId)).toEqual([A, B]);
+  });
+
+  it('ends on denial', async () => {
+    sig.replies['room.join'] = { type: 'room.waiting', meetingId: MEETING, hostPresent: true };
+    await engine.join(opts());
+    sig.push({ type: 'room.denied', meetingId: MEETING });
+    expect(engine.getState()).toMatchObject({ phase: 'ended', endReason: 'denied' });
+  });
+});
+
+describe('preconnecting on the pre-join screen', () => {
+  function counting() {
+    const made: { url: string; sig: FakeSignaling }[] = [];
+    engine = createCallEngine({
+      createSignaling: (url) => {
+        const f = new FakeSignaling();
+        f.replies['room.join'] = joined();
+        made.push({ url, sig: f });
+        return f;
+      },
+      createLink: (o) => new FakeLink(o),
+      statsIntervalMs: 1e9,
+      levelIntervalMs: 1e9,
+    });
+    return made;
+  }
+
+  it('joins over the socket opened ahead, without opening another', async () => {
+    const made = counting();
+    engine.preconnect('wss://x/ws');
+    engine.preconnect('wss://x/ws'); // again: still one socket
+    expect(made).toHaveLength(1);
+    await engine.join(opts());
+    expect(made).toHaveLength(1);
+    expect(made[0]!.sig.requested.some((m) => m.type === 'room.join')).toBe(true);
+    expect(engine.getState().phase).toBe('in-call');
+  });
+
+  it('closes a socket opened for another server and connects to the one joined', async () => {
+    const made = counting();
+    engine.preconnect('wss://other/ws');
+    await engine.join(opts());
+    expect(made.map((m) => [m.url, m.sig.closed])).toEqual([
+      ['wss://other/ws', true],
+      ['wss://x/ws', false],
+    ]);
+  });
+
+  it('does not reuse a socket that dropped while waiting', async () => {
+    const made = counting();
+    engine.preconnect('wss://x/ws');
+    made[0]!.sig.drop();
+    await engine.join(opts());
+    expect(made).toHaveLength(2);
+    expect(made[0]!.sig.closed).toBe(true);
+  });
+
+  it('closes the unused socket when the person backs out (leave without a join)', async () => {
+    const made = counting();
+    engine.preconnect('wss://x/ws');
+    await engine.leave();
+    expect(made[0]!.sig.closed).toBe(true);
+  });
+});
+
+describe('peers', () => {
+  it('peerJoined → the peer appears with a link; a second peerJoined is an update', async () => {
+    await joinedCall();
+    sig.push({ type: 'room.peerJoined', peer: peer(B, 'Bea') });
+    expect(engine.getState().peers.map((p) => p.displayName)).toEqual(['A', 'Bea']);
+    expect(linkTo(B)).toBeDefined();
+    sig.push({ type: 'room.peerJoined', peer: { ...peer(B, 'Bea'), handRaised: true } });
+    expect(links.filter((l) => l.remoteId === B)).toHaveLength(1);
+    expect(engine.getState().peers[1]).toMatchObject({ handRaised: true });
+  });
+
+  it('peerUpdated updates presence', async () => {
+    await joinedCall();
+    sig.push({ type: 'room.peerUpdated', peer: { ...peer(A, 'Ann'), muted: true } });
+    expect(engine.getState().peers[0]).toMatchObject({ displayName: 'Ann', muted: true });
+  });
+
+  it('peerLeft → link closed and peer gone; unknown peers are ignored', async () => {
+    await joinedCall();
+    const link = linkTo(A)!;
+    sig.push({ type: 'room.peerLeft', peerId: C, reason: 'left' });
+    expect(engine.getState().peers).toHaveLength(1);
+    sig.push({ type: 'room.peerLeft', peerId: A, reason: 'left' });
+    expect(link.closed).toBe(true);
+    expect(engine.getState().peers).toEqual([]);
+  });
+
+  it('re-applies the bitrate policy when the meeting grows', async () => {
+    await joinedCall();
+    const link = linkTo(A)!;
+    const before = (link.policies.at(-1) as { maxBitrate: number }).maxBitrate;
+    sig.push({ type: 'room.peerJoined', peer: peer(B) });
+    sig.push({ type: 'room.peerJoined', peer: peer(C) });
+    const after = (link.policies.at(-1) as { maxBitrate: number }).maxBitrate;
+    expect(after).toBeLessThan(before);
+  });
+
+  it('routes signals to the sender\'s link, holding early ones until the peer is known', async () => {
+    await joinedCall();
+    sig.push({ type: 'signal', from: A, data: { kind: 'candidate', candidate: null } });
+    expect(linkTo(A)!.signals).toHaveLength(1);
+    sig.push({ type: 'signal', from: B, data: { x: 1 } });
+    sig.push({ type: 'room.peerJoined', peer: peer(B) });
+    expect(linkTo(B)!.signals).toEqual([{ x: 1 }]);
+  });
+
+  it('sends a link\'s signals to its peer', async () => {
+    await joinedCall();
+    linkTo(A)!.opts.sendSignal({ kind: 'candidate', candidate: null });
+    expect(sig.sent).toContainEqual({ type: 'signal', to: A, data: { kind: 'candidate', candidate: null } });
+  });
+});
+
+describe('host', () => {
+  it('hostChanged moves the host flag; the lobby shows only for the host', async () => {
+    await joinedCall();
+    sig.push({ type: 'room.lobby', waiting: [{ peerId: C, displayName: 'Cy' }] });
+    expect(engine.getState().lobby).toEqual([]); // not host
+    sig.push({ type: 'room.hostChanged', hostId: ME });
+    expect(engine.getState().local.isHost).toBe(true);
+    expect(engine.getState().peers[0]!.isHost).toBe(false);
+    sig.push({ type: 'room.lobby', waiting: [{ peerId: C, displayName: 'Cy' }] });
+    expect(engine.getState().lobby).toEqual([{ peerId: C, displayName: 'Cy' }]);
+    engine.admit(C);
+    engine.setLocked(true);
+    sig.push({ type: 'room.locked', locked: true });
+    expect(engine.getState().locked).toBe(true);
+    expect(sig.requested.slice(-2)).toEqual([{ type: 'host.admit', peerId: C }, { type: 'host.lock', locked: true }]);
+    sig.push({ type: 'room.hostChanged', hostId: A });
+    expect(engine.getState().lobby).toEqual([]);
+    expect(engine.getState().local.isHost).toBe(false);
+  });
+
+  it('shows a mute request without muting', async () => {
+    await joinedCall();
+    sig.push({ type: 'room.muteRequested', by: A });
+    expect(engine.getState()).toMatchObject({ muteRequestedBy: A, local: { muted: false } });
+    engine.dismissMuteRequest();
+    expect(engine.getState().muteRequestedBy).toBeNull();
+  });
+
+  it('removed and ended end the call and close every link', async () => {
+    await joinedCall();
+    sig.push({ type: 'room.removed', meetingId: MEETING });
+    expect(engine.getState()).toMatchObject({ phase: 'ended', endReason: 'removed', peers: [] });
+    expect(links.every((l) => l.closed)).toBe(true);
+  });
+});
+
+describe('presence', () => {
+  it('mute disables the audio track and tells the others', async () => {
+    const { stream, audio, video } = fakeStream();
+    await joinedCall({ stream });
+    engine.setMuted(true);
+    expect(audio.enabled).toBe(false);
+    engine.setVideoOff(true);
+    expect(video.enabled).toBe(false);
+    engine.setHandRaised(true);
+    expect(sig.sent.slice(-3)).toEqual([
+      { type: 'presence.update', muted: true },
+      { type: 'presence.update', videoOff: true },
+      { type: 'presence.update', handRaised: true },
+    ]);
+    expect(engine.getState().local).toMatchObject({ muted: true, videoOff: true, handRaised: true });
+  });
+});
+
+describe('reconnect', () => {
+  it('keeps media while the socket is down, then resumes with the latest token', async () => {
+    await joinedCall();
+    const link = linkTo(A)!;
+    link.state = 'connected';
+    sig.drop();
+    expect(engine.getState().phase).toBe('reconnecting');
+    expect(link.closed).toBe(false);
+    expect(engine.getState().peers).toHaveLength(1);
+
+    // Signals produced meanwhile (an ICE restart) wait for the resume.
+    link.opts.sendSignal({ kind: 'candidate', candidate: null });
+    engine.setMuted(true); // not sent now; the full presence goes after the resume
+
+    sig.replies['room.resume'] = joined({ resumed: true, resumeToken: 'token-2', peers: [peer(A), peer(B)], iceServers: [{ urls: ['turn:new'] }] });
+    sig.reopen();
+    await vi.waitFor(() => expect(engine.getState().phase).toBe('in-call'));
+    expect(sig.requested.at(-1)).toEqual({ type: 'room.resume', resumeToken: 'token-1' });
+    expect(link.closed).toBe(false);
+    expect(link.iceServers).toEqual([{ urls: ['turn:new'] }]);
+    expect(linkTo(B)).toBeDefined();
+    expect(sig.sent).toContainEqual({ type: 'signal', to: A, data: { kind: 'candidate', candidate: null } });
+    expect(sig.sent.at(-1)).toMatchObject({ type: 'presence.update', muted: true });
+
+    // The next resume uses the newer token.
+    sig.drop();
+    sig.replies['room.resume'] = joined({ resumed: true, resumeToken: 'token-3' });
+    sig.reopen();
+    await vi.waitFor(() => expect(sig.requested.at(-1)).toEqual({ type: 'room.resume', resumeToken: 'token-2' }));
+  });
+
+  it('restarts ICE on links that were not connected', async () => {
+    await joinedCall();
+    sig.drop();
+    sig.replies['room.resume'] = joined({ resumed: true });
+    sig.reopen();
+    await vi.waitFor(() => expect(linkTo(A)!.restarts).toBe(1));
+  });
+
+  it('rejoins as a new peer when the resume fails', async () => {
+    await joinedCall();
+    const old = linkTo(A)!;
+    sig.drop();
+    sig.replies['room.resume'] = new SignalingError('resume_failed', 'gone');
+    sig.replies['room.join'] = joined({ peerId: '2222222222222222', resumeToken: 'token-9' });
+    sig.reopen();
+    await vi.waitFor(() => expect(engine.getState().local.peerId).toBe('2222222222222222'));
+    expect(engine.getState().phase).toBe('in-call');
+    expect(old.closed).toBe(true);
+    expect(linkTo(A)!.opts.localId).toBe('2222222222222222');
+    expect(sig.requested.filter((m) => m.type === 'room.join')).toHaveLength(2);
+  });
+
+  it('a lobby guest asks again after a reconnect', async () => {
+    sig.replies['room.join'] = { type: 'room.waiting', meetingId: MEETING, hostPresent: false };
+    await engine.join(opts());
+    sig.drop();
+    sig.reopen();
+    await vi.waitFor(() => expect(sig.requested.filter((m) => m.type === 'room.join')).toHaveLength(2));
+    expect(engine.getState().phase).toBe('lobby');
+  });
+});
+
+describe('chat', () => {
+  it('sends encrypted frames to every link and receives them, counting unread', async () => {
+    await joinedCall();
+    sig.push({ type: 'room.peerJoined', peer: peer(B) });
+    await engine.sendChat('hello');
+    expect(linkTo(A)!.chatFrames).toHaveLength(1);
+    expect(linkTo(B)!.chatFrames).toEqual(linkTo(A)!.chatFrames);
+    expect(linkTo(A)!.chatFrames[0]).not.toContain('hello');
+    expect(engine.getState().chat).toMatchObject([{ text: 'hello', mine: true, fromPeerId: ME }]);
+    expect(engine.getState().unreadChat).toBe(0);
+
+    // A frame sealed by A arrives on A's link.
+    const { createChatChannel } = await import('./chat-channel.js');
+    const { deriveChatKey } = await import('./chat-crypto.js');
+    const a = createChatChannel({ key: await deriveChatKey(keys.e2eKey), meetingId: MEETING, localPeerId: () => A });
+    const frames: string[] = [];
+    await a.send('hi back', 'A', [{ remoteId: ME, sendChat: (f) => (frames.push(f), true) }]);
+    linkTo(A)!.opts.events.onChatFrame(frames[0]!);
+    await vi.waitFor(() => expect(engine.getState().chat).toHaveLength(2));
+    expect(engine.getState().chat[1]).toMatchObject({ text: 'hi back', fromPeerId: A, mine: false });
+    expect(engine.getState().unreadChat).toBe(1);
+    engine.markChatRead();
+    expect(engine.getState().unreadChat).toBe(0);
+
+    // The same frame on B's link claims the wrong sender: dropped.
+    linkTo(B)!.opts.events.onChatFrame(frames[0]!);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(engine.getState().chat).toHaveLength(2);
+  });
+});
+
+describe('leaving', () => {
+  it('sends room.leave, closes links and stops nothing it does not own', async () => {
+    const { stream, audio, video } = fakeStream();
+    await joinedCall({ stream });
+    await engine.leave();
+    expect(sig.requested.at(-1)).toEqual({ type: 'room.leave' });
+    expect(engine.getState()).toMatchObject({ phase: 'ended', endReason: 'left', peers: [], chat: [] });
+    expect(links.every((l) => l.closed)).toBe(true);
+    expect(sig.closed).toBe(true);
+    expect(audio.stop).not.toHaveBeenCalled();
+    expect(video.stop).not.toHaveBeenCalled();
+  });
+
+  it('can join again after leaving', async () => {
+    await joinedCall();
+    await engine.leave();
+    sig = new FakeSignaling();
+    engine = createCallEngine({ createSignaling: () => sig, createLink: (o) => new FakeLink(o), statsIntervalMs: 1e9, levelIntervalMs: 1e9 });
+    await joinedCall();
+    expect(engine.getState().phase).toBe('in-call');
+  });
+
+  it('publishes immutable snapshots', async () => {
+    const seen: unknown[] = [];
+    engine.subscribe((s) => seen.push(s));
+    await joinedCall();
+    const first = engine.getState();
+    sig.push({ type: 'room.peerJoined', peer: peer(B) });
+    expect(engine.getState()).not.toBe(first);
+    expect(first.peers).toHaveLength(1);
+    expect(new Set(seen).size).toBe(seen.length);
+  });
+});

@@ -1,0 +1,760 @@
+/**
+ * The call engine: implements the CallEngine contract (call-state.ts) on top
+ * of the signaling client (signaling-client.ts) and one PeerLink per remote
+ * participant (peer-link.ts). It owns the CallState and publishes every
+ * change as a new immutable snapshot.
+ *
+ * Both its collaborators are injected (createSignaling, createLink) so the
+ * handling of server messages can be unit-tested with fakes.
+ *
+ * Principles:
+ * - Media is peer to peer: losing the signaling socket touches no link. The
+ *   phase shows 'reconnecting', signals produced meanwhile (an ICE restart's
+ *   offer) wait in an outbox, and once the socket is back the engine
+ *   resumes its place (room.resume) and flushes them. If the place is gone
+ *   (resume_failed), it joins again with the same keys, as a new peer.
+ * - Every join gets its own Session object; async work from an earlier
+ *   session checks `s.ended` and does nothing once it is over.
+ * - The caller owns the MediaStream: the engine toggles `enabled` for mute
+ *   and camera-off (as the contract says) but never stops a track.
+ */
+import type { IceServer, PeerInfo, ServerMessage } from '@merimeet/signaling/protocol';
+import type { CallEngine, CallState, ChatMessage, JoinOptions, Participant } from './call-state.js';
+import { videoEncodingFor } from './bitrate-policy.js';
+import { createChatChannel, type ChatChannel } from './chat-channel.js';
+import { deriveChatKey } from './chat-crypto.js';
+import { callError } from './messages.js';
+import type { SignalPayload } from './negotiation.js';
+import { createPeerLink, type PeerLink, type PeerLinkOptions } from './peer-link.js';
+import { deriveSdpMacKey } from './sdp-mac.js';
+import { SignalingClient, SignalingError, type OutgoingMessage, type SignalingConnection } from './signaling-client.js';
+import {
+  INITIAL_SPEAKER_STATE,
+  STATS_INTERVAL_MS,
+  computePeerStats,
+  nextSpeaker,
+  rateQuality,
+  recordsOf,
+  smoothLevel,
+  type SpeakerState,
+  type StatsSnapshot,
+} from './stats.js';
+import { createStore } from './store.js';
+
+export interface CallEngineDeps {
+  /** Defaults to a reconnecting SignalingClient over the browser's WebSocket. */
+  createSignaling?: (url: string) => SignalingConnection;
+  /** Defaults to createPeerLink (a real RTCPeerConnection). */
+  createLink?: (options: PeerLinkOptions) => PeerLink;
+  statsIntervalMs?: number;
+  /** How often audio levels are sampled for meters and the active speaker. */
+  levelIntervalMs?: number;
+}
+
+/** Messages kept in memory (never persisted); older ones scroll away. */
+const MAX_CHAT_HISTORY = 500;
+/** Signals kept while the socket is down; more than this means negotiations are stale anyway. */
+const MAX_OUTBOX = 500;
+/** Signals from a peer we do not know yet (kept until its peerJoined). */
+const MAX_EARLY_SIGNALS = 64;
+const LEAVE_TIMEOUT_MS = 3_000;
+
+interface Session {
+  opts: JoinOptions;
+  signaling: SignalingConnection;
+  offs: (() => void)[];
+  links: Map<string, PeerLink>;
+  sdpMacKey: CryptoKey;
+  chat: ChatChannel;
+  resumeToken: string | null;
+  iceServers: RTCIceServer[];
+  graceMs: number;
+  outbox: { to: string; data: SignalPayload }[];
+  early: Map<string, unknown[]>;
+  statsPrev: Map<string, StatsSnapshot>;
+  levels: Map<string, number>;
+  speaker: SpeakerState;
+  /** Tracks swapped in with replaceTrack, by kind: new links must send these, not the stream's. */
+  replaced: Map<string, MediaStreamTrack>;
+  timers: ReturnType<typeof setInterval>[];
+  staleTimer: ReturnType<typeof setTimeout> | null;
+  /** The presence the server has from our last room.join (JSON of presenceSnapshot()). */
+  joinedWith: string | null;
+  /** After a resume: peers we knew that the server has not re-announced yet. */
+  unconfirmed: Set<string>;
+  ended: boolean;
+}
+
+function initialState(): CallState {
+  return {
+    phase: 'idle',
+    meetingId: null,
+    error: null,
+    endReason: null,
+    local: {
+      peerId: null,
+      displayName: '',
+      muted: false,
+      videoOff: false,
+      handRaised: false,
+      isHost: false,
+      stream: null,
+      connection: 'connecting',
+      quality: 'unknown',
+      audioLevel: 0,
+      stats: null,
+    },
+    peers: [],
+    hostId: null,
+    locked: false,
+    lobby: [],
+    chat: [],
+    unreadChat: 0,
+    activeSpeakerId: null,
+    muteRequestedBy: null,
+  };
+}
+
+function participantFrom(info: PeerInfo, hostId: string | null): Participant {
+  return {
+    peerId: info.peerId,
+    displayName: info.displayName,
+    muted: info.muted,
+    videoOff: info.videoOff,
+    handRaised: info.handRaised,
+    isHost: info.peerId === hostId,
+    stream: null,
+    connection: 'connecting',
+    quality: 'unknown',
+    audioLevel: 0,
+    stats: null,
+  };
+}
+
+const toRtcIceServers = (servers: IceServer[]): RTCIceServer[] =>
+  servers.map((s) => ({ urls: s.urls, ...(s.username !== undefined ? { username: s.username } : {}), ...(s.credential !== undefined ? { credential: s.credential } : {}) }));
+
+function setTracksEnabled(stream: MediaStream | null, kind: 'audio' | 'video', enabled: boolean): void {
+  if (!stream) return;
+  for (const t of kind === 'audio' ? stream.getAudioTracks() : stream.getVideoTracks()) t.enabled = enabled;
+}
+
+export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
+  const createSignaling = deps.createSignaling ?? ((url: string) => new SignalingClient({ url }));
+  const createLink = deps.createLink ?? createPeerLink;
+  const statsIntervalMs = deps.statsIntervalMs ?? STATS_INTERVAL_MS;
+  const levelIntervalMs = deps.levelIntervalMs ?? 250;
+
+  const store = createStore<CallState>(initialState());
+  let session: Session | null = null;
+  /** A connection opened by preconnect(), waiting for join(). */
+  let warm: { url: string; signaling: SignalingConnection; ready: Promise<void> } | null = null;
+
+  function closeWarm(): void {
+    warm?.signaling.close();
+    warm = null;
+  }
+
+  /** The preconnected socket if it is for this server and still usable; else null (and it is closed). */
+  function takeWarm(serverUrl: string): { signaling: SignalingConnection; ready: Promise<void> } | null {
+    const w = warm;
+    warm = null;
+    if (w && w.url === serverUrl && (w.signaling.state === 'open' || w.signaling.state === 'connecting')) return w;
+    w?.signaling.close();
+    return null;
+  }
+
+  const update = (fn: (s: CallState) => CallState) => store.update(fn);
+  const current = (s: Session) => session === s && !s.ended;
+
+  const updatePeer = (peerId: string, patch: Partial<Participant>) =>
+    update((st) => {
+      const i = st.peers.findIndex((p) => p.peerId === peerId);
+      if (i < 0) return st;
+      const peers = st.peers.slice();
+      peers[i] = { ...peers[i]!, ...patch };
+      return { ...st, peers };
+    });
+
+  // ---- Teardown ----
+
+  function teardown(s: Session): void {
+    if (s.ended) return;
+    s.ended = true;
+    for (const t of s.timers) clearInterval(t);
+    if (s.staleTimer) clearTimeout(s.staleTimer);
+    for (const off of s.offs) off();
+    for (const link of s.links.values()) link.close();
+    s.links.clear();
+    s.signaling.close();
+  }
+
+  const afterCall = (st: CallState): CallState => ({
+    ...st,
+    peers: [],
+    lobby: [],
+    chat: [], // chat lives only as long as the call
+    unreadChat: 0,
+    activeSpeakerId: null,
+    muteRequestedBy: null,
+    local: { ...st.local, peerId: null, isHost: false, audioLevel: 0 },
+  });
+
+  function fail(s: Session, code: string, retryAfterMs?: number): void {
+    if (!current(s)) return;
+    teardown(s);
+    update((st) => ({ ...afterCall(st), phase: 'failed', error: callError(code, retryAfterMs) }));
+  }
+
+  function end(s: Session, reason: CallState['endReason'] & string): void {
+    if (!current(s)) return;
+    teardown(s);
+    update((st) => ({ ...afterCall(st), phase: 'ended', endReason: reason, error: null }));
+  }
+
+  // ---- Signals ----
+
+  function sendSignal(s: Session, to: string, data: SignalPayload): void {
+    if (s.ended) return;
+    if (s.signaling.state === 'open' && s.signaling.send({ type: 'signal', to, data })) return;
+    // Socket down: keep it for after the resume (the link's negotiation is waiting on it).
+    s.outbox.push({ to, data });
+    if (s.outbox.length > MAX_OUTBOX) s.outbox.shift();
+  }
+
+  function flushOutbox(s: Session): void {
+    const queued = s.outbox.splice(0);
+    for (const { to, data } of queued) if (s.links.has(to)) sendSignal(s, to, data);
+  }
+
+  // ---- Links ----
+
+  function ensureLink(s: Session, peerId: string): void {
+    const me = store.get().local.peerId;
+    if (s.links.has(peerId) || me === null || peerId === me) return;
+    const link = createLink({
+      localId: me,
+      remoteId: peerId,
+      iceServers: s.iceServers,
+      stream: s.opts.stream,
+      sdpMacKey: s.sdpMacKey,
+      sendSignal: (data) => sendSignal(s, peerId, data),
+      events: {
+        onRemoteStream: (stream) => {
+          if (current(s)) updatePeer(peerId, { stream });
+        },
+        onStateChange: (connection) => {
+          if (current(s)) updatePeer(peerId, { connection });
+        },
+        onChatFrame: (frame) => {
+          void s.chat.receive(peerId, frame).then((msg) => {
+            if (msg && current(s) && s.links.has(peerId)) appendChat(msg);
+          });
+        },
+        onSecurityError: (reason) => {
+          if (!current(s)) return;
+          console.warn(`meriMeet: refusing connection details from ${peerId}: ${reason}`);
+          updatePeer(peerId, { connection: 'failed', quality: 'poor' });
+        },
+      },
+    });
+    s.links.set(peerId, link);
+    for (const track of s.replaced.values()) void link.replaceTrack(track).catch(() => {});
+    const early = s.early.get(peerId);
+    s.early.delete(peerId);
+    for (const data of early ?? []) void link.handleSignal(data);
+  }
+
+  function closeLink(s: Session, peerId: string): void {
+    const link = s.links.get(peerId);
+    s.links.delete(peerId);
+    s.statsPrev.delete(peerId);
+    s.levels.delete(peerId);
+    s.early.delete(peerId);
+    link?.close();
+  }
+
+  function applyBitratePolicy(s: Session): void {
+    const st = store.get();
+    const video = s.replaced.get('video') ?? s.opts.stream?.getVideoTracks()[0];
+    const height = video?.getSettings?.().height;
+    const policy = videoEncodingFor(st.peers.length + 1, height);
+    for (const link of s.links.values()) void link.setVideoPolicy(policy).catch(() => {});
+  }
+
+  // ---- Peers ----
+
+  function upsertPeer(s: Session, info: PeerInfo): void {
+    const st = store.get();
+    if (info.peerId === st.local.peerId) return;
+    const i = st.peers.findIndex((p) => p.peerId === info.peerId);
+    if (i >= 0) {
+      // A peerJoined for a known id is an update (protocol §9.8).
+      updatePeer(info.peerId, {
+        displayName: info.displayName,
+        muted: info.muted,
+        videoOff: info.videoOff,
+        handRaised: info.handRaised,
+      });
+    } else {
+      update((cur) => ({ ...cur, peers: [...cur.peers, participantFrom(info, cur.hostId)] }));
+      ensureLink(s, info.peerId);
+      applyBitratePolicy(s);
+    }
+  }
+
+  function removePeer(s: Session, peerId: string): void {
+    closeLink(s, peerId);
+    update((st) => {
+      if (!st.peers.some((p) => p.peerId === peerId)) return st;
+      return {
+        ...st,
+        peers: st.peers.filter((p) => p.peerId !== peerId),
+        activeSpeakerId: st.activeSpeakerId === peerId ? null : st.activeSpeakerId,
+      };
+    });
+    if (s.speaker.speakerId === peerId) s.speaker = INITIAL_SPEAKER_STATE;
+    applyBitratePolicy(s);
+  }
+
+  function setHost(hostId: string | null): void {
+    update((st) => ({
+      ...st,
+      hostId,
+      lobby: hostId !== null && hostId === st.local.peerId ? st.lobby : [],
+      local: { ...st.local, isHost: hostId !== null && hostId === st.local.peerId },
+      peers: st.peers.map((p) => (p.isHost === (p.peerId === hostId) ? p : { ...p, isHost: p.peerId === hostId })),
+    }));
+  }
+
+  function appendChat(msg: ChatMessage): void {
+    update((st) => ({
+      ...st,
+      chat: [...st.chat, msg].slice(-MAX_CHAT_HISTORY),
+      unreadChat: msg.mine ? st.unreadChat : st.unreadChat + 1,
+    }));
+  }
+
+  function presenceSnapshot(): OutgoingMessage {
+    const l = store.get().local;
+    return { type: 'presence.update', displayName: l.displayName, muted: l.muted, videoOff: l.videoOff, handRaised: l.handRaised };
+  }
+
+  function sendPresence(patch: { displayName?: string; muted?: boolean; videoOff?: boolean; handRaised?: boolean }): void {
+    const s = session;
+    // Only members may update presence; changes made in the lobby or while away are sent
+    // in full when admitted or resumed (see onJoined).
+    if (!s || s.ended || store.get().phase !== 'in-call') return;
+    s.signaling.send({ type: 'presence.update', ...patch });
+  }
+
+  // ---- Admission ----
+
+  function onJoined(s: Session, m: Extract<ServerMessage, { type: 'room.joined' }>): void {
+    if (!current(s)) return;
+    const before = store.get();
+    const resumed = m.resumed && before.local.peerId === m.peerId;
+    if (!resumed && before.local.peerId !== null) {
+      // A fresh admission under a new peer id: every old link is dead.
+      for (const id of [...s.links.keys()]) closeLink(s, id);
+      s.outbox = [];
+      update((st) => ({ ...st, peers: [] }));
+    }
+    s.resumeToken = m.resumeToken;
+    s.iceServers = toRtcIceServers(m.iceServers);
+    s.graceMs = m.graceMs;
+    update((st) => ({
+      ...st,
+      phase: 'in-call',
+      error: null,
+      meetingId: m.meetingId,
+      locked: m.locked,
+      local: { ...st.local, peerId: m.peerId, connection: 'connected' },
+    }));
+    setHost(m.hostId);
+
+    const listed = new Set(m.peers.map((p) => p.peerId));
+    for (const info of m.peers) upsertPeer(s, info);
+    if (resumed) {
+      for (const link of s.links.values()) {
+        link.setIceServers(s.iceServers);
+        // Signals for us may have overflowed the server's outbox: redo what did not finish.
+        if (link.state !== 'connected') link.restartIce();
+      }
+      // After a server restart, peers that never come back are never announced as left
+      // (protocol §9.9): drop the ones not re-announced within the grace period.
+      s.unconfirmed = new Set(store.get().peers.filter((p) => !listed.has(p.peerId)).map((p) => p.peerId));
+      if (s.staleTimer) clearTimeout(s.staleTimer);
+      s.staleTimer = null;
+      if (s.unconfirmed.size > 0) {
+        s.staleTimer = setTimeout(() => {
+          s.staleTimer = null;
+          if (!current(s)) return;
+          for (const id of s.unconfirmed) removePeer(s, id);
+          s.unconfirmed.clear();
+        }, m.graceMs);
+      }
+      flushOutbox(s);
+    }
+    // Presence flags may have changed in the lobby or while away, and a restarted
+    // server resets them: say what they are now (unless the join just said it).
+    const presence = presenceSnapshot();
+    if (resumed || JSON.stringify(presence) !== s.joinedWith) s.signaling.send(presence);
+    s.joinedWith = null;
+    applyBitratePolicy(s);
+    startTimers(s);
+  }
+
+  async function sendJoin(s: Session): Promise<void> {
+    const st = store.get();
+    s.joinedWith = JSON.stringify(presenceSnapshot());
+    try {
+      const reply = await s.signaling.request({
+        type: 'room.join',
+        meetingId: s.opts.meetingId,
+        admissionKey: s.opts.keys.admissionKey,
+        displayName: st.local.displayName,
+        muted: st.local.muted,
+        videoOff: st.local.videoOff,
+        handRaised: st.local.handRaised,
+      });
+      if (!current(s)) return;
+      if (reply.type === 'room.joined') onJoined(s, reply);
+      else if (reply.type === 'room.waiting') update((cur) => ({ ...cur, phase: 'lobby', meetingId: reply.meetingId }));
+    } catch (err) {
+      if (!current(s)) return;
+      if (err instanceof SignalingError && (err.code === 'disconnected' || err.code === 'not_connected')) return; // the resume after reconnect retries
+      if (err instanceof SignalingError) fail(s, err.code, err.retryAfterMs);
+      else fail(s, 'internal');
+    }
+  }
+
+  async function resume(s: Session): Promise<void> {
+    if (!current(s)) return;
+    if (s.opts.sessionToken) {
+      try {
+        await s.signaling.request({ type: 'account.resume', token: s.opts.sessionToken });
+      } catch {
+        /* an expired session only costs host recognition; go on as a guest */
+      }
+      if (!current(s)) return;
+    }
+    const st = store.get();
+    if (s.resumeToken === null || st.local.peerId === null) {
+      // Never admitted (the lobby loses its place on a drop, §9.5): ask again.
+      update((cur) => ({ ...cur, phase: cur.phase === 'lobby' ? 'lobby' : 'connecting' }));
+      await sendJoin(s);
+      return;
+    }
+    try {
+      const reply = await s.signaling.request({ type: 'room.resume', resumeToken: s.resumeToken });
+      if (reply.type === 'room.joined') onJoined(s, reply);
+    } catch (err) {
+      if (!current(s)) return;
+      if (err instanceof SignalingError && ['disconnected', 'not_connected', 'timeout'].includes(err.code)) return;
+      // The place is gone (grace period over, server restarted too long ago…): join again as a new peer.
+      await rejoin(s);
+    }
+  }
+
+  async function rejoin(s: Session): Promise<void> {
+    for (const id of [...s.links.keys()]) closeLink(s, id);
+    s.outbox = [];
+    s.resumeToken = null;
+    s.speaker = INITIAL_SPEAKER_STATE;
+    update((st) => ({ ...st, peers: [], lobby: [], activeSpeakerId: null, hostId: null, local: { ...st.local, peerId: null, isHost: false } }));
+    await sendJoin(s);
+  }
+
+  // ---- Server messages ----
+
+  function onMessage(s: Session, m: ServerMessage): void {
+    if (!current(s)) return;
+    switch (m.type) {
+      case 'room.joined':
+        onJoined(s, m); // pushed after the host admits us
+        return;
+      case 'room.waiting':
+        if (store.get().phase !== 'in-call') update((st) => ({ ...st, phase: 'lobby' }));
+        return;
+      case 'room.peerJoined':
+      case 'room.peerUpdated':
+        s.unconfirmed.delete(m.peer.peerId);
+        if (store.get().local.peerId !== null) upsertPeer(s, m.peer);
+        return;
+      case 'room.peerLeft':
+        removePeer(s, m.peerId);
+        return;
+      case 'room.hostChanged':
+        setHost(m.hostId);
+        return;
+      case 'room.locked':
+        update((st) => ({ ...st, locked: m.locked }));
+        return;
+      case 'room.lobby':
+        update((st) => (st.local.isHost ? { ...st, lobby: m.waiting.map((w) => ({ peerId: w.peerId, displayName: w.displayName })) } : st));
+        return;
+      case 'room.denied':
+        end(s, 'denied');
+        return;
+      case 'room.removed':
+        end(s, 'removed');
+        return;
+      case 'room.ended':
+        end(s, 'ended');
+        return;
+      case 'room.muteRequested':
+        update((st) => ({ ...st, muteRequestedBy: m.by }));
+        return;
+      case 'signal': {
+        const link = s.links.get(m.from);
+        if (link) {
+          void link.handleSignal(m.data);
+          return;
+        }
+        // A signal can outrun the peerJoined that introduces its sender only in odd
+        // orders (resume replays); keep a few until we know the peer.
+        const queue = s.early.get(m.from) ?? [];
+        if (queue.length < MAX_EARLY_SIGNALS) queue.push(m.data);
+        s.early.set(m.from, queue);
+        return;
+      }
+      default:
+        // ok/error/pong without a pending request, draining (the client handles it): nothing to do.
+        return;
+    }
+  }
+
+  // ---- Polling: stats and audio levels ----
+
+  function startTimers(s: Session): void {
+    if (s.timers.length > 0) return;
+    s.timers.push(setInterval(() => void pollStats(s), statsIntervalMs));
+    s.timers.push(setInterval(() => pollLevels(s), levelIntervalMs));
+  }
+
+  async function pollStats(s: Session): Promise<void> {
+    const results = await Promise.all(
+      [...s.links].map(async ([id, link]) => {
+        try {
+          const report = await link.getStats();
+          return report ? ([id, recordsOf(report)] as const) : null;
+        } catch {
+          return null;
+        }
+      }),
+    );
+    if (!current(s)) return;
+    const patches = new Map<string, Partial<Participant>>();
+    for (const r of results) {
+      if (!r) continue;
+      const [id, records] = r;
+      const { stats, snapshot } = computePeerStats(records, s.statsPrev.get(id) ?? null);
+      s.statsPrev.set(id, snapshot);
+      patches.set(id, { stats, quality: rateQuality(stats) });
+    }
+    if (patches.size === 0) return;
+    update((st) => ({ ...st, peers: st.peers.map((p) => (patches.has(p.peerId) ? { ...p, ...patches.get(p.peerId) } : p)) }));
+  }
+
+  function pollLevels(s: Session): void {
+    if (!current(s)) return;
+    const st = store.get();
+    let changed = false;
+    const levels = new Map<string, number>();
+    for (const p of st.peers) {
+      const raw = p.muted ? 0 : (s.links.get(p.peerId)?.getAudioLevel() ?? 0);
+      const level = smoothLevel(s.levels.get(p.peerId) ?? 0, raw);
+      s.levels.set(p.peerId, level);
+      levels.set(p.peerId, level);
+      if (Math.abs(level - p.audioLevel) >= 0.02) changed = true;
+    }
+    s.speaker = nextSpeaker(s.speaker, levels);
+    if (s.speaker.speakerId !== st.activeSpeakerId) changed = true;
+    if (!changed) return;
+    update((cur) => ({
+      ...cur,
+      activeSpeakerId: s.speaker.speakerId,
+      peers: cur.peers.map((p) => {
+        const level = levels.get(p.peerId);
+        return level === undefined || Math.abs(level - p.audioLevel) < 0.02 ? p : { ...p, audioLevel: level };
+      }),
+    }));
+  }
+
+  // ---- The contract ----
+
+  async function join(opts: JoinOptions): Promise<void> {
+    if (session && !session.ended) throw new Error('already in a meeting; leave first');
+    const displayName = opts.displayName.trim();
+    setTracksEnabled(opts.stream, 'audio', !opts.muted);
+    setTracksEnabled(opts.stream, 'video', !opts.videoOff);
+    const fresh = initialState();
+    store.update(() => ({
+      ...fresh,
+      phase: 'connecting',
+      meetingId: opts.meetingId,
+      local: { ...fresh.local, displayName, muted: opts.muted, videoOff: opts.videoOff, stream: opts.stream },
+    }));
+
+    const pre = takeWarm(opts.serverUrl);
+    const signaling = pre?.signaling ?? createSignaling(opts.serverUrl);
+    const s: Session = {
+      opts,
+      signaling,
+      offs: [],
+      links: new Map(),
+      sdpMacKey: null as unknown as CryptoKey,
+      chat: null as unknown as ChatChannel,
+      resumeToken: null,
+      iceServers: [],
+      graceMs: 30_000,
+      outbox: [],
+      early: new Map(),
+      statsPrev: new Map(),
+      levels: new Map(),
+      speaker: INITIAL_SPEAKER_STATE,
+      replaced: new Map(),
+      timers: [],
+      staleTimer: null,
+      unconfirmed: new Set(),
+      joinedWith: null,
+      ended: false,
+    };
+    session = s;
+
+    try {
+      const [sdpMacKey, chatKey] = await Promise.all([deriveSdpMacKey(opts.keys.e2eKey), deriveChatKey(opts.keys.e2eKey)]);
+      s.sdpMacKey = sdpMacKey;
+      s.chat = createChatChannel({ key: chatKey, meetingId: opts.meetingId, localPeerId: () => store.get().local.peerId });
+    } catch {
+      fail(s, 'internal');
+      return;
+    }
+    if (!current(s)) return;
+
+    s.offs.push(
+      signaling.onMessage((m) => onMessage(s, m)),
+      signaling.onState((state, detail) => {
+        if (!current(s)) return;
+        if (state === 'reconnecting') {
+          // Media keeps flowing; only the phase changes.
+          const phase = store.get().phase;
+          if (phase === 'in-call' || phase === 'lobby') update((st) => ({ ...st, phase: 'reconnecting' }));
+        } else if (state === 'closed') {
+          fail(s, detail.closeCode === 4010 ? 'replaced' : 'disconnected');
+        }
+      }),
+      signaling.onOpen(({ reconnected }) => {
+        if (reconnected) void resume(s);
+      }),
+    );
+
+    try {
+      await (pre ? pre.ready : signaling.connect());
+    } catch (err) {
+      fail(s, err instanceof SignalingError ? err.code : 'unreachable');
+      return;
+    }
+    if (!current(s)) return;
+    if (opts.sessionToken) {
+      try {
+        await signaling.request({ type: 'account.resume', token: opts.sessionToken });
+      } catch {
+        /* join as a guest; the host role just is not recognised */
+      }
+      if (!current(s)) return;
+    }
+    await sendJoin(s);
+  }
+
+  async function leave(): Promise<void> {
+    closeWarm();
+    const s = session;
+    if (!s || s.ended) return;
+    const phase = store.get().phase;
+    if (s.signaling.state === 'open' && (phase === 'in-call' || phase === 'lobby')) {
+      try {
+        await s.signaling.request({ type: 'room.leave' }, LEAVE_TIMEOUT_MS);
+      } catch {
+        /* leaving anyway: the server times our place out */
+      }
+    }
+    end(s, 'left');
+  }
+
+  const host = (m: OutgoingMessage) => {
+    const s = session;
+    if (!s || s.ended || store.get().phase !== 'in-call') return;
+    // The server refuses these from anyone but the host; the UI only offers them to the host.
+    s.signaling.request(m).catch(() => {});
+  };
+
+  return {
+    getState: () => store.get(),
+    subscribe: (listener) => store.subscribe(listener),
+    preconnect(serverUrl) {
+      if (session && !session.ended) return;
+      if (warm && warm.url === serverUrl && warm.signaling.state !== 'closed' && warm.signaling.state !== 'reconnecting') return;
+      closeWarm();
+      const signaling = createSignaling(serverUrl);
+      const ready = signaling.connect();
+      // A failure shows when join() awaits it; until then nobody is waiting.
+      ready.catch(() => undefined);
+      warm = { url: serverUrl, signaling, ready };
+    },
+    join,
+    leave,
+    setMuted(muted) {
+      setTracksEnabled(store.get().local.stream, 'audio', !muted);
+      const a = session?.replaced.get('audio');
+      if (a) a.enabled = !muted;
+      update((st) => ({ ...st, local: { ...st.local, muted }, muteRequestedBy: muted ? null : st.muteRequestedBy }));
+      sendPresence({ muted });
+    },
+    setVideoOff(videoOff) {
+      setTracksEnabled(store.get().local.stream, 'video', !videoOff);
+      const v = session?.replaced.get('video');
+      if (v) v.enabled = !videoOff;
+      update((st) => ({ ...st, local: { ...st.local, videoOff } }));
+      sendPresence({ videoOff });
+    },
+    setHandRaised(handRaised) {
+      update((st) => ({ ...st, local: { ...st.local, handRaised } }));
+      sendPresence({ handRaised });
+    },
+    setDisplayName(name) {
+      const displayName = name.trim().slice(0, 64);
+      if (displayName === '') return;
+      update((st) => ({ ...st, local: { ...st.local, displayName } }));
+      sendPresence({ displayName });
+    },
+    async replaceTrack(track) {
+      const st = store.get();
+      track.enabled = track.kind === 'audio' ? !st.local.muted : !st.local.videoOff;
+      const s = session;
+      if (!s || s.ended) return;
+      s.replaced.set(track.kind, track);
+      await Promise.all([...s.links.values()].map((l) => l.replaceTrack(track).catch(() => {})));
+      if (track.kind === 'video') applyBitratePolicy(s);
+    },
+    async sendChat(text) {
+      const s = session;
+      if (!s || s.ended || store.get().phase === 'lobby' || store.get().local.peerId === null) throw new Error('not in a meeting');
+      const msg = await s.chat.send(text, store.get().local.displayName, s.links.values());
+      if (current(s)) appendChat(msg);
+    },
+    markChatRead() {
+      update((st) => (st.unreadChat === 0 ? st : { ...st, unreadChat: 0 }));
+    },
+    dismissMuteRequest() {
+      update((st) => (st.muteRequestedBy === null ? st : { ...st, muteRequestedBy: null }));
+    },
+    admit: (peerId) => host({ type: 'host.admit', peerId }),
+    deny: (peerId) => host({ type: 'host.deny', peerId }),
+    setLocked: (locked) => host({ type: 'host.lock', locked }),
+    remove: (peerId) => host({ type: 'host.remove', peerId }),
+    askToMute: (peerId) => host({ type: 'host.askMute', peerId }),
+    endForAll: () => host({ type: 'host.end' }),
+  };
+}

@@ -1,0 +1,138 @@
+/**
+ * The contract between the call engine (engine/) and the interface (ui/):
+ * the engine owns a CallState and publishes every change; the UI renders it
+ * and calls CallEngine methods. The UI never touches RTCPeerConnection or the
+ * socket; the engine never touches the DOM beyond media elements it is handed.
+ */
+import type { MeetingKeys } from '../../common/crypto/meeting-keys.js';
+
+/** Where this client is with the meeting, as the user should see it. */
+export type CallPhase =
+  | 'idle' // not in a meeting
+  | 'connecting' // opening the socket / sending the join
+  | 'lobby' // admitted by key, waiting for the host ("waiting for the host")
+  | 'in-call'
+  | 'reconnecting' // signaling socket dropped; media keeps flowing; resuming
+  | 'ended' // left, removed, denied, or the meeting ended — see `endReason`
+  | 'failed'; // could not join — see `error`
+
+export type EndReason = 'left' | 'removed' | 'denied' | 'ended';
+
+export type PeerConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'failed';
+export type Quality = 'good' | 'fair' | 'poor' | 'unknown';
+
+export interface PeerStats {
+  rttMs: number | null;
+  /** Fraction of packets lost in the last interval, 0..1. */
+  lossRate: number | null;
+  inboundKbps: number | null;
+  outboundKbps: number | null;
+  videoCodec: string | null;
+  audioCodec: string | null;
+  dtlsState: string | null;
+  srtpCipher: string | null;
+  /** True when the selected candidate pair goes through a TURN relay. */
+  relayed: boolean;
+}
+
+export interface Participant {
+  peerId: string;
+  displayName: string;
+  muted: boolean;
+  videoOff: boolean;
+  handRaised: boolean;
+  isHost: boolean;
+  /** Remote media (null until tracks arrive); for `local`, the camera/mic stream. */
+  stream: MediaStream | null;
+  connection: PeerConnectionState;
+  quality: Quality;
+  /** 0..1, smoothed, for the active-speaker highlight and level meters. */
+  audioLevel: number;
+  stats: PeerStats | null;
+}
+
+export interface ChatMessage {
+  id: string;
+  fromPeerId: string;
+  fromName: string;
+  text: string;
+  /** epoch ms, sender's clock */
+  sentAt: number;
+  mine: boolean;
+}
+
+export interface CallError {
+  /** A protocol ErrorCode (wrong_key, meeting_full, meeting_locked, meeting_ended, rate_limited…) or a local one. */
+  code: string;
+  /** A sentence for people, ready to show. */
+  message: string;
+}
+
+export interface CallState {
+  phase: CallPhase;
+  meetingId: string | null;
+  error: CallError | null;
+  endReason: EndReason | null;
+  /**
+   * This client; `peerId` is null until admitted. (Omit first: a plain
+   * `Participant & { peerId: string | null }` intersects to `string` and
+   * could never hold the null this comment promises.)
+   */
+  local: Omit<Participant, 'peerId'> & { peerId: string | null };
+  /** Everyone else, in the order they joined. */
+  peers: Participant[];
+  hostId: string | null;
+  locked: boolean;
+  /** Only filled for the host. */
+  lobby: { peerId: string; displayName: string }[];
+  chat: ChatMessage[];
+  unreadChat: number;
+  activeSpeakerId: string | null;
+  /** The host asked this client to mute (the UI shows a prompt; it never mutes by force). */
+  muteRequestedBy: string | null;
+}
+
+export interface JoinOptions {
+  /** wss://host:port/ws */
+  serverUrl: string;
+  meetingId: string;
+  keys: MeetingKeys;
+  displayName: string;
+  /** The pre-join stream (camera and/or microphone); the engine does not call getUserMedia itself. */
+  stream: MediaStream | null;
+  muted: boolean;
+  videoOff: boolean;
+  /** Log in first with this session token so the owner is recognised as host. */
+  sessionToken?: string;
+}
+
+export interface CallEngine {
+  getState(): CallState;
+  /** Called on every change; returns an unsubscribe function. */
+  subscribe(listener: (state: CallState) => void): () => void;
+  /**
+   * Opens the signaling connection ahead of join() (call it on the pre-join
+   * screen): joining then skips the TLS and WebSocket handshakes. Harmless to
+   * call again; leave() closes a connection that was never used.
+   */
+  preconnect(serverUrl: string): void;
+  join(options: JoinOptions): Promise<void>;
+  /** Leaves the meeting (or closes a preconnected socket that was never used). */
+  leave(): Promise<void>;
+  setMuted(muted: boolean): void;
+  setVideoOff(videoOff: boolean): void;
+  setHandRaised(raised: boolean): void;
+  setDisplayName(name: string): void;
+  /** Swap the camera or microphone mid-call (device picker). */
+  replaceTrack(track: MediaStreamTrack): Promise<void>;
+  sendChat(text: string): Promise<void>;
+  markChatRead(): void;
+  dismissMuteRequest(): void;
+  // Host controls (the server refuses them from anyone else)
+  admit(peerId: string): void;
+  deny(peerId: string): void;
+  setLocked(locked: boolean): void;
+  remove(peerId: string): void;
+  askToMute(peerId: string): void;
+  endForAll(): void;
+}

@@ -1,0 +1,379 @@
+/**
+ * One RTCPeerConnection to one remote participant: perfect negotiation (the
+ * decisions are in negotiation.ts), SDP MACs (sdp-mac.ts), the ICE watchdog,
+ * the `chat` data channel, sender encodings, and a window on stats and audio
+ * levels. The call engine creates links through a factory so its own tests
+ * can use fakes; this file is exercised for real in Chromium end-to-end.
+ */
+import type { PeerConnectionState } from './call-state.js';
+import { AUDIO_MAX_BITRATE, RAMP_UP_MS, startingPolicy, type VideoEncodingPolicy } from './bitrate-policy.js';
+import {
+  CONNECT_TIMEOUT_MS,
+  DISCONNECTED_RESTART_MS,
+  decideOnDescription,
+  iceAction,
+  isPolite,
+  linkStateFor,
+  parseSignal,
+  shouldReportCandidateError,
+  type SignalPayload,
+} from './negotiation.js';
+import { signDescription, verifyDescription } from './sdp-mac.js';
+
+/** Largest chat frame we accept from a data channel (the envelope of a 4,000-character message fits easily). */
+export const MAX_CHAT_FRAME = 32 * 1024;
+
+export interface PeerLinkEvents {
+  /** Remote media arrived or changed (same stream object, new tracks). */
+  onRemoteStream(stream: MediaStream): void;
+  onStateChange(state: PeerConnectionState): void;
+  /** A raw frame from the chat data channel, not yet decrypted or validated. */
+  onChatFrame(frame: string): void;
+  /** A description failed its MAC: someone between us (the server?) tampered with it. */
+  onSecurityError(reason: string): void;
+}
+
+export interface PeerLinkOptions {
+  localId: string;
+  remoteId: string;
+  iceServers: RTCIceServer[];
+  /** The caller's stream; its tracks are sent (the link never stops them). */
+  stream: MediaStream | null;
+  /** HMAC key from deriveSdpMacKey(e2eKey). */
+  sdpMacKey: CryptoKey;
+  /** Send `data` to the remote peer through the signaling server. */
+  sendSignal(data: SignalPayload): void;
+  events: PeerLinkEvents;
+  /** Injection point for tests; defaults to `new RTCPeerConnection`. */
+  createPeerConnection?: (config: RTCConfiguration) => RTCPeerConnection;
+}
+
+export interface PeerLink {
+  readonly remoteId: string;
+  readonly state: PeerConnectionState;
+  /** The opaque `data` of a `signal` from this peer; validated here. */
+  handleSignal(data: unknown): Promise<void>;
+  /** False if the channel is not open yet. */
+  sendChat(frame: string): boolean;
+  replaceTrack(track: MediaStreamTrack): Promise<void>;
+  setVideoPolicy(policy: VideoEncodingPolicy): Promise<void>;
+  /** Fresh TURN credentials after a resume. */
+  setIceServers(servers: RTCIceServer[]): void;
+  restartIce(): void;
+  getStats(): Promise<RTCStatsReport | null>;
+  /** Loudest current audio level (0..1) of this peer's audio, from RTP header extensions. */
+  getAudioLevel(): number | null;
+  close(): void;
+}
+
+export function createPeerLink(o: PeerLinkOptions): PeerLink {
+  const config: RTCConfiguration = { iceServers: o.iceServers, bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' };
+  const pc = o.createPeerConnection ? o.createPeerConnection(config) : new RTCPeerConnection(config);
+  const polite = isPolite(o.localId, o.remoteId);
+  // (attachLocal() runs below, once the handlers exist: at once for the side that offers first.)
+
+  let makingOffer = false;
+  let ignoreOffer = false;
+  let isSettingRemoteAnswerPending = false;
+  let closed = false;
+  let restarts = 0;
+  let disconnectedSince: number | null = null;
+  let disconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  let state: PeerConnectionState = 'connecting';
+  let policy: VideoEncodingPolicy | null = null;
+  let remoteStream: MediaStream | null = null;
+  /** What we send, by kind: the stream's tracks, or what replaceTrack swapped in. */
+  const localTracks = new Map<string, MediaStreamTrack>();
+  for (const track of o.stream?.getTracks() ?? []) if (!localTracks.has(track.kind)) localTracks.set(track.kind, track);
+  let attached = false;
+  let chat: RTCDataChannel | null = null;
+  let connectTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Until RAMP_UP_MS after first connecting, video is sent at startingPolicy(): the first frame comes sooner. */
+  let rampedUp = false;
+  let rampTimer: ReturnType<typeof setTimeout> | null = null;
+  // Outgoing and incoming signals each go through a chain: signing and MAC checks are
+  // async, and a candidate must never overtake the description it belongs to.
+  let outChain: Promise<void> = Promise.resolve();
+  let inChain: Promise<void> = Promise.resolve();
+
+  const send = (make: () => Promise<SignalPayload | null>) => {
+    outChain = outChain
+      .then(async () => {
+        const data = await make();
+        if (data && !closed) o.sendSignal(data);
+      })
+      .catch(() => {
+        /* a failed signature means a closed link or a broken key; nothing to send */
+      });
+    return outChain;
+  };
+
+  const sendLocalDescription = () =>
+    send(async () => {
+      const d = pc.localDescription;
+      if (!d) return null;
+      const mac = await signDescription(o.sdpMacKey, o.localId, o.remoteId, d.type, d.sdp);
+      return { kind: 'description', description: { type: d.type, sdp: d.sdp }, mac };
+    });
+
+  // ---- Local media and the chat channel ----
+  // Only one side of a pair makes the first offer (the impolite one, see
+  // negotiation.ts): the other adds its media and channel once that offer is
+  // applied, so its tracks ride in the answer on the offer's transceivers. If
+  // both offered at once, the two offers would always collide.
+  function attachLocal(): void {
+    if (attached || closed) return;
+    attached = true;
+    for (const track of localTracks.values()) {
+      if (o.stream) pc.addTrack(track, o.stream);
+      else pc.addTrack(track);
+    }
+    // Negotiated with a fixed id: both ends create it, no in-band announcement needed.
+    chat = pc.createDataChannel('chat', { negotiated: true, id: 0, ordered: true });
+    chat.onmessage = (ev: MessageEvent) => {
+      if (typeof ev.data === 'string' && ev.data.length <= MAX_CHAT_FRAME) o.events.onChatFrame(ev.data);
+    };
+  }
+
+  // ---- Perfect negotiation ----
+  pc.onnegotiationneeded = async () => {
+    try {
+      makingOffer = true;
+      await pc.setLocalDescription();
+      await sendLocalDescription();
+    } catch {
+      // Raced with an incoming offer; negotiationneeded fires again when due.
+    } finally {
+      makingOffer = false;
+    }
+  };
+  pc.onicecandidate = ({ candidate }) => {
+    // End-of-candidates (null) is optional; we skip it.
+    if (!candidate) return;
+    const c = candidate.toJSON();
+    send(async () => ({
+      kind: 'candidate',
+      candidate: {
+        candidate: c.candidate ?? '',
+        sdpMid: c.sdpMid ?? null,
+        sdpMLineIndex: c.sdpMLineIndex ?? null,
+        usernameFragment: c.usernameFragment ?? null,
+      },
+    }));
+  };
+
+  async function onSignal(data: unknown): Promise<void> {
+    if (closed) return;
+    const msg = parseSignal(data);
+    if (!msg) return; // not one of ours: drop (the engine counts)
+    if (msg.kind === 'candidate') {
+      if (!msg.candidate) return;
+      try {
+        await pc.addIceCandidate(msg.candidate);
+      } catch (err) {
+        if (shouldReportCandidateError(ignoreOffer) && !closed) console.warn('meriMeet: remote ICE candidate refused', err);
+      }
+      return;
+    }
+    const { description, mac } = msg;
+    if (description.type === 'rollback') return;
+    // Check the MAC before anything touches the connection.
+    const ok = await verifyDescription(o.sdpMacKey, o.remoteId, o.localId, description.type, description.sdp, mac);
+    if (closed) return;
+    if (!ok) {
+      o.events.onSecurityError('the connection details from this participant failed their end-to-end check');
+      return;
+    }
+    const decision = decideOnDescription(description.type, {
+      polite,
+      makingOffer,
+      isSettingRemoteAnswerPending,
+      signalingState: pc.signalingState,
+    });
+    if (decision.action === 'ignore') {
+      ignoreOffer = decision.ignoreOffer;
+      return;
+    }
+    ignoreOffer = false;
+    isSettingRemoteAnswerPending = description.type === 'answer';
+    try {
+      // For the polite peer in glare this implicitly rolls back our own offer.
+      await pc.setRemoteDescription(description);
+    } finally {
+      isSettingRemoteAnswerPending = false;
+    }
+    if (decision.answer) {
+      if (!attached) {
+        attachLocal();
+        if (policy) await applyPolicy(policy); // the answer then starts with the right encodings
+      }
+      await pc.setLocalDescription();
+      await sendLocalDescription();
+    }
+  }
+
+  // ---- ICE watchdog ----
+  const setState = (next: PeerConnectionState) => {
+    if (next === state || closed) return;
+    state = next;
+    o.events.onStateChange(next);
+  };
+  const restart = () => {
+    if (closed || !attached) return; // not attached: we are waiting for the other side's first offer
+    restarts++;
+    // An offer still waiting for its answer (lost on the way?) is sent again;
+    // otherwise restartIce fires negotiationneeded → an offer with new ICE credentials.
+    if (pc.signalingState === 'have-local-offer') void sendLocalDescription();
+    pc.restartIce();
+  };
+  // A first connection that never gets anywhere (an offer or answer lost while
+  // the socket was down, a peer that was slow to learn of us) is retried.
+  const armConnectTimer = () => {
+    if (connectTimer) clearTimeout(connectTimer);
+    connectTimer = setTimeout(() => {
+      connectTimer = null;
+      if (closed || pc.connectionState === 'connected') return;
+      restart();
+      armConnectTimer();
+    }, CONNECT_TIMEOUT_MS);
+  };
+  armConnectTimer();
+  const watch = () => {
+    if (closed) return;
+    const ice = pc.connectionState;
+    if (ice === 'connected') {
+      restarts = 0;
+      if (connectTimer) clearTimeout(connectTimer);
+      connectTimer = null;
+      disconnectedSince = null;
+      if (disconnectTimer) clearTimeout(disconnectTimer);
+      disconnectTimer = null;
+      if (policy) void applyPolicy(policy); // encodings may only be settable once negotiated
+      if (!rampedUp && !rampTimer) {
+        rampTimer = setTimeout(() => {
+          rampedUp = true;
+          if (policy && !closed) void applyPolicy(policy);
+        }, RAMP_UP_MS);
+      }
+    }
+    if (ice === 'disconnected' && disconnectedSince === null) {
+      disconnectedSince = Date.now();
+      disconnectTimer = setTimeout(() => {
+        disconnectTimer = null;
+        if (iceAction(pc.connectionState, disconnectedSince === null ? null : Date.now() - disconnectedSince) === 'restart') restart();
+      }, DISCONNECTED_RESTART_MS);
+    }
+    if (ice !== 'disconnected' && ice !== 'connected') disconnectedSince = null;
+    if (iceAction(ice, null) === 'restart') restart();
+    setState(linkStateFor(ice, restarts));
+  };
+  pc.onconnectionstatechange = watch;
+  pc.oniceconnectionstatechange = () => {
+    // Some failures show up on the ICE state first.
+    if (pc.iceConnectionState === 'failed' && pc.connectionState !== 'failed') restart();
+  };
+
+  if (!polite) attachLocal();
+
+  pc.ontrack = (ev: RTCTrackEvent) => {
+    if (closed) return;
+    const stream = ev.streams[0] ?? remoteStream ?? new MediaStream();
+    if (!ev.streams[0] && !stream.getTracks().includes(ev.track)) stream.addTrack(ev.track);
+    remoteStream = stream;
+    o.events.onRemoteStream(stream);
+  };
+
+  // ---- Sender encodings ----
+  async function applyPolicy(full: VideoEncodingPolicy): Promise<void> {
+    const p = rampedUp ? full : startingPolicy(full);
+    for (const sender of pc.getSenders()) {
+      const kind = sender.track?.kind;
+      if (!kind) continue;
+      const params = sender.getParameters();
+      if (!params.encodings || params.encodings.length === 0) continue; // not negotiated yet; retried on 'connected'
+      for (const enc of params.encodings) {
+        if (kind === 'video') {
+          enc.maxBitrate = p.maxBitrate;
+          enc.maxFramerate = p.maxFramerate;
+          enc.scaleResolutionDownBy = p.scaleResolutionDownBy;
+        } else {
+          enc.maxBitrate = AUDIO_MAX_BITRATE;
+        }
+      }
+      try {
+        await sender.setParameters(params);
+      } catch {
+        /* parameters changed under us (renegotiation); the next change or 'connected' re-applies */
+      }
+    }
+  }
+
+  return {
+    remoteId: o.remoteId,
+    get state() {
+      return state;
+    },
+    handleSignal(data) {
+      inChain = inChain.then(() => onSignal(data)).catch((err) => {
+        if (!closed) console.warn('meriMeet: signal from peer not applied', err);
+      });
+      return inChain;
+    },
+    sendChat(frame) {
+      if (closed || !chat || chat.readyState !== 'open') return false;
+      chat.send(frame);
+      return true;
+    },
+    async replaceTrack(track) {
+      localTracks.set(track.kind, track);
+      if (!attached) return; // attachLocal sends it
+      const sender = pc.getSenders().find((s) => s.track?.kind === track.kind);
+      if (sender) await sender.replaceTrack(track);
+      else if (o.stream) pc.addTrack(track, o.stream); // a kind we did not send before: renegotiates
+      else pc.addTrack(track);
+      if (policy) await applyPolicy(policy);
+    },
+    async setVideoPolicy(p) {
+      policy = p;
+      await applyPolicy(p);
+    },
+    setIceServers(servers) {
+      if (closed) return;
+      try {
+        pc.setConfiguration({ ...pc.getConfiguration(), iceServers: servers });
+      } catch {
+        /* some fields cannot change; the old servers still work until their credentials expire */
+      }
+    },
+    restartIce: restart,
+    async getStats() {
+      if (closed) return null;
+      return pc.getStats();
+    },
+    getAudioLevel() {
+      if (closed) return null;
+      let level: number | null = null;
+      for (const r of pc.getReceivers()) {
+        if (r.track.kind !== 'audio') continue;
+        for (const s of r.getSynchronizationSources()) {
+          if (typeof s.audioLevel === 'number') level = Math.max(level ?? 0, s.audioLevel);
+        }
+      }
+      return level;
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      if (disconnectTimer) clearTimeout(disconnectTimer);
+      if (connectTimer) clearTimeout(connectTimer);
+      if (rampTimer) clearTimeout(rampTimer);
+      if (chat) chat.onmessage = null;
+      pc.onnegotiationneeded = null;
+      pc.onicecandidate = null;
+      pc.ontrack = null;
+      pc.onconnectionstatechange = null;
+      pc.oniceconnectionstatechange = null;
+      pc.close();
+    },
+  };
+}

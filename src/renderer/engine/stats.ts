@@ -1,0 +1,171 @@
+/**
+ * Connection statistics from getStats(), reduced to what people need to see
+ * (PeerStats in call-state.ts), a quality rating, and active-speaker
+ * detection. Everything here is pure (a report in, numbers out) so it can be
+ * tested with synthetic reports; the engine polls.
+ */
+import type { PeerStats, Quality } from './call-state.js';
+
+export const STATS_INTERVAL_MS = 2_000;
+
+/** A stats report as a list of plain records (RTCStatsReport.values() in the browser). */
+export type StatsRecord = { id: string; type: string; timestamp: number; [key: string]: unknown };
+
+/** Counters from the previous poll, to turn totals into rates. */
+export interface StatsSnapshot {
+  timestamp: number;
+  bytesReceived: number;
+  bytesSent: number;
+  packetsReceived: number;
+  packetsLost: number;
+}
+
+const num = (x: unknown): number | null => (typeof x === 'number' && Number.isFinite(x) ? x : null);
+const str = (x: unknown): string | null => (typeof x === 'string' ? x : null);
+
+export function recordsOf(report: RTCStatsReport): StatsRecord[] {
+  const out: StatsRecord[] = [];
+  report.forEach((value: StatsRecord) => out.push(value));
+  return out;
+}
+
+/**
+ * Turns one report (and the previous poll's counters) into PeerStats.
+ * Loss = lost / (lost + received) over the interval, across inbound RTP streams.
+ */
+export function computePeerStats(records: StatsRecord[], prev: StatsSnapshot | null): { stats: PeerStats; snapshot: StatsSnapshot } {
+  const byId = new Map(records.map((r) => [r.id, r]));
+  let timestamp = 0;
+  let bytesReceived = 0;
+  let bytesSent = 0;
+  let packetsReceived = 0;
+  let packetsLost = 0;
+  let videoCodec: string | null = null;
+  let audioCodec: string | null = null;
+  let transport: StatsRecord | undefined;
+  let pair: StatsRecord | undefined;
+
+  const codecName = (r: StatsRecord): string | null => {
+    const codec = byId.get(str(r.codecId) ?? '');
+    const mime = codec ? str(codec.mimeType) : null;
+    return mime ? (mime.split('/')[1] ?? mime) : null;
+  };
+
+  for (const r of records) {
+    timestamp = Math.max(timestamp, r.timestamp);
+    if (r.type === 'inbound-rtp') {
+      bytesReceived += num(r.bytesReceived) ?? 0;
+      packetsReceived += num(r.packetsReceived) ?? 0;
+      packetsLost += Math.max(0, num(r.packetsLost) ?? 0);
+      if (r.kind === 'video') videoCodec ??= codecName(r);
+      if (r.kind === 'audio') audioCodec ??= codecName(r);
+    } else if (r.type === 'outbound-rtp') {
+      bytesSent += num(r.bytesSent) ?? 0;
+      if (r.kind === 'video') videoCodec ??= codecName(r);
+      if (r.kind === 'audio') audioCodec ??= codecName(r);
+    } else if (r.type === 'transport') {
+      transport ??= r;
+    }
+  }
+  // The selected pair: named by the transport, or (older browsers) flagged on the pair.
+  pair = transport ? byId.get(str(transport.selectedCandidatePairId) ?? '') : undefined;
+  pair ??= records.find((r) => r.type === 'candidate-pair' && (r.selected === true || (r.nominated === true && r.state === 'succeeded')));
+
+  const rtt = pair ? num(pair.currentRoundTripTime) : null;
+  const local = pair ? byId.get(str(pair.localCandidateId) ?? '') : undefined;
+  const remote = pair ? byId.get(str(pair.remoteCandidateId) ?? '') : undefined;
+  const relayed = local?.candidateType === 'relay' || remote?.candidateType === 'relay';
+
+  let inboundKbps: number | null = null;
+  let outboundKbps: number | null = null;
+  let lossRate: number | null = null;
+  if (prev && timestamp > prev.timestamp) {
+    const seconds = (timestamp - prev.timestamp) / 1000;
+    inboundKbps = Math.max(0, Math.round(((bytesReceived - prev.bytesReceived) * 8) / 1000 / seconds));
+    outboundKbps = Math.max(0, Math.round(((bytesSent - prev.bytesSent) * 8) / 1000 / seconds));
+    const lost = Math.max(0, packetsLost - prev.packetsLost);
+    const got = Math.max(0, packetsReceived - prev.packetsReceived);
+    lossRate = lost + got > 0 ? lost / (lost + got) : null;
+  }
+
+  return {
+    stats: {
+      rttMs: rtt === null ? null : Math.round(rtt * 1000),
+      lossRate,
+      inboundKbps,
+      outboundKbps,
+      videoCodec,
+      audioCodec,
+      dtlsState: transport ? str(transport.dtlsState) : null,
+      srtpCipher: transport ? str(transport.srtpCipher) : null,
+      relayed,
+    },
+    snapshot: { timestamp, bytesReceived, bytesSent, packetsReceived, packetsLost },
+  };
+}
+
+/**
+ * Quality as people understand it (ITU-T G.114 puts conversational trouble
+ * past ~300 ms one-way; video degrades visibly past a few % loss).
+ */
+export function rateQuality(stats: PeerStats | null): Quality {
+  if (!stats || (stats.rttMs === null && stats.lossRate === null)) return 'unknown';
+  if (stats.dtlsState !== null && stats.dtlsState !== 'connected') return 'poor';
+  const rtt = stats.rttMs ?? 0;
+  const loss = stats.lossRate ?? 0;
+  if (loss >= 0.08 || rtt >= 500) return 'poor';
+  if (loss >= 0.02 || rtt >= 250) return 'fair';
+  return 'good';
+}
+
+// ---- Audio levels and the active speaker ----------------------------------
+
+/** Fast attack, slow release: a meter that jumps with speech and falls gently. */
+export function smoothLevel(previous: number, sample: number, attack = 0.6, release = 0.15): number {
+  const s = Math.min(1, Math.max(0, Number.isFinite(sample) ? sample : 0));
+  const k = s > previous ? attack : release;
+  return previous + (s - previous) * k;
+}
+
+export interface SpeakerOptions {
+  /** Below this (smoothed) level nobody is speaking. 0.05 ≈ -26 dBov. */
+  threshold: number;
+  /** A challenger must be this many times louder than the current speaker… */
+  ratio: number;
+  /** …for this many consecutive ticks before the highlight moves. */
+  holdTicks: number;
+}
+export const DEFAULT_SPEAKER_OPTIONS: SpeakerOptions = { threshold: 0.05, ratio: 1.3, holdTicks: 3 };
+
+export interface SpeakerState {
+  speakerId: string | null;
+  candidateId: string | null;
+  candidateTicks: number;
+}
+export const INITIAL_SPEAKER_STATE: SpeakerState = { speakerId: null, candidateId: null, candidateTicks: 0 };
+
+/**
+ * One tick of active-speaker detection with hysteresis: the highlight moves
+ * only when someone else has been clearly louder for a few ticks, so it
+ * does not flicker between two people talking over each other. The last
+ * speaker stays highlighted through pauses (as in most meeting apps) until
+ * someone else speaks, or leaves.
+ */
+export function nextSpeaker(state: SpeakerState, levels: ReadonlyMap<string, number>, opts: SpeakerOptions = DEFAULT_SPEAKER_OPTIONS): SpeakerState {
+  let loudest: string | null = null;
+  let loudestLevel = 0;
+  for (const [id, level] of levels) {
+    if (level >= opts.threshold && level > loudestLevel) {
+      loudest = id;
+      loudestLevel = level;
+    }
+  }
+  const current = state.speakerId !== null && levels.has(state.speakerId) ? state.speakerId : null;
+  if (loudest === null || loudest === current) return { speakerId: current, candidateId: null, candidateTicks: 0 };
+  const currentLevel = current === null ? 0 : (levels.get(current) ?? 0);
+  if (current !== null && loudestLevel < currentLevel * opts.ratio) return { speakerId: current, candidateId: null, candidateTicks: 0 };
+  const ticks = state.candidateId === loudest ? state.candidateTicks + 1 : 1;
+  // Nobody highlighted yet: take the first clear speaker at once.
+  if (current === null || ticks >= opts.holdTicks) return { speakerId: loudest, candidateId: null, candidateTicks: 0 };
+  return { speakerId: current, candidateId: loudest, candidateTicks: ticks };
+}

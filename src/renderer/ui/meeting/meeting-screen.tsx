@@ -1,0 +1,275 @@
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import type { CallEngine, CallPhase, CallState, EndReason } from '../../engine/call-state.js';
+import { useCallState, useFocusOnMount } from '../hooks.js';
+import { CAMERA_LOST, errorText } from '../messages.js';
+import { isTextField, matchShortcut, type ShortcutAction } from '../shortcuts.js';
+import { ChatPanel } from './chat-panel.js';
+import { ControlsBar } from './controls-bar.js';
+import { ParticipantsPanel } from './participants-panel.js';
+import { VideoGrid } from './video-grid.js';
+
+export interface MeetingProps {
+  call: { engine: CallEngine; stream: MediaStream | null } | null;
+  /** A failure before the engine could report one (engine failed to load, join threw). */
+  startError: string | null;
+  meetingId: string;
+  sinkId: string;
+  cameraId: string;
+  onEnded: (reason: EndReason | null) => void;
+  onRetry: () => void;
+  onHome: () => void;
+}
+
+const STATUS: Partial<Record<CallPhase, string>> = {
+  idle: 'Connecting…',
+  connecting: 'Connecting…',
+  reconnecting: 'Reconnecting…',
+  lobby: 'Waiting for the host to let you in…',
+};
+
+export function MeetingScreen(props: MeetingProps) {
+  if (props.call === null || props.startError !== null) {
+    return <JoinFailed message={props.startError ?? 'Could not join the meeting.'} onRetry={props.onRetry} onHome={props.onHome} />;
+  }
+  return <InMeeting {...props} engine={props.call.engine} />;
+}
+
+function JoinFailed({ message, onRetry, onHome }: { message: string; onRetry: () => void; onHome: () => void }) {
+  const heading = useFocusOnMount<HTMLHeadingElement>();
+  return (
+    <main class="screen screen-left">
+      <div class="card">
+        <h1 ref={heading} tabIndex={-1}>
+          Could not join
+        </h1>
+        <p role="alert" class="alert">
+          {message}
+        </p>
+        <div class="actions">
+          <button type="button" class="primary" onClick={onRetry}>
+            Try again
+          </button>
+          <button type="button" onClick={onHome}>
+            Home
+          </button>
+        </div>
+      </div>
+    </main>
+  );
+}
+
+function useCameraLost(state: CallState, engine: CallEngine): [boolean, () => void] {
+  const [lost, setLost] = useState(false);
+  const track = state.local.stream?.getVideoTracks()[0];
+  useEffect(() => {
+    if (!track) return;
+    const onEnded = () => {
+      setLost(true);
+      // The call goes on: others see the avatar instead of a frozen frame.
+      engine.setVideoOff(true);
+    };
+    if (track.readyState === 'ended') onEnded();
+    track.addEventListener('ended', onEnded);
+    return () => track.removeEventListener('ended', onEnded);
+  }, [track, engine]);
+  return [lost, () => setLost(false)];
+}
+
+function InMeeting(props: MeetingProps & { engine: CallEngine }) {
+  const { engine, onEnded } = props;
+  const state = useCallState(engine);
+  const [chatOpen, setChatOpen] = useState(false);
+  const [peopleOpen, setPeopleOpen] = useState(false);
+  const [pinnedId, setPinnedId] = useState<string | null>(null);
+  const [cameraLost, clearCameraLost] = useCameraLost(state, engine);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const toolbar = useRef<HTMLDivElement>(null);
+
+  const isHost = state.local.isHost || (state.hostId !== null && state.hostId === state.local.peerId);
+
+  useEffect(() => {
+    if (state.phase === 'ended') onEnded(state.endReason);
+  }, [state.phase, state.endReason, onEnded]);
+
+  // Reading the chat clears the unread count.
+  useEffect(() => {
+    if (chatOpen && state.unreadChat > 0) engine.markChatRead();
+  }, [chatOpen, state.unreadChat, engine]);
+
+  // A pinned person who left is unpinned.
+  useEffect(() => {
+    if (pinnedId !== null && !state.peers.some((p) => p.peerId === pinnedId)) setPinnedId(null);
+  }, [pinnedId, state.peers]);
+
+  const restoreFocus = (which: 'chat' | 'participants') => {
+    requestAnimationFrame(() => {
+      const name = which === 'chat' ? 'Chat' : 'Participants';
+      const button = Array.from(toolbar.current?.querySelectorAll('button') ?? []).find((b) => b.textContent?.startsWith(name));
+      button?.focus();
+    });
+  };
+
+  const turnCameraOn = useCallback(async () => {
+    const track = state.local.stream?.getVideoTracks()[0];
+    if (track && track.readyState === 'live') return engine.setVideoOff(false);
+    // No camera, or it stopped: open one now and hand it to the call.
+    try {
+      const fresh = await navigator.mediaDevices.getUserMedia({ video: props.cameraId ? { deviceId: { ideal: props.cameraId } } : true });
+      const newTrack = fresh.getVideoTracks()[0];
+      if (!newTrack) throw new Error('no video track');
+      await engine.replaceTrack(newTrack);
+      engine.setVideoOff(false);
+      clearCameraLost();
+      setActionError(null);
+    } catch {
+      setActionError('Your camera could not be started.');
+    }
+  }, [engine, state.local.stream, props.cameraId, clearCameraLost]);
+
+  const act = useCallback(
+    (action: ShortcutAction) => {
+      switch (action) {
+        case 'mic':
+          return engine.setMuted(!state.local.muted);
+        case 'camera':
+          return state.local.videoOff ? void turnCameraOn() : engine.setVideoOff(true);
+        case 'hand':
+          return engine.setHandRaised(!state.local.handRaised);
+        case 'chat':
+          return setChatOpen((open) => !open);
+        case 'participants':
+          return setPeopleOpen((open) => !open);
+      }
+    },
+    [engine, state.local.muted, state.local.videoOff, state.local.handRaised, turnCameraOn],
+  );
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const match = matchShortcut(event, isTextField(document.activeElement as HTMLElement | null));
+      if (match === null) return;
+      if (match === 'escape') {
+        const target = event.target as Node | null;
+        const inPanel = (name: string) => document.querySelector(`aside[aria-label="${name}"]`)?.contains(target) ?? false;
+        if (chatOpen && (inPanel('Chat') || !peopleOpen)) {
+          setChatOpen(false);
+          restoreFocus('chat');
+        } else if (peopleOpen) {
+          setPeopleOpen(false);
+          restoreFocus('participants');
+        } else return;
+        event.preventDefault();
+        return;
+      }
+      event.preventDefault(); // Ctrl+D would bookmark, Ctrl+H open history, …
+      act(match);
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [act, chatOpen, peopleOpen]);
+
+  const heading = useFocusOnMount<HTMLHeadingElement>();
+  const status = STATUS[state.phase] ?? '';
+  const error = state.phase === 'failed' ? errorText(state.error) ?? 'Could not join the meeting.' : null;
+  const requester = state.muteRequestedBy === null ? null : (state.peers.find((p) => p.peerId === state.muteRequestedBy)?.displayName ?? 'The host');
+  const inCall = state.phase === 'in-call' || state.phase === 'reconnecting';
+  if (error !== null) return <JoinFailed message={error} onRetry={props.onRetry} onHome={props.onHome} />;
+
+  return (
+    <main class="screen screen-meeting">
+      <h1 ref={heading} tabIndex={-1} class="sr-only">
+        Meeting {props.meetingId}
+      </h1>
+      <p role="status" aria-live="polite" class={`call-status${status ? '' : ' empty'}`}>
+        {status}
+      </p>
+      {cameraLost || actionError ? (
+        <div class="banner">
+          <p role="alert" class="alert">
+            {cameraLost ? CAMERA_LOST : actionError}
+          </p>
+          <button
+            type="button"
+            class="small"
+            onClick={() => {
+              clearCameraLost();
+              setActionError(null);
+            }}
+          >
+            Dismiss
+          </button>
+        </div>
+      ) : null}
+      {requester !== null ? (
+        <div class="banner prompt" aria-live="assertive">
+          <p>{requester} asks you to mute your microphone.</p>
+          <div class="actions">
+            <button
+              type="button"
+              class="primary"
+              onClick={() => {
+                engine.setMuted(true);
+                engine.dismissMuteRequest();
+              }}
+            >
+              Mute
+            </button>
+            <button type="button" onClick={() => engine.dismissMuteRequest()}>
+              Not now
+            </button>
+          </div>
+        </div>
+      ) : null}
+      {isHost && state.lobby.length > 0 ? (
+        <p class="banner notice" aria-live="polite">
+          {state.lobby.length === 1 ? `${state.lobby[0]!.displayName} is waiting to join.` : `${state.lobby.length} people are waiting to join.`}{' '}
+          {peopleOpen ? '' : 'Open Participants to let them in.'}
+        </p>
+      ) : null}
+      <div class="meeting-body">
+        <VideoGrid state={state} pinnedId={pinnedId} sinkId={props.sinkId} onPin={setPinnedId} />
+        {chatOpen ? (
+          <ChatPanel
+            messages={state.chat}
+            onSend={(text) => engine.sendChat(text)}
+            onClose={() => {
+              setChatOpen(false);
+              restoreFocus('chat');
+            }}
+          />
+        ) : null}
+        {peopleOpen ? (
+          <ParticipantsPanel
+            state={state}
+            engine={engine}
+            isHost={isHost && inCall}
+            onClose={() => {
+              setPeopleOpen(false);
+              restoreFocus('participants');
+            }}
+          />
+        ) : null}
+      </div>
+      <div ref={toolbar} class="controls-wrap">
+        <ControlsBar
+          micOn={!state.local.muted}
+          cameraOn={!state.local.videoOff}
+          handRaised={state.local.handRaised}
+          chatOpen={chatOpen}
+          participantsOpen={peopleOpen}
+          unread={state.unreadChat}
+          waiting={isHost ? state.lobby.length : 0}
+          onAction={act}
+          onLeave={() =>
+            void engine
+              .leave()
+              .catch(() => undefined)
+              .then(() => {
+                if (engine.getState().phase !== 'ended') onEnded('left');
+              })
+          }
+        />
+      </div>
+    </main>
+  );
+}

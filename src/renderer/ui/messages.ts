@@ -1,0 +1,28 @@
+/** The sentences people see for errors (docs/ui-contract.md: exact texts). */
+import type { CallError, EndReason } from '../engine/call-state.js';
+
+export const ERROR_TEXT: Readonly<Record<string, string>> = {
+  wrong_key: 'Wrong meeting ID or password.',
+  not_found: 'Wrong meeting ID or password.',
+  meeting_full: 'This meeting is full.',
+  meeting_locked: 'The host has locked this meeting.',
+  meeting_ended: 'This meeting has ended.',
+  ended: 'This meeting has ended.',
+  denied: 'The host did not let you in.',
+  removed: 'The host removed you from the meeting.',
+  rate_limited: 'Too many attempts. Wait a moment, then try again.',
+  camera_lost: 'Your camera stopped working.',
+};
+
+export const CAMERA_LOST = ERROR_TEXT['camera_lost']!;
+
+export function errorText(error: CallError | null | undefined): string | null {
+  if (!error) return null;
+  return ERROR_TEXT[error.code] ?? (error.message || 'Something went wrong.');
+}
+
+/** The alert after the call ended for a reason other than leaving, or null. */
+export function endReasonText(reason: EndReason | null): string | null {
+  if (reason === null || reason === 'left') return null;
+  return ERROR_TEXT[reason] ?? null;
+}

@@ -1,0 +1,33 @@
+/**
+ * Small, non-secret preferences kept across visits (display name, chosen
+ * devices). Never the meeting password or a session token.
+ */
+export interface Preferences {
+  displayName: string;
+  cameraId: string;
+  micId: string;
+  sinkId: string;
+}
+
+const KEY = 'merimeet.preferences';
+const EMPTY: Preferences = { displayName: '', cameraId: '', micId: '', sinkId: '' };
+
+export function loadPreferences(): Preferences {
+  try {
+    const raw = window.localStorage.getItem(KEY);
+    if (!raw) return { ...EMPTY };
+    const parsed = JSON.parse(raw) as Record<string, unknown>;
+    const str = (k: keyof Preferences) => (typeof parsed[k] === 'string' ? (parsed[k] as string).slice(0, 256) : '');
+    return { displayName: str('displayName'), cameraId: str('cameraId'), micId: str('micId'), sinkId: str('sinkId') };
+  } catch {
+    return { ...EMPTY };
+  }
+}
+
+export function savePreferences(prefs: Preferences): void {
+  try {
+    window.localStorage.setItem(KEY, JSON.stringify(prefs));
+  } catch {
+    // storage full or disabled: preferences are a convenience only
+  }
+}

@@ -1,0 +1,204 @@
+import { MAX_DISPLAY_NAME } from '@merimeet/signaling/protocol';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { MeetingKeys } from '../../../common/crypto/meeting-keys.js';
+import { supportsSinkId, useFocusOnMount, useSinkId, useSrcObject } from '../hooks.js';
+import { CAMERA_LOST } from '../messages.js';
+import type { Preferences } from '../preferences.js';
+import { DeviceSelect } from './device-select.js';
+import { LevelMeter } from './level-meter.js';
+import { useDevices, useLocalMedia } from './local-media.js';
+
+export interface JoinChoice {
+  stream: MediaStream | null;
+  displayName: string;
+  muted: boolean;
+  videoOff: boolean;
+  cameraId: string;
+  micId: string;
+  sinkId: string;
+}
+
+export interface PreJoinProps {
+  meetingId: string;
+  /** Started by the app shell the moment the id and password were known. */
+  keys: Promise<MeetingKeys>;
+  prefs: Preferences;
+  defaultName: string;
+  focusHeading: boolean;
+  onPrefetchEngine: () => void;
+  /** After a reload mid-call: join by itself, as before, as soon as keys and media are ready. */
+  rejoin?: { displayName: string; muted: boolean; videoOff: boolean } | null;
+  onBack: () => void;
+  onJoin: (choice: JoinChoice) => void;
+}
+
+/** Printable, single-line, bounded: what the protocol accepts as a display name. */
+export function cleanDisplayName(input: string): string {
+  // eslint-disable-next-line no-control-regex
+  return input.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g, '').trim().slice(0, MAX_DISPLAY_NAME);
+}
+
+type KeyState = 'deriving' | 'ready' | 'failed';
+
+export function PreJoinScreen(props: PreJoinProps) {
+  const heading = useFocusOnMount<HTMLHeadingElement>(props.focusHeading);
+  const [cameraId, setCameraId] = useState(props.prefs.cameraId);
+  const [micId, setMicId] = useState(props.prefs.micId);
+  const [sinkId, setSinkId] = useState(props.prefs.sinkId);
+  const [name, setName] = useState(props.rejoin?.displayName ?? props.defaultName);
+  const [muted, setMuted] = useState(props.rejoin?.muted ?? false);
+  const [videoOff, setVideoOff] = useState(props.rejoin?.videoOff ?? false);
+  const [keyState, setKeyState] = useState<KeyState>('deriving');
+  const [nameError, setNameError] = useState<string | null>(null);
+  const [cameraLost, setCameraLost] = useState(false);
+  const nameInput = useRef<HTMLInputElement>(null);
+  const preview = useRef<HTMLVideoElement>(null);
+
+  const { media, handOver } = useLocalMedia(cameraId, micId);
+  const stream = media?.stream ?? null;
+  const devices = useDevices(stream);
+  useSrcObject(preview, stream);
+  useSinkId(preview, sinkId);
+
+  useEffect(() => {
+    let cancelled = false;
+    setKeyState('deriving');
+    props.keys.then(
+      () => !cancelled && setKeyState('ready'),
+      () => !cancelled && setKeyState('failed'),
+    );
+    props.onPrefetchEngine();
+    return () => {
+      cancelled = true;
+    };
+  }, [props.keys]);
+
+  // Preview reflects "camera off"; the call starts with the same state.
+  const videoTrack = stream?.getVideoTracks()[0];
+  useEffect(() => {
+    if (videoTrack) videoTrack.enabled = !videoOff;
+  }, [videoTrack, videoOff]);
+  useEffect(() => {
+    if (!videoTrack) return;
+    setCameraLost(false);
+    const onEnded = () => setCameraLost(true);
+    videoTrack.addEventListener('ended', onEnded);
+    return () => videoTrack.removeEventListener('ended', onEnded);
+  }, [videoTrack]);
+
+  const join = (event?: Event) => {
+    event?.preventDefault();
+    const displayName = cleanDisplayName(name);
+    if (displayName === '') {
+      setNameError('Enter your name so others know who you are.');
+      nameInput.current?.focus();
+      return;
+    }
+    setNameError(null);
+    props.onJoin({ stream: handOver(), displayName, muted, videoOff, cameraId, micId, sinkId });
+  };
+
+  // Rejoining after a reload: no click needed, once (Back cancels it).
+  const autoJoined = useRef(false);
+  useEffect(() => {
+    if (!props.rejoin || autoJoined.current || keyState !== 'ready' || media === null) return;
+    autoJoined.current = true;
+    join();
+  }, [props.rejoin, keyState, media]);
+
+  const cameras = devices.filter((d) => d.kind === 'videoinput');
+  const mics = devices.filter((d) => d.kind === 'audioinput');
+  const speakers = devices.filter((d) => d.kind === 'audiooutput');
+  const canPickSpeaker = supportsSinkId();
+
+  return (
+    <main class="screen screen-prejoin">
+      <form class="prejoin" aria-labelledby="prejoin-title" onSubmit={join} noValidate>
+        <div class="prejoin-preview">
+          <h1 id="prejoin-title" ref={heading} tabIndex={-1}>
+            Ready to join?
+          </h1>
+          <p class="hint">
+            Meeting <span class="mono">{props.meetingId}</span>
+          </p>
+          <div class={`preview${videoOff || !videoTrack ? ' preview-off' : ''}`}>
+            <video ref={preview} aria-label="Your camera preview" autoPlay playsInline muted />
+            {videoOff || !videoTrack ? (
+              <p class="preview-note" aria-hidden="true">
+                {videoTrack ? 'Camera is off' : 'No camera'}
+              </p>
+            ) : null}
+          </div>
+          <LevelMeter stream={stream} />
+          {cameraLost ? (
+            <p role="alert" class="alert">
+              {CAMERA_LOST}
+            </p>
+          ) : null}
+          {media?.problem ? <p class="notice">{media.problem}</p> : null}
+        </div>
+        <div class="prejoin-settings">
+          <DeviceSelect id="pj-camera" label="Camera" devices={cameras} value={cameraId} emptyText="No camera found" onChange={setCameraId} />
+          <DeviceSelect id="pj-mic" label="Microphone" devices={mics} value={micId} emptyText="No microphone found" onChange={setMicId} />
+          <DeviceSelect
+            id="pj-speaker"
+            label="Speaker"
+            devices={canPickSpeaker ? speakers : []}
+            value={sinkId}
+            emptyText={canPickSpeaker ? 'System default' : 'System default (this browser cannot choose)'}
+            onChange={setSinkId}
+          />
+          <div class="check">
+            <input id="pj-muted" type="checkbox" checked={muted} onChange={(e) => setMuted(e.currentTarget.checked)} />
+            <label for="pj-muted">Join muted</label>
+          </div>
+          <div class="check">
+            <input id="pj-video-off" type="checkbox" checked={videoOff} onChange={(e) => setVideoOff(e.currentTarget.checked)} />
+            <label for="pj-video-off">Join with camera off</label>
+          </div>
+          <div class="field">
+            <label for="pj-name">Your name</label>
+            <input
+              id="pj-name"
+              ref={nameInput}
+              type="text"
+              autoComplete="nickname"
+              maxLength={MAX_DISPLAY_NAME}
+              value={name}
+              aria-invalid={nameError !== null}
+              aria-describedby={nameError !== null ? 'pj-name-error' : undefined}
+              onInput={(e) => setName(e.currentTarget.value)}
+            />
+            {nameError === null ? null : (
+              <p id="pj-name-error" class="field-error">
+                {nameError}
+              </p>
+            )}
+          </div>
+          <p role="status" class="key-status">
+            {props.rejoin && keyState !== 'failed'
+              ? 'Rejoining the meeting you were in…'
+              : keyState === 'deriving'
+                ? 'Preparing secure keys…'
+                : keyState === 'ready'
+                  ? 'Secure keys ready.'
+                  : ''}
+          </p>
+          {keyState === 'failed' ? (
+            <p role="alert" class="alert">
+              Secure keys could not be prepared in this browser. Use a current browser over https.
+            </p>
+          ) : null}
+          <div class="actions">
+            <button type="submit" class="primary" disabled={keyState !== 'ready'}>
+              Join meeting
+            </button>
+            <button type="button" onClick={props.onBack}>
+              Back
+            </button>
+          </div>
+        </div>
+      </form>
+    </main>
+  );
+}

@@ -1,0 +1,121 @@
+/**
+ * What a person actually receives, checked inside their page: a remote
+ * `video[data-peer-id]` that decodes frames of a real size, sound above
+ * silence on the audio of that person's stream, and (through the test-only
+ * RTCPeerConnection record, see instrument.ts) DTLS connected with an SRTP
+ * cipher on every connected peer connection.
+ */
+import { expect, type Page } from '@playwright/test';
+
+/** RMS of a full-scale-normalized signal; Chromium's fake microphone beeps far above this, silence is ~0. */
+export const SILENCE_RMS = 0.01;
+
+/** The remote videos this page shows, by peer id. */
+export async function remotePeerIds(page: Page): Promise<string[]> {
+  return page.locator('video[data-peer-id]').evaluateAll((videos) => videos.map((v) => v.getAttribute('data-peer-id') ?? ''));
+}
+
+/** Waits until the peer's video has a decoded frame with non-zero size, then until more frames keep arriving. */
+export async function expectVideoFlowing(page: Page, peerId: string, timeoutMs = 20_000): Promise<void> {
+  const frames = () =>
+    page.evaluate((id) => {
+      const video = document.querySelector<HTMLVideoElement>(`video[data-peer-id="${CSS.escape(id)}"]`);
+      if (!video) return { width: 0, height: 0, frames: 0 };
+      return { width: video.videoWidth, height: video.videoHeight, frames: video.getVideoPlaybackQuality().totalVideoFrames };
+    }, peerId);
+  await expect
+    .poll(async () => {
+      const f = await frames();
+      return f.width > 0 && f.height > 0 && f.frames > 0;
+    }, { message: `video from ${peerId} decodes frames of non-zero size`, timeout: timeoutMs })
+    .toBe(true);
+  const before = (await frames()).frames;
+  await expect
+    .poll(async () => (await frames()).frames, { message: `video from ${peerId} keeps decoding`, timeout: 10_000 })
+    .toBeGreaterThan(before);
+}
+
+/**
+ * The loudest RMS heard on the peer's audio over `windowMs`: an AnalyserNode
+ * on the audio track of the peer's stream (the video element's srcObject, or
+ * an audio element for the same peer). Sampled every 10 ms with a 2048-sample
+ * window, so no beep of the fake microphone slips between two reads.
+ */
+export async function peakAudioRms(page: Page, peerId: string, windowMs = 3000): Promise<number> {
+  return page.evaluate(
+    async ({ id, windowMs }) => {
+      const sel = (tag: string) => document.querySelector<HTMLMediaElement>(`${tag}[data-peer-id="${CSS.escape(id)}"]`);
+      const tracks = [sel('video'), sel('audio')]
+        .map((el) => el?.srcObject)
+        .flatMap((s) => (s instanceof MediaStream ? s.getAudioTracks() : []));
+      if (tracks.length === 0) throw new Error(`no audio track for peer ${id}`);
+      const ctx = new AudioContext();
+      await ctx.resume();
+      const analyser = ctx.createAnalyser();
+      analyser.fftSize = 2048;
+      ctx.createMediaStreamSource(new MediaStream(tracks)).connect(analyser);
+      const buffer = new Float32Array(analyser.fftSize);
+      let peak = 0;
+      const end = performance.now() + windowMs;
+      while (performance.now() < end) {
+        analyser.getFloatTimeDomainData(buffer);
+        let sum = 0;
+        for (const x of buffer) sum += x * x;
+        peak = Math.max(peak, Math.sqrt(sum / buffer.length));
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      await ctx.close();
+      return peak;
+    },
+    { id: peerId, windowMs },
+  );
+}
+
+export async function expectAudioAudible(page: Page, peerId: string): Promise<void> {
+  // A few tries: the first packets may arrive after the measuring started.
+  await expect
+    .poll(() => peakAudioRms(page, peerId), { message: `audio from ${peerId} is above silence`, timeout: 20_000, intervals: [0] })
+    .toBeGreaterThan(SILENCE_RMS);
+}
+
+export interface TransportSecurity {
+  connectionState: string;
+  dtlsState: string | null;
+  srtpCipher: string | null;
+  tlsVersion: string | null;
+  dtlsCipher: string | null;
+}
+
+/** DTLS and SRTP as each connected peer connection of the page reports them. */
+export async function connectedTransports(page: Page): Promise<TransportSecurity[]> {
+  return page.evaluate(async () => {
+    const pcs = (window.__e2ePeerConnections ?? []).filter((pc) => pc.connectionState === 'connected');
+    const out: TransportSecurity[] = [];
+    for (const pc of pcs) {
+      const stats = await pc.getStats();
+      let transport: Record<string, unknown> | undefined;
+      stats.forEach((report: Record<string, unknown>) => {
+        if (report.type === 'transport' && report.dtlsState !== undefined) transport ??= report;
+      });
+      out.push({
+        connectionState: pc.connectionState,
+        dtlsState: (transport?.dtlsState as string | undefined) ?? null,
+        srtpCipher: (transport?.srtpCipher as string | undefined) ?? null,
+        tlsVersion: (transport?.tlsVersion as string | undefined) ?? null,
+        dtlsCipher: (transport?.dtlsCipher as string | undefined) ?? null,
+      });
+    }
+    return out;
+  });
+}
+
+/** Every one of `count` peer connections is connected over DTLS and protects media with an SRTP cipher. */
+export async function expectSecureTransports(page: Page, count: number): Promise<TransportSecurity[]> {
+  await expect.poll(async () => (await connectedTransports(page)).length, { message: 'connected peer connections' }).toBe(count);
+  const transports = await connectedTransports(page);
+  for (const t of transports) {
+    expect(t.dtlsState).toBe('connected');
+    expect(t.srtpCipher ?? '').not.toBe('');
+  }
+  return transports;
+}

@@ -1,0 +1,80 @@
+/**
+ * The "call" benchmark: join-to-first-remote-frame for two people — from the
+ * second person's click on "Join meeting" to the first decoded frame of the
+ * other's video — median of N runs, against a minimal hand-written WebRTC call
+ * (baseline.html/.js over a bare relay on the same TLS) timed the same way in
+ * the same run, Chromium and machine. Target: meriMeet ≤ 1.2× the baseline.
+ * Runs in a loopback-only network namespace (netns.ts), like the e2e suite.
+ */
+import type { Benchmark, BenchReport } from '../support/benchmark.js';
+import { ensureWebBuild } from '../support/web-build.js';
+import type { CallSamples } from './measure.js';
+import { loopbackOnly, runInLoopbackNamespace } from './netns.js';
+
+const TARGET_RATIO = 1.2;
+
+export const callBenchmark: Benchmark = {
+  name: 'call',
+  summary: 'two-person join-to-first-remote-frame in Chromium (median) vs a minimal hand-written WebRTC page',
+  options: {
+    runs: { default: 10, help: 'measured calls of each kind (the median is reported; at least 10 for the target)' },
+    warmup: { default: 1, help: 'calls of each kind run first and not counted' },
+    build: { default: 1, help: '1 builds the web client first; 0 measures the existing dist/web' },
+  },
+
+  async run(o, ctx): Promise<BenchReport> {
+    const webRoot = ensureWebBuild(o.build !== 0, ctx.log);
+    const runs = Math.max(1, Math.floor(o.runs!));
+    const warmup = Math.floor(o.warmup!);
+    let samples: CallSamples;
+    if (loopbackOnly()) {
+      const { measureCalls } = await import('./measure.js');
+      samples = await measureCalls(runs, warmup, webRoot, ctx.log);
+    } else {
+      ctx.log('entering a loopback-only network namespace (unshare -n)');
+      const out = await runInLoopbackNamespace('test/bench/call/isolated.ts', [String(runs), String(warmup), webRoot]);
+      samples = JSON.parse(out.trim().split('\n').pop()!) as CallSamples;
+    }
+    return report(samples, runs);
+  },
+};
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+function report(samples: CallSamples, runs: number): BenchReport {
+  const stats = (v: number[]) => ({ median: median(v), min: Math.min(...v), max: Math.max(...v), runs: v.length, samples: v });
+  const m = stats(samples.meriMeet);
+  const b = stats(samples.baseline);
+  const ratio = m.median / b.median;
+  const ms = (x: number) => `${x.toFixed(0)} ms`;
+  return {
+    results: { joinToFirstFrameMs: m, failedCalls: samples.failures.filter((f) => f.side === 'meriMeet') },
+    baseline: { joinToFirstFrameMs: b, failedCalls: samples.failures.filter((f) => f.side === 'baseline') },
+    targets: [
+      {
+        name: 'join → first remote frame (median)',
+        required: `≤ ${TARGET_RATIO}× baseline (${ms(b.median * TARGET_RATIO)})`,
+        measured: `${ms(m.median)} = ${ratio.toFixed(2)}×`,
+        pass: ratio <= TARGET_RATIO && m.runs >= 10 && samples.failures.length === 0,
+      },
+    ],
+    tables: [
+      {
+        title: `Join to first remote frame (${samples.warmup} warm-up call of each kind not counted)`,
+        columns: ['call', 'runs', 'median', 'min', 'max'],
+        rows: [
+          ['meriMeet (click "Join meeting")', String(m.runs), ms(m.median), ms(m.min), ms(m.max)],
+          ['baseline (hand-written page)', String(b.runs), ms(b.median), ms(b.min), ms(b.max)],
+        ],
+      },
+    ],
+    notes: [
+      ...(runs < 10 ? [`only ${runs} runs: the target needs at least 10`] : []),
+      ...samples.failures.map((f) => `${f.side} ${f.run < samples.warmup ? 'warm-up call' : `call ${f.run + 1 - samples.warmup}`} failed (not in the median): ${f.error}`),
+    ],
+  };
+}

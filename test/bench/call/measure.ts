@@ -1,0 +1,106 @@
+/**
+ * One measured session of the `call` benchmark: the real meriMeet server
+ * (in-process, serving dist/web) and the baseline (baseline-server.ts, same
+ * certificate), one Chromium, and alternating runs of each two-person call,
+ * so drift in the machine's load touches both sides alike.
+ *
+ * meriMeet run: Ada is in the meeting; Bob is at pre-join with his keys ready;
+ * the stopwatch starts at Bob's click on "Join meeting". Baseline run: Ada has
+ * pressed Start; Bob's camera is open; the stopwatch starts at Bob's "Start".
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from '@playwright/test';
+import { startServer } from '../../../signaling/src/server.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/support/chromium.js';
+import { createMeeting, type ServerAddress } from '../../e2e/support/meetings.js';
+import { continueToPreJoin, getReadyToJoin, joinMeeting } from '../../e2e/support/ui.js';
+import { startBaselineServer } from './baseline-server.js';
+import { timeToFirstRemoteFrame } from './first-frame.js';
+
+export interface CallSamples {
+  /** Milliseconds, one per measured run, in run order. */
+  meriMeet: number[];
+  baseline: number[];
+  warmup: number;
+  /** Calls that showed no remote frame in time, with why; not in the medians. */
+  failures: { side: 'meriMeet' | 'baseline'; run: number; error: string }[];
+}
+
+export async function measureCalls(runs: number, warmup: number, webRoot: string, log: (l: string) => void): Promise<CallSamples> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'merimeet-bench-call-'));
+  const server = await startServer({ host: '127.0.0.1', port: 0, dataDir, webRoot, logLevel: 'warn' });
+  const tls = { cert: readFileSync(join(dataDir, 'tls', 'cert.pem'), 'utf8'), key: readFileSync(join(dataDir, 'tls', 'key.pem'), 'utf8') };
+  const baseline = await startBaselineServer(tls);
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  const address: ServerAddress = { url: server.url, ca: server.certificatePem ?? '' };
+  const origin = `https://${new URL(server.url).host}`;
+  const samples: CallSamples = { meriMeet: [], baseline: [], warmup, failures: [] };
+  try {
+    for (let i = 0; i < warmup + runs; i++) {
+      // Alternate which side goes first, so neither always runs on a freshly idle machine.
+      const order = i % 2 === 0 ? (['meriMeet', 'baseline'] as const) : (['baseline', 'meriMeet'] as const);
+      const row: Partial<Record<'meriMeet' | 'baseline', number>> = {};
+      for (const side of order) {
+        try {
+          row[side] = side === 'meriMeet' ? await meriMeetRun(browser, address, origin) : await baselineRun(browser, baseline.origin, i);
+        } catch (err) {
+          // A call that never shows video is a finding, not a reason to lose the other runs.
+          samples.failures.push({ side, run: i, error: err instanceof Error ? err.message.split('\n')[0]! : String(err) });
+        }
+      }
+      const label = i < warmup ? `warm-up ${i + 1}` : `run ${i - warmup + 1}/${runs}`;
+      const show = (ms: number | undefined) => (ms === undefined ? 'FAILED' : `${ms.toFixed(0)} ms`);
+      log(`${label}: meriMeet ${show(row.meriMeet)}, baseline ${show(row.baseline)}`);
+      if (i >= warmup) {
+        if (row.meriMeet !== undefined) samples.meriMeet.push(row.meriMeet);
+        if (row.baseline !== undefined) samples.baseline.push(row.baseline);
+      }
+    }
+  } finally {
+    await browser.close();
+    await baseline.close();
+    await server.shutdown({ drainMs: 200 });
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  return samples;
+}
+
+async function openPage(browser: Browser, url: string): Promise<Page> {
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, permissions: ['camera', 'microphone'] });
+  const page = await context.newPage();
+  await page.goto(url);
+  return page;
+}
+
+async function meriMeetRun(browser: Browser, address: ServerAddress, origin: string): Promise<number> {
+  const meeting = await createMeeting(address);
+  const ada = await openPage(browser, origin + '/');
+  const bob = await openPage(browser, origin + '/');
+  try {
+    await joinMeeting(ada, meeting, 'Ada');
+    await continueToPreJoin(bob, meeting);
+    const join = await getReadyToJoin(bob, 'Bob');
+    return await timeToFirstRemoteFrame(bob, 'Join meeting', () => join.click());
+  } finally {
+    await ada.context().close();
+    await bob.context().close();
+  }
+}
+
+async function baselineRun(browser: Browser, origin: string, run: number): Promise<number> {
+  const url = `${origin}/baseline.html?room=run-${run}`;
+  const ada = await openPage(browser, url);
+  const bob = await openPage(browser, url);
+  try {
+    await ada.locator('body[data-state="ready"]').waitFor();
+    await ada.getByRole('button', { name: 'Start' }).click();
+    await ada.locator('body[data-state="in"]').waitFor();
+    await bob.locator('body[data-state="ready"]').waitFor();
+    return await timeToFirstRemoteFrame(bob, 'Start', () => bob.getByRole('button', { name: 'Start' }).click());
+  } finally {
+    await ada.context().close();
+    await bob.context().close();
+  }
+}

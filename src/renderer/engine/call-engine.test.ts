@@ -104,8 +104,9 @@ class FakeLink implements PeerLink {
   async getStats() {
     return null;
   }
-  getAudioLevel() {
-    return 0;
+  level: number | null = 0;
+  async getAudioLevel() {
+    return this.level;
   }
   close() {
     this.closed = true;
@@ -470,6 +471,31 @@ describe('reconnect', () => {
     sig.reopen();
     await vi.waitFor(() => expect(sig.requested.filter((m) => m.type === 'room.join')).toHaveLength(2));
     expect(engine.getState().phase).toBe('lobby');
+  });
+});
+
+describe('active speaker', () => {
+  it('highlights the peer whose audio is loud, and never one who is muted', async () => {
+    const made: FakeLink[] = [];
+    engine = createCallEngine({
+      createSignaling: () => sig,
+      createLink: (o) => {
+        const l = new FakeLink(o);
+        made.push(l);
+        return l;
+      },
+      statsIntervalMs: 1e9,
+      levelIntervalMs: 5,
+    });
+    await joinedCall({}, joined({ peers: [peer(A), { ...peer(B), muted: true }] }));
+    const [toA, toB] = [made.find((l) => l.remoteId === A)!, made.find((l) => l.remoteId === B)!];
+    toA.level = 0.01;
+    toB.level = 0.9; // muted: whatever arrives is not speech we should highlight
+    await new Promise((r) => setTimeout(r, 60));
+    expect(engine.getState().activeSpeakerId).toBeNull();
+    toA.level = 0.3;
+    await vi.waitFor(() => expect(engine.getState().activeSpeakerId).toBe(A));
+    expect(engine.getState().peers.find((p) => p.peerId === A)!.audioLevel).toBeGreaterThan(0.1);
   });
 });
 

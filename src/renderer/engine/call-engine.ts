@@ -80,6 +80,8 @@ interface Session {
   staleTimer: ReturnType<typeof setTimeout> | null;
   /** The presence the server has from our last room.join (JSON of presenceSnapshot()). */
   joinedWith: string | null;
+  /** A level poll is running (getStats is async; never two at once). */
+  pollingLevels: boolean;
   /** After a resume: peers we knew that the server has not re-announced yet. */
   unconfirmed: Set<string>;
   ended: boolean;
@@ -530,7 +532,7 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
   function startTimers(s: Session): void {
     if (s.timers.length > 0) return;
     s.timers.push(setInterval(() => void pollStats(s), statsIntervalMs));
-    s.timers.push(setInterval(() => pollLevels(s), levelIntervalMs));
+    s.timers.push(setInterval(() => void pollLevels(s), levelIntervalMs));
   }
 
   async function pollStats(s: Session): Promise<void> {
@@ -557,13 +559,23 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
     update((st) => ({ ...st, peers: st.peers.map((p) => (patches.has(p.peerId) ? { ...p, ...patches.get(p.peerId) } : p)) }));
   }
 
-  function pollLevels(s: Session): void {
+  async function pollLevels(s: Session): Promise<void> {
+    if (!current(s) || s.pollingLevels) return;
+    s.pollingLevels = true;
+    const samples = new Map<string, number | null>();
+    try {
+      await Promise.all(
+        [...s.links].map(async ([id, link]) => samples.set(id, await link.getAudioLevel().catch(() => null))),
+      );
+    } finally {
+      s.pollingLevels = false;
+    }
     if (!current(s)) return;
     const st = store.get();
     let changed = false;
     const levels = new Map<string, number>();
     for (const p of st.peers) {
-      const raw = p.muted ? 0 : (s.links.get(p.peerId)?.getAudioLevel() ?? 0);
+      const raw = p.muted ? 0 : (samples.get(p.peerId) ?? 0);
       const level = smoothLevel(s.levels.get(p.peerId) ?? 0, raw);
       s.levels.set(p.peerId, level);
       levels.set(p.peerId, level);
@@ -619,6 +631,7 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
       staleTimer: null,
       unconfirmed: new Set(),
       joinedWith: null,
+      pollingLevels: false,
       ended: false,
     };
     session = s;

@@ -19,6 +19,7 @@ import {
   type SignalPayload,
 } from './negotiation.js';
 import { signDescription, verifyDescription } from './sdp-mac.js';
+import { levelFromEnergy, type AudioEnergy } from './stats.js';
 
 /** Largest chat frame we accept from a data channel (the envelope of a 4,000-character message fits easily). */
 export const MAX_CHAT_FRAME = 32 * 1024;
@@ -61,8 +62,8 @@ export interface PeerLink {
   setIceServers(servers: RTCIceServer[]): void;
   restartIce(): void;
   getStats(): Promise<RTCStatsReport | null>;
-  /** Loudest current audio level (0..1) of this peer's audio, from RTP header extensions. */
-  getAudioLevel(): number | null;
+  /** This peer's audio level (0..1, RMS) since the previous call; null when not known yet. */
+  getAudioLevel(): Promise<number | null>;
   close(): void;
 }
 
@@ -91,6 +92,8 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
   /** Until RAMP_UP_MS after first connecting, video is sent at startingPolicy(): the first frame comes sooner. */
   let rampedUp = false;
   let rampTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The audio counters at the previous getAudioLevel(). */
+  let lastEnergy: AudioEnergy | null = null;
   // Outgoing and incoming signals each go through a chain: signing and MAC checks are
   // async, and a candidate must never overtake the description it belongs to.
   let outChain: Promise<void> = Promise.resolve();
@@ -350,15 +353,17 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
       if (closed) return null;
       return pc.getStats();
     },
-    getAudioLevel() {
-      if (closed) return null;
-      let level: number | null = null;
-      for (const r of pc.getReceivers()) {
-        if (r.track.kind !== 'audio') continue;
-        for (const s of r.getSynchronizationSources()) {
-          if (typeof s.audioLevel === 'number') level = Math.max(level ?? 0, s.audioLevel);
+    async getAudioLevel() {
+      const receiver = closed ? undefined : pc.getReceivers().find((r) => r.track.kind === 'audio');
+      if (!receiver) return null;
+      let next: AudioEnergy | null = null;
+      (await receiver.getStats()).forEach((r: { type?: string; kind?: string } & Partial<AudioEnergy>) => {
+        if (r.type === 'inbound-rtp' && r.kind === 'audio' && typeof r.totalAudioEnergy === 'number' && typeof r.totalSamplesDuration === 'number') {
+          next = { totalAudioEnergy: r.totalAudioEnergy, totalSamplesDuration: r.totalSamplesDuration };
         }
-      }
+      });
+      const level = levelFromEnergy(lastEnergy, next);
+      lastEnergy = next;
       return level;
     },
     close() {

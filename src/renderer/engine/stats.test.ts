@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PeerStats } from './call-state.js';
-import { INITIAL_SPEAKER_STATE, computePeerStats, nextSpeaker, rateQuality, smoothLevel, type SpeakerState, type StatsRecord } from './stats.js';
+import { INITIAL_SPEAKER_STATE, computePeerStats, levelFromEnergy, nextSpeaker, rateQuality, smoothLevel, type SpeakerState, type StatsRecord } from './stats.js';
 
 function report(t: number, o: { bytesIn: number; bytesOut: number; got: number; lost: number; relay?: boolean }): StatsRecord[] {
   return [
@@ -103,5 +103,24 @@ describe('active speaker with hysteresis', () => {
   it('keeps the last speaker through a pause, and drops one who left', () => {
     expect(run([{ a: 0.3, b: 0 }, { a: 0, b: 0 }])).toEqual(['a', 'a']);
     expect(run([{ a: 0.3, b: 0 }, { b: 0 }])).toEqual(['a', null]);
+  });
+});
+
+describe('audio level from the received energy', () => {
+  const at = (totalAudioEnergy: number, totalSamplesDuration: number) => ({ totalAudioEnergy, totalSamplesDuration });
+  it('is the RMS amplitude over the interval', () => {
+    // A constant 0.1 amplitude for 0.25 s adds 0.1² × 0.25 of energy.
+    expect(levelFromEnergy(at(1, 10), at(1 + 0.01 * 0.25, 10.25))).toBeCloseTo(0.1, 6);
+  });
+  it('is silent when no energy arrived', () => {
+    expect(levelFromEnergy(at(1, 10), at(1, 10.25))).toBe(0);
+  });
+  it('says nothing without two readings, without new audio, or when the counters restart', () => {
+    expect(levelFromEnergy(null, at(1, 1))).toBeNull();
+    expect(levelFromEnergy(at(1, 10), at(1, 10))).toBeNull();
+    expect(levelFromEnergy(at(5, 10), at(0.1, 0.5))).toBeNull();
+  });
+  it('never exceeds full scale', () => {
+    expect(levelFromEnergy(at(0, 0), at(10, 1))).toBe(1);
   });
 });

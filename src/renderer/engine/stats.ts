@@ -120,6 +120,27 @@ export function rateQuality(stats: PeerStats | null): Quality {
 
 // ---- Audio levels and the active speaker ----------------------------------
 
+/** Cumulative audio counters of one inbound audio stream (RTCInboundRtpStreamStats). */
+export interface AudioEnergy {
+  totalAudioEnergy: number;
+  totalSamplesDuration: number;
+}
+
+/**
+ * The loudness of what was received between two readings, 0..1: the RMS
+ * amplitude, sqrt(Δenergy / Δduration), as the WebRTC stats spec suggests for
+ * an average level. Taken from the decoded audio rather than the RTP
+ * audio-level header extension, which not every sender fills in (Chromium's
+ * fake microphone leaves it at 0). Null when there is nothing to compare yet.
+ */
+export function levelFromEnergy(previous: AudioEnergy | null, next: AudioEnergy | null): number | null {
+  if (!previous || !next) return null;
+  const duration = next.totalSamplesDuration - previous.totalSamplesDuration;
+  const energy = next.totalAudioEnergy - previous.totalAudioEnergy;
+  if (!(duration > 0) || !(energy >= 0)) return null; // no new audio, or counters reset (new stream)
+  return Math.min(1, Math.sqrt(energy / duration));
+}
+
 /** Fast attack, slow release: a meter that jumps with speech and falls gently. */
 export function smoothLevel(previous: number, sample: number, attack = 0.6, release = 0.15): number {
   const s = Math.min(1, Math.max(0, Number.isFinite(sample) ? sample : 0));

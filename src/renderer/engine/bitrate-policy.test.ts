@@ -41,14 +41,17 @@ describe('video encoding by meeting size', () => {
 });
 
 describe('the picture a new connection starts with', () => {
-  it('starts a 720p two-person call at 360p, keeping its bitrate cap', () => {
-    expect(startingPolicy(videoEncodingFor(2, 720))).toEqual({ maxBitrate: 1_500_000, maxFramerate: 30, targetHeight: 360, sourceHeight: 720, scaleResolutionDownBy: 2 });
+  it('starts a 720p two-person call at 240p, keeping its bitrate cap', () => {
+    expect(startingPolicy(videoEncodingFor(2, 720))).toEqual({ maxBitrate: 1_500_000, maxFramerate: 30, targetHeight: 240, sourceHeight: 720, scaleResolutionDownBy: 3 });
   });
-  it('starts a 1080p source at 360p too', () => {
-    expect(startingPolicy(videoEncodingFor(2, 1080)).scaleResolutionDownBy).toBe(3);
+  it('starts a 1080p source at 240p too', () => {
+    expect(startingPolicy(videoEncodingFor(2, 1080)).scaleResolutionDownBy).toBe(4.5);
+  });
+  it('starts a four-person call at 240p instead of 360p', () => {
+    expect(startingPolicy(videoEncodingFor(4, 720)).scaleResolutionDownBy).toBe(3);
   });
   it('leaves policies that are already small enough alone', () => {
-    for (const n of [3, 5, 9]) expect(startingPolicy(videoEncodingFor(n, 720))).toEqual(videoEncodingFor(n, 720));
+    for (const n of [5, 9]) expect(startingPolicy(videoEncodingFor(n, 720))).toEqual(videoEncodingFor(n, 720));
   });
   it('never scales a small source up', () => {
     expect(startingPolicy(videoEncodingFor(2, 240)).scaleResolutionDownBy).toBe(1);

@@ -57,10 +57,11 @@ export function videoEncodingFor(participants: number, sourceHeight?: number): V
 /**
  * The tallest picture a new connection starts with. A fresh connection's
  * bandwidth estimate starts near 300 kbps, and WebRTC drops frames at first
- * until that estimate suits the resolution: a 720p start showed the first
- * frame ~130 ms later than a 360p start (`npm run bench -- --only call`).
+ * until that estimate suits the resolution. Measured join-to-first-frame
+ * (`npm run bench -- --only call`, 720p camera): starting at 720p ~300 ms,
+ * at 360p ~200 ms, at 240p ~150 ms. After RAMP_UP_MS the full policy applies.
  */
-export const START_MAX_HEIGHT = 360;
+export const START_MAX_HEIGHT = 240;
 /** How long after connecting the full policy replaces the starting one (the estimate has ramped up by then). */
 export const RAMP_UP_MS = 2_000;
 

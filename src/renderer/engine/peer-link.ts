@@ -294,6 +294,13 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
       if (!kind) continue;
       const params = sender.getParameters();
       if (!params.encodings || params.encodings.length === 0) continue; // not negotiated yet; retried on 'connected'
+      const already = params.encodings.every((enc) =>
+        kind === 'video'
+          ? enc.maxBitrate === p.maxBitrate && enc.maxFramerate === p.maxFramerate && enc.scaleResolutionDownBy === p.scaleResolutionDownBy
+          : enc.maxBitrate === AUDIO_MAX_BITRATE,
+      );
+      // Setting the same values again still reconfigures the encoder, which can cost the first frame.
+      if (already) continue;
       for (const enc of params.encodings) {
         if (kind === 'video') {
           enc.maxBitrate = p.maxBitrate;

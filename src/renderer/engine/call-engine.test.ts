@@ -75,6 +75,16 @@ class FakeLink implements PeerLink {
   closed = false;
   signals: unknown[] = [];
   chatFrames: string[] = [];
+  fileFrames: (string | ArrayBuffer)[] = [];
+  readonly files = {
+    open: true,
+    bufferedAmount: 0,
+    send: (frame: string | ArrayBuffer) => {
+      this.fileFrames.push(frame);
+      return true;
+    },
+    drained: async () => undefined,
+  };
   restarts = 0;
   iceServers: RTCIceServer[];
   policies: unknown[] = [];
@@ -564,6 +574,28 @@ describe('chat', () => {
     linkTo(B)!.opts.events.onChatFrame(frames[0]!);
     await new Promise((r) => setTimeout(r, 20));
     expect(engine.getState().chat).toHaveLength(2);
+  });
+});
+
+describe('files', () => {
+  it('offers a file to everyone with a link, sealed, and fails their transfers when they leave', async () => {
+    await joinedCall();
+    sig.push({ type: 'room.peerJoined', peer: peer(B) });
+    engine.sendFile(new File(['secret plans'], 'plans.txt'), 'everyone');
+    await vi.waitFor(() => expect(linkTo(B)!.fileFrames).toHaveLength(1));
+    expect(linkTo(A)!.fileFrames).toHaveLength(1);
+    expect(String(linkTo(A)!.fileFrames[0])).not.toContain('plans');
+    expect(engine.getState().transfers.map((t) => [t.peerId, t.state])).toEqual([
+      [A, 'waiting'],
+      [B, 'waiting'],
+    ]);
+    sig.push({ type: 'room.peerLeft', peerId: B, reason: 'left' });
+    expect(engine.getState().transfers.find((t) => t.peerId === B)).toMatchObject({ state: 'failed', error: 'peer_left' });
+  });
+
+  it('refuses to send when nobody can receive', async () => {
+    await joinedCall({}, joined({ peers: [] }));
+    expect(() => engine.sendFile(new File(['x'], 'x.txt'), 'everyone')).toThrow(/nobody/);
   });
 });
 

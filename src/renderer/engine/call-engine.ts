@@ -23,6 +23,9 @@ import type { CallEngine, CallState, ChatMessage, JoinOptions, Participant } fro
 import { videoEncodingFor } from './bitrate-policy.js';
 import { createChatChannel, type ChatChannel } from './chat-channel.js';
 import { deriveChatKey } from './chat-crypto.js';
+import { deriveFileKey } from './files/file-crypto.js';
+import { createFileTransfers, type FileSink, type FileTransfers } from './files/file-transfers.js';
+import { createOpfsSink } from './files/opfs-sink.js';
 import { callError } from './messages.js';
 import type { SignalPayload } from './negotiation.js';
 import { createPeerLink, type PeerLink, type PeerLinkOptions } from './peer-link.js';
@@ -50,6 +53,8 @@ export interface CallEngineDeps {
   statsIntervalMs?: number;
   /** How often audio levels are sampled for meters and the active speaker. */
   levelIntervalMs?: number;
+  /** Where received files go while they arrive; defaults to the origin private file system. */
+  createFileSink?: (name: string, size: number) => Promise<FileSink>;
 }
 
 /** Messages kept in memory (never persisted); older ones scroll away. */
@@ -67,6 +72,7 @@ interface Session {
   links: Map<string, PeerLink>;
   sdpMacKey: CryptoKey;
   chat: ChatChannel;
+  files: FileTransfers;
   resumeToken: string | null;
   iceServers: RTCIceServer[];
   graceMs: number;
@@ -116,6 +122,7 @@ function initialState(): CallState {
     lobby: [],
     chat: [],
     unreadChat: 0,
+    transfers: [],
     activeSpeakerId: null,
     muteRequestedBy: null,
   };
@@ -153,6 +160,7 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
   const createLink = deps.createLink ?? createPeerLink;
   const statsIntervalMs = deps.statsIntervalMs ?? STATS_INTERVAL_MS;
   const levelIntervalMs = deps.levelIntervalMs ?? 250;
+  const createFileSink = deps.createFileSink ?? (() => createOpfsSink());
 
   const store = createStore<CallState>(initialState());
   let session: Session | null = null;
@@ -193,6 +201,7 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
     for (const t of s.timers) clearInterval(t);
     if (s.staleTimer) clearTimeout(s.staleTimer);
     for (const off of s.offs) off();
+    s.files?.close();
     for (const link of s.links.values()) link.close();
     s.links.clear();
     s.signaling.close();
@@ -204,6 +213,7 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
     lobby: [],
     chat: [], // chat lives only as long as the call
     unreadChat: 0,
+    transfers: [], // and so do transfers (received copies are discarded)
     activeSpeakerId: null,
     muteRequestedBy: null,
     local: { ...st.local, peerId: null, isHost: false, audioLevel: 0 },
@@ -256,6 +266,9 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
         onStateChange: (connection) => {
           // Connected means DTLS finished with the fingerprints of a MAC-verified description.
           if (current(s)) updatePeer(peerId, connection === 'connected' ? { connection, verification: 'verified' } : { connection });
+        },
+        onFileFrame: (frame) => {
+          if (current(s)) void s.files.receive(peerId, frame);
         },
         onChatFrame: (frame) => {
           void s.chat.receive(peerId, frame).then((msg) => {
@@ -325,6 +338,7 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
   }
 
   function removePeer(s: Session, peerId: string): void {
+    s.files.peerGone(peerId);
     closeLink(s, peerId);
     update((st) => {
       if (!st.peers.some((p) => p.peerId === peerId)) return st;
@@ -640,6 +654,7 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
       links: new Map(),
       sdpMacKey: null as unknown as CryptoKey,
       chat: null as unknown as ChatChannel,
+      files: null as unknown as FileTransfers,
       resumeToken: null,
       iceServers: [],
       graceMs: 30_000,
@@ -659,9 +674,23 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
     session = s;
 
     try {
-      const [sdpMacKey, chatKey] = await Promise.all([deriveSdpMacKey(opts.keys.e2eKey), deriveChatKey(opts.keys.e2eKey)]);
+      const [sdpMacKey, chatKey, fileKey] = await Promise.all([
+        deriveSdpMacKey(opts.keys.e2eKey),
+        deriveChatKey(opts.keys.e2eKey),
+        deriveFileKey(opts.keys.e2eKey),
+      ]);
       s.sdpMacKey = sdpMacKey;
       s.chat = createChatChannel({ key: chatKey, meetingId: opts.meetingId, localPeerId: () => store.get().local.peerId });
+      s.files = createFileTransfers({
+        key: fileKey,
+        meetingId: opts.meetingId,
+        localPeerId: () => store.get().local.peerId,
+        pipeTo: (peerId) => s.links.get(peerId)?.files ?? null,
+        createSink: createFileSink,
+        onChange: (transfers) => {
+          if (current(s)) update((st) => ({ ...st, transfers }));
+        },
+      });
     } catch {
       fail(s, 'internal');
       return;
@@ -778,6 +807,25 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
       if (!s || s.ended || store.get().phase === 'lobby' || store.get().local.peerId === null) throw new Error('not in a meeting');
       const msg = await s.chat.send(text, store.get().local.displayName, s.links.values());
       if (current(s)) appendChat(msg);
+    },
+    sendFile(file, to) {
+      const s = session;
+      if (!s || s.ended || store.get().local.peerId === null) throw new Error('not in a meeting');
+      const peers = (to === 'everyone' ? store.get().peers.map((p) => p.peerId) : to).filter((id) => s.links.has(id));
+      if (peers.length === 0) throw new Error('nobody to send the file to');
+      s.files.send(file, peers);
+    },
+    async acceptFile(id) {
+      await session?.files.accept(id);
+    },
+    declineFile(id) {
+      session?.files.decline(id);
+    },
+    cancelFile(id) {
+      session?.files.cancel(id);
+    },
+    dismissFile(id) {
+      session?.files.dismiss(id);
     },
     markChatRead() {
       update((st) => (st.unreadChat === 0 ? st : { ...st, unreadChat: 0 }));

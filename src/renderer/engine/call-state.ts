@@ -5,6 +5,9 @@
  * socket; the engine never touches the DOM beyond media elements it is handed.
  */
 import type { MeetingKeys } from '../../common/crypto/meeting-keys.js';
+import type { FileTransfer } from './files/file-transfers.js';
+
+export type { FileTransfer, TransferError, TransferState } from './files/file-transfers.js';
 
 /** Where this client is with the meeting, as the user should see it. */
 export type CallPhase =
@@ -105,6 +108,8 @@ export interface CallState {
   lobby: { peerId: string; displayName: string }[];
   chat: ChatMessage[];
   unreadChat: number;
+  /** File transfers of this call, both ways, oldest first (files/file-transfers.ts). */
+  transfers: FileTransfer[];
   activeSpeakerId: string | null;
   /** The host asked this client to mute (the UI shows a prompt; it never mutes by force). */
   muteRequestedBy: string | null;
@@ -144,6 +149,14 @@ export interface CallEngine {
   /** Swap the camera or microphone mid-call (device picker). */
   replaceTrack(track: MediaStreamTrack): Promise<void>;
   sendChat(text: string): Promise<void>;
+  /** Offers a file to these participants ('everyone': all who are here now), one transfer each. */
+  sendFile(file: File, to: string[] | 'everyone'): void;
+  acceptFile(id: string): Promise<void>;
+  declineFile(id: string): void;
+  /** Stops a transfer from either side. */
+  cancelFile(id: string): void;
+  /** Removes a finished transfer from the list (a received copy goes with it). */
+  dismissFile(id: string): void;
   markChatRead(): void;
   dismissMuteRequest(): void;
   // Host controls (the server refuses them from anyone else)

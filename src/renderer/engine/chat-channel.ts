@@ -11,6 +11,8 @@
  */
 import type { ChatMessage } from './call-state.js';
 import { MAX_CHAT_TEXT, decryptChat, encryptChat, newChatEpoch, type ChatPayload } from './chat-crypto.js';
+import { createSerialQueues } from './serial.js';
+import { createOrderCheck } from './stream-order.js';
 
 export interface ChatSender {
   remoteId: string;
@@ -26,15 +28,6 @@ export interface ChatChannel {
   readonly dropped: number;
 }
 
-/** Retired epochs remembered per sender (one per time they rejoined). */
-const RETIRED_LIMIT = 64;
-
-interface SenderOrder {
-  epoch: string;
-  lastSeq: number;
-  retired: string[];
-}
-
 function randomId(): string {
   const b = crypto.getRandomValues(new Uint8Array(12));
   return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
@@ -44,29 +37,10 @@ export function createChatChannel(opts: { key: CryptoKey; meetingId: string; loc
   const now = opts.now ?? Date.now;
   const epoch = newChatEpoch();
   let seq = 0;
-  const senders = new Map<string, SenderOrder>();
+  const inOrder = createOrderCheck();
   let dropped = 0;
-  const chains = new Map<string, Promise<ChatMessage | null>>();
-
-  /** True if `order` comes after everything accepted from this sender (and records it). */
-  const inOrder = (from: string, order: { epoch: string; seq: number }): boolean => {
-    const known = senders.get(from);
-    if (!known) {
-      senders.set(from, { epoch: order.epoch, lastSeq: order.seq, retired: [] });
-      return true;
-    }
-    if (order.epoch === known.epoch) {
-      if (order.seq <= known.lastSeq) return false; // replayed or reordered
-      known.lastSeq = order.seq;
-      return true;
-    }
-    if (known.retired.includes(order.epoch)) return false; // an earlier session's message
-    known.retired.push(known.epoch);
-    if (known.retired.length > RETIRED_LIMIT) known.retired.shift();
-    known.epoch = order.epoch;
-    known.lastSeq = order.seq;
-    return true;
-  };
+  // One sender's frames are opened one after another, so the order check sees them as they came.
+  const serially = createSerialQueues();
 
   const channel: ChatChannel = {
     get dropped() {
@@ -84,13 +58,7 @@ export function createChatChannel(opts: { key: CryptoKey; meetingId: string; loc
       return { id: payload.id, fromPeerId: me, fromName: payload.fromName, text: payload.text, sentAt: payload.sentAt, mine: true };
     },
     receive(fromPeerId, frame) {
-      // One sender's frames are opened one after another, so the order check sees them as they came.
-      const run = (chains.get(fromPeerId) ?? Promise.resolve(null)).then(() => open(fromPeerId, frame));
-      chains.set(fromPeerId, run);
-      void run.finally(() => {
-        if (chains.get(fromPeerId) === run) chains.delete(fromPeerId);
-      });
-      return run;
+      return serially(fromPeerId, () => open(fromPeerId, frame));
     },
   };
   return channel;

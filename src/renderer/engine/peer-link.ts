@@ -28,9 +28,14 @@ import {
   type SignalParties,
 } from './sdp-mac.js';
 import { levelFromEnergy, type AudioEnergy } from './stats.js';
+import type { FramePipe } from './files/file-transfers.js';
 
 /** Largest chat frame we accept from a data channel (the envelope of a 4,000-character message fits easily). */
 export const MAX_CHAT_FRAME = 32 * 1024;
+/** Largest text frame on the files channel (a sealed control message). */
+const MAX_FILE_CONTROL_FRAME = 16 * 1024;
+/** The files channel wakes a waiting sender when its buffer falls to this. */
+const FILES_LOW_WATER_BYTES = 256 * 1024;
 
 export interface PeerLinkEvents {
   /** Remote media arrived or changed (same stream object, new tracks). */
@@ -38,6 +43,8 @@ export interface PeerLinkEvents {
   onStateChange(state: PeerConnectionState): void;
   /** A raw frame from the chat data channel, not yet decrypted or validated. */
   onChatFrame(frame: string): void;
+  /** A raw frame from the files data channel (files/file-transfers.ts validates it). */
+  onFileFrame?(frame: string | ArrayBuffer): void;
   /**
    * A signal claiming to be from this peer was refused: `forged` (its MAC did
    * not verify: altered, re-addressed or invented on the way) or `replayed`
@@ -80,6 +87,8 @@ export interface PeerLink {
   handleSignal(data: unknown): Promise<void>;
   /** False if the channel is not open yet. */
   sendChat(frame: string): boolean;
+  /** The `files` data channel (file transfers; binary chunks and sealed control messages). */
+  readonly files: FramePipe;
   replaceTrack(track: MediaStreamTrack): Promise<void>;
   setVideoPolicy(policy: VideoEncodingPolicy): Promise<void>;
   /** Fresh TURN credentials after a resume. */
@@ -120,6 +129,7 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
   for (const track of o.stream?.getTracks() ?? []) if (!localTracks.has(track.kind)) localTracks.set(track.kind, track);
   let attached = false;
   let chat: RTCDataChannel | null = null;
+  let files: RTCDataChannel | null = null;
   let connectTimer: ReturnType<typeof setTimeout> | null = null;
   /** Until RAMP_UP_MS after first connecting, video is sent at startingPolicy(): the first frame comes sooner. */
   let rampedUp = false;
@@ -173,6 +183,29 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
     chat.onmessage = (ev: MessageEvent) => {
       if (typeof ev.data === 'string' && ev.data.length <= MAX_CHAT_FRAME) o.events.onChatFrame(ev.data);
     };
+    // A channel of its own, so a big file never queues in front of chat.
+    files = pc.createDataChannel('files', { negotiated: true, id: 1, ordered: true });
+    files.binaryType = 'arraybuffer';
+    files.bufferedAmountLowThreshold = FILES_LOW_WATER_BYTES;
+    files.onmessage = (ev: MessageEvent) => {
+      const data: unknown = ev.data;
+      if ((typeof data === 'string' && data.length <= MAX_FILE_CONTROL_FRAME) || data instanceof ArrayBuffer) o.events.onFileFrame?.(data);
+    };
+  }
+
+  /** Resolves when the files channel's buffer is low again (or it closed): the sender's backpressure. */
+  function filesDrained(): Promise<void> {
+    const ch = files;
+    if (!ch || ch.readyState !== 'open' || ch.bufferedAmount <= ch.bufferedAmountLowThreshold) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        ch.removeEventListener('bufferedamountlow', done);
+        ch.removeEventListener('close', done);
+        resolve();
+      };
+      ch.addEventListener('bufferedamountlow', done);
+      ch.addEventListener('close', done);
+    });
   }
 
   // ---- Perfect negotiation ----
@@ -384,6 +417,25 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
       chat.send(frame);
       return true;
     },
+    files: {
+      get open() {
+        return !closed && files?.readyState === 'open';
+      },
+      get bufferedAmount() {
+        return files?.bufferedAmount ?? 0;
+      },
+      send(data) {
+        if (closed || !files || files.readyState !== 'open') return false;
+        try {
+          if (typeof data === 'string') files.send(data);
+          else files.send(data);
+          return true;
+        } catch {
+          return false; // the channel closed under us
+        }
+      },
+      drained: filesDrained,
+    },
     async replaceTrack(track) {
       localTracks.set(track.kind, track);
       if (!attached) return; // attachLocal sends it
@@ -430,6 +482,7 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
       if (connectTimer) clearTimeout(connectTimer);
       if (rampTimer) clearTimeout(rampTimer);
       if (chat) chat.onmessage = null;
+      if (files) files.onmessage = null;
       pc.onnegotiationneeded = null;
       pc.onicecandidate = null;
       pc.ontrack = null;

@@ -1,0 +1,301 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it, vi } from 'vitest';
+import { encodeBase64Url } from '../../../common/crypto/base64url.js';
+import { newEpoch } from '../sealed-json.js';
+import { deriveFileKey, sealChunk, sealControl } from './file-crypto.js';
+import { CHUNK_BYTES, CREDIT_WINDOW_BYTES, MAX_FILE_BYTES } from './file-protocol.js';
+import { createFileTransfers, type FileSink, type FileTransfer, type FileTransfers, type FramePipe } from './file-transfers.js';
+
+const MEETING = 'abc-defg-hjk';
+const ADA = '00000000000000aa';
+const BOB = '00000000000000bb';
+
+/** A sink in memory that records what happened to it; `gate` can hold writes back (a slow disk). */
+class MemorySink implements FileSink {
+  chunks: Uint8Array[] = [];
+  finished = false;
+  discarded = false;
+  gate: Promise<void> = Promise.resolve();
+  async write(chunk: Uint8Array) {
+    await this.gate;
+    this.chunks.push(chunk.slice());
+  }
+  async finish() {
+    this.finished = true;
+    return new Blob(this.chunks as BlobPart[]);
+  }
+  async discard() {
+    this.discarded = true;
+    this.chunks = [];
+  }
+  get bytes() {
+    return this.chunks.reduce((n, c) => n + c.length, 0);
+  }
+}
+
+interface Side {
+  files: FileTransfers;
+  states: FileTransfer[][];
+  sinks: MemorySink[];
+  /** Frames this side sent, in order. */
+  sent: (string | ArrayBuffer)[];
+}
+
+/**
+ * Two managers joined by in-memory pipes. `tap` sees each frame on its way
+ * and may return a replacement (or null to drop it): the test's hand on the wire.
+ */
+async function pair(tap?: (from: string, frame: string | ArrayBuffer) => string | ArrayBuffer | null) {
+  const e2e = await crypto.subtle.importKey('raw', crypto.getRandomValues(new Uint8Array(32)), 'HKDF', false, ['deriveKey', 'deriveBits']);
+  const key = await deriveFileKey(e2e);
+  const sides = new Map<string, Side>();
+  let inFlight = 0;
+  const make = (me: string, other: string): Side => {
+    const side: Side = { files: null as unknown as FileTransfers, states: [], sinks: [], sent: [] };
+    const pipe: FramePipe = {
+      open: true,
+      bufferedAmount: 0,
+      send(frame) {
+        side.sent.push(frame);
+        const delivered = tap ? tap(me, frame) : frame;
+        if (delivered === null) return true;
+        inFlight++;
+        queueMicrotask(() => {
+          void sides
+            .get(other)!
+            .files.receive(me, delivered)
+            .finally(() => inFlight--);
+        });
+        return true;
+      },
+      drained: async () => undefined,
+    };
+    side.files = createFileTransfers({
+      key,
+      meetingId: MEETING,
+      localPeerId: () => me,
+      pipeTo: (id) => (id === other ? pipe : null),
+      createSink: async () => {
+        const sink = new MemorySink();
+        side.sinks.push(sink);
+        return sink;
+      },
+      onChange: (t) => side.states.push(t),
+    });
+    return side;
+  };
+  sides.set(ADA, make(ADA, BOB));
+  sides.set(BOB, make(BOB, ADA));
+  /** Waits until nothing has been on the wire for a while (the sender's file reads are not counted in flight). */
+  const settle = async () => {
+    let quiet = 0;
+    let lastSent = -1;
+    for (let i = 0; i < 2000 && quiet < 4; i++) {
+      await new Promise((r) => setTimeout(r, 5));
+      const sent = sides.get(ADA)!.sent.length + sides.get(BOB)!.sent.length;
+      quiet = inFlight === 0 && sent === lastSent ? quiet + 1 : 0;
+      lastSent = sent;
+    }
+  };
+  return { ada: sides.get(ADA)!, bob: sides.get(BOB)!, key, settle };
+}
+
+function fileOf(bytes: number, name = 'report.pdf'): File {
+  const data = new Uint8Array(bytes);
+  for (let i = 0; i < bytes; i++) data[i] = (i * 31 + 7) & 0xff;
+  return new File([data], name, { type: 'application/pdf' });
+}
+
+const sha = async (b: Blob) => createHash('sha256').update(new Uint8Array(await b.arrayBuffer())).digest('hex');
+const only = (s: Side) => s.files.list()[0]!;
+/** A canonical 22-character transfer id (16 bytes: the last character carries 4 zero bits). */
+const idOf = (c: string) => c.repeat(21) + 'A';
+
+describe('file transfer', () => {
+  it('moves a multi-chunk file end to end, verified, after the receiver accepts', async () => {
+    const { ada, bob, settle } = await pair();
+    const file = fileOf(3 * CHUNK_BYTES + 123);
+    ada.files.send(file, [BOB]);
+    await settle();
+    expect(only(bob)).toMatchObject({ direction: 'in', state: 'offered', name: 'report.pdf', size: file.size, peerId: ADA });
+    expect(bob.sinks).toHaveLength(0); // nothing written before acceptance
+
+    await bob.files.accept(only(bob).id);
+    await settle();
+    expect(only(bob)).toMatchObject({ state: 'done', bytes: file.size });
+    expect(only(ada)).toMatchObject({ state: 'done', bytes: file.size });
+    expect(bob.sinks[0]!.finished).toBe(true);
+    const saved = await (await fetch(only(bob).url!)).blob();
+    expect(await sha(saved)).toBe(await sha(file));
+    // Progress was reported on the way, not only at the end.
+    expect(bob.states.some((l) => l[0] && l[0].bytes > 0 && l[0].bytes < file.size) || bob.states.length > 2).toBe(true);
+  });
+
+  it('sends an empty file', async () => {
+    const { ada, bob, settle } = await pair();
+    ada.files.send(fileOf(0, 'empty.txt'), [BOB]);
+    await settle();
+    await bob.files.accept(only(bob).id);
+    await settle();
+    expect(only(bob)).toMatchObject({ state: 'done', size: 0 });
+  });
+
+  it('on decline, tells the sender and writes nothing', async () => {
+    const { ada, bob, settle } = await pair();
+    ada.files.send(fileOf(1000), [BOB]);
+    await settle();
+    bob.files.decline(only(bob).id);
+    await settle();
+    expect(only(bob).state).toBe('declined');
+    expect(only(ada).state).toBe('declined');
+    expect(bob.sinks).toHaveLength(0);
+  });
+
+  it('on cancel from either side, stops both and discards what was written', async () => {
+    for (const canceller of ['ada', 'bob'] as const) {
+      let chunks = 0;
+      const { ada, bob, settle } = await pair((from, f) => {
+        // Lose the file after two chunks, so the cancel lands mid-way (Ada stops at her
+        // credit window for want of acks, so her "done" never comes).
+        if (from === ADA && typeof f !== 'string' && ++chunks > 2) return null;
+        return f;
+      });
+      ada.files.send(fileOf(2 * CREDIT_WINDOW_BYTES), [BOB]);
+      await settle();
+      await bob.files.accept(only(bob).id);
+      await settle();
+      expect(only(bob)).toMatchObject({ state: 'receiving', bytes: 2 * CHUNK_BYTES });
+      (canceller === 'ada' ? ada : bob).files.cancel(only(ada).id);
+      await settle();
+      expect(only(ada).state).toBe('cancelled');
+      expect(only(bob).state).toBe('cancelled');
+      expect(bob.sinks[0]!.discarded).toBe(true);
+    }
+  });
+
+  it('fails the transfer on an out-of-order chunk, discards it, and tells the sender', async () => {
+    let held: ArrayBuffer | null = null;
+    const { ada, bob, settle } = await pair((from, f) => {
+      if (from !== ADA || typeof f === 'string') return f;
+      if (!held) {
+        held = f; // chunk 0 is held back…
+        return null;
+      }
+      return f; // …so chunk 1 arrives first
+    });
+    ada.files.send(fileOf(4 * CHUNK_BYTES), [BOB]);
+    await settle();
+    await bob.files.accept(only(bob).id);
+    await settle();
+    expect(only(bob)).toMatchObject({ state: 'failed', error: 'out_of_order' });
+    expect(bob.sinks[0]!.discarded).toBe(true);
+    expect(only(ada)).toMatchObject({ state: 'failed', error: 'remote_failed' });
+  });
+
+  it('fails on a tampered chunk', async () => {
+    const { ada, bob, settle } = await pair((from, f) => {
+      if (from !== ADA || typeof f === 'string') return f;
+      const copy = new Uint8Array(f.slice(0));
+      copy[copy.length - 1]! ^= 1;
+      return copy.buffer;
+    });
+    ada.files.send(fileOf(1000), [BOB]);
+    await settle();
+    await bob.files.accept(only(bob).id);
+    await settle();
+    expect(only(bob)).toMatchObject({ state: 'failed', error: 'damaged' });
+  });
+
+  it('offers nothing for saving when the whole-file hash does not match', async () => {
+    // Every chunk checks out, but the final hash is a lie (a participant who knows the
+    // password could send this; a server cannot even seal it).
+    const { bob, key } = await pair();
+    const ctx = { meetingId: MEETING, from: ADA, to: BOB };
+    const epoch = newEpoch();
+    const id = idOf('B');
+    await bob.files.receive(ADA, await sealControl(key, ctx, { epoch, seq: 1 }, { t: 'offer', id, name: 'x.bin', size: 3, type: '' }));
+    await bob.files.accept(id);
+    await bob.files.receive(ADA, await sealChunk(key, ctx, id, 0, new Uint8Array([1, 2, 3])));
+    await bob.files.receive(ADA, await sealControl(key, ctx, { epoch, seq: 2 }, { t: 'done', id, sha256: encodeBase64Url(new Uint8Array(32)) }));
+    expect(only(bob)).toMatchObject({ state: 'failed', error: 'hash_mismatch', url: null });
+    expect(bob.sinks[0]!.discarded).toBe(true);
+  });
+
+  it('refuses more data than offered', async () => {
+    const { bob, key } = await pair();
+    const ctx = { meetingId: MEETING, from: ADA, to: BOB };
+    const epoch = newEpoch();
+    const id = idOf('C');
+    await bob.files.receive(ADA, await sealControl(key, ctx, { epoch, seq: 1 }, { t: 'offer', id, name: 'x', size: 2, type: '' }));
+    await bob.files.accept(id);
+    await bob.files.receive(ADA, await sealChunk(key, ctx, id, 0, new Uint8Array([1, 2, 3])));
+    expect(only(bob)).toMatchObject({ state: 'failed', error: 'too_much_data' });
+  });
+
+  it('fails cleanly, discarding what arrived, when the sender leaves mid-file', async () => {
+    // Ada's side of the wire goes dead after her first chunk (and her "done" never comes).
+    let chunks = 0;
+    const { ada, bob, settle } = await pair((from, f) => {
+      if (from === ADA && typeof f !== 'string') chunks++;
+      return from === ADA && chunks > 1 ? null : f;
+    });
+    ada.files.send(fileOf(5 * CHUNK_BYTES), [BOB]);
+    await settle();
+    await bob.files.accept(only(bob).id);
+    await settle();
+    bob.files.peerGone(ADA);
+    expect(only(bob)).toMatchObject({ state: 'failed', error: 'peer_left', url: null });
+    expect(bob.sinks[0]!.discarded).toBe(true);
+  });
+
+  it('refuses offers over the size limit, and shows why', async () => {
+    const { bob, key } = await pair();
+    const ctx = { meetingId: MEETING, from: ADA, to: BOB };
+    await bob.files.receive(ADA, await sealControl(key, ctx, { epoch: newEpoch(), seq: 1 }, { t: 'offer', id: idOf('D'), name: 'huge.iso', size: MAX_FILE_BYTES + 1, type: '' }));
+    expect(only(bob)).toMatchObject({ state: 'failed', error: 'too_large' });
+  });
+
+  it('sanitizes a hostile file name before anyone sees it', async () => {
+    const { ada, bob, settle } = await pair();
+    ada.files.send(fileOf(10, '../../.ssh/authorized_keys\u202Etxt.exe'), [BOB]);
+    await settle();
+    expect(only(bob).name).toBe('authorized_keystxt.exe');
+  });
+
+  it('never runs more than the credit window ahead of what the receiver has written', async () => {
+    let release!: () => void;
+    const { ada, bob, settle } = await pair();
+    ada.files.send(fileOf(CREDIT_WINDOW_BYTES * 2), [BOB]);
+    await settle();
+    // Bob's disk stalls.
+    const gate = new Promise<void>((r) => (release = r));
+    const spy = vi.spyOn(MemorySink.prototype, 'write').mockImplementation(async function (this: MemorySink, c: Uint8Array) {
+      await gate;
+      this.chunks.push(c.slice());
+    });
+    await bob.files.accept(only(bob).id);
+    await settle();
+    const sentWhileStalled = only(ada).bytes;
+    expect(sentWhileStalled).toBeLessThanOrEqual(CREDIT_WINDOW_BYTES + CHUNK_BYTES);
+    expect(sentWhileStalled).toBeGreaterThan(0);
+    release();
+    await settle();
+    spy.mockRestore();
+    await vi.waitFor(() => expect(only(bob).state).toBe('done'), { timeout: 10_000 });
+  });
+
+  it('ignores control messages that are forged, replayed or for someone else', async () => {
+    const { bob, key } = await pair();
+    const ctx = { meetingId: MEETING, from: ADA, to: BOB };
+    const epoch = newEpoch();
+    const offer = await sealControl(key, ctx, { epoch, seq: 1 }, { t: 'offer', id: idOf('E'), name: 'a', size: 1, type: '' });
+    await bob.files.receive(ADA, offer);
+    await bob.files.receive(ADA, offer); // replayed
+    expect(bob.files.list()).toHaveLength(1);
+    // Sealed for Bob by "Cyd", delivered as if from Ada: its context does not match.
+    const cyd = await sealControl(key, { ...ctx, from: 'cccccccccccccccc' }, { epoch, seq: 2 }, { t: 'offer', id: idOf('F'), name: 'b', size: 1, type: '' });
+    await bob.files.receive(ADA, cyd);
+    await bob.files.receive(ADA, 'not even json');
+    expect(bob.files.list()).toHaveLength(1);
+  });
+});

@@ -1,0 +1,451 @@
+/**
+ * File transfers over the mesh, peer to peer (file-protocol.ts says what
+ * goes on the wire; file-crypto.ts how it is sealed).
+ *
+ * Sending reads the file slice by slice, so nothing holds the whole file:
+ * a chunk goes out only while the channel's send buffer is below a high-water
+ * mark (bufferedAmountLowThreshold wakes the sender) and while the receiver
+ * has acknowledged all but CREDIT_WINDOW_BYTES of what was sent (so a slow
+ * disk on the receiving side bounds the receiver's memory too).
+ *
+ * Receiving writes nothing before the person accepts; then each chunk is
+ * checked (its transfer, its index — out-of-order chunks fail the transfer —
+ * its AES-GCM tag, the size offered) and streamed into a sink (disk), while
+ * SHA-256 runs over it. Only when the sender's final hash matches is the file
+ * offered for saving; on any failure, cancel, or the sender leaving, the sink
+ * is discarded: nothing half-saved stays behind.
+ */
+import { sha256 } from '@noble/hashes/sha2.js';
+import { encodeBase64Url } from '../../../common/crypto/base64url.js';
+import { createSerialQueues } from '../serial.js';
+import { newEpoch } from '../sealed-json.js';
+import { createOrderCheck } from '../stream-order.js';
+import { chunkHeader, newTransferId, openChunk, openControl, sealChunk, sealControl, type FileLinkContext } from './file-crypto.js';
+import { sanitizeFileName } from './file-name.js';
+import { ACK_EVERY_BYTES, CHUNK_BYTES, CREDIT_WINDOW_BYTES, MAX_FILE_BYTES, type FileControl } from './file-protocol.js';
+
+/** A link's `files` data channel, as the transfers need it (peer-link.ts). */
+export interface FramePipe {
+  readonly open: boolean;
+  readonly bufferedAmount: number;
+  send(data: string | ArrayBuffer): boolean;
+  /** Resolves once the send buffer has drained to its low threshold, or the channel closed. */
+  drained(): Promise<void>;
+}
+
+/** Where a received file goes while it arrives (disk, in the web client: sinks.ts). */
+export interface FileSink {
+  write(chunk: Uint8Array<ArrayBuffer>): Promise<void>;
+  /** Everything is written: the file as the person can save it. */
+  finish(): Promise<Blob>;
+  /** Throws away whatever was written (also after finish()). */
+  discard(): Promise<void>;
+}
+
+export type TransferState =
+  | 'offered' // incoming, waiting for the person to accept or decline
+  | 'waiting' // outgoing, waiting for the receiver to accept
+  | 'sending'
+  | 'receiving'
+  | 'verifying'
+  | 'done'
+  | 'declined'
+  | 'cancelled'
+  | 'failed';
+
+/** Why a transfer failed; the UI turns it into a sentence with names. */
+export type TransferError =
+  | 'peer_left' // the other side left the meeting before the end
+  | 'remote_failed' // the other side reported a failure
+  | 'too_large' // the offer exceeds MAX_FILE_BYTES
+  | 'out_of_order' // a chunk came out of order, or for a transfer not running
+  | 'damaged' // a chunk failed its authentication tag
+  | 'too_much_data' // more bytes than offered
+  | 'incomplete' // "done" before all bytes arrived
+  | 'hash_mismatch' // the whole file's SHA-256 did not match
+  | 'storage' // the sink could not be created or written
+  | 'connection'; // the data channel closed
+
+export interface FileTransfer {
+  id: string;
+  direction: 'in' | 'out';
+  /** The other side. */
+  peerId: string;
+  /** Incoming: sanitized (file-name.ts). Outgoing: as the file is called. */
+  name: string;
+  size: number;
+  type: string;
+  state: TransferState;
+  /** Sent (out) or received and written (in). */
+  bytes: number;
+  /** Average since the transfer started moving. */
+  bytesPerSecond: number;
+  error: TransferError | null;
+  /** Incoming, verified: an object URL to save the file from. */
+  url: string | null;
+}
+
+export interface FileTransfersOptions {
+  key: CryptoKey;
+  meetingId: string;
+  localPeerId: () => string | null;
+  /** The `files` channel to a peer, or null if there is no open link. */
+  pipeTo: (peerId: string) => FramePipe | null;
+  createSink: (name: string, size: number) => Promise<FileSink>;
+  onChange: (transfers: FileTransfer[]) => void;
+  now?: () => number;
+}
+
+export interface FileTransfers {
+  /** Offers `file` to each of `peerIds` (one transfer each). */
+  send(file: Blob & { name: string }, peerIds: string[]): FileTransfer[];
+  accept(id: string): Promise<void>;
+  decline(id: string): void;
+  cancel(id: string): void;
+  /** Removes a finished transfer from the list (and its saved copy from the sink). */
+  dismiss(id: string): void;
+  /** A frame from `peerId`'s files channel. */
+  receive(peerId: string, frame: string | ArrayBuffer): Promise<void>;
+  /** `peerId` left the meeting: whatever runs with them fails. */
+  peerGone(peerId: string): void;
+  /** The call is over: everything stops and is discarded. */
+  close(): void;
+  list(): FileTransfer[];
+}
+
+/** Chunks are not sent while this much is waiting in the channel's buffer. */
+export const HIGH_WATER_BYTES = 1024 * 1024;
+const PROGRESS_EVERY_MS = 100;
+const CREDIT_RECHECK_MS = 1000;
+const ACTIVE: ReadonlySet<TransferState> = new Set(['offered', 'waiting', 'sending', 'receiving', 'verifying']);
+
+interface Outgoing {
+  t: FileTransfer;
+  file: Blob;
+  acked: number;
+  startedAt: number;
+  /** Wakes the sending loop (an ack arrived, or the state changed). */
+  wake: (() => void) | null;
+}
+
+interface Incoming {
+  t: FileTransfer;
+  sink: FileSink | null;
+  hash: ReturnType<typeof sha256.create>;
+  next: number;
+  /** Written to the sink so far (t.bytes follows it). */
+  written: number;
+  lastAck: number;
+  writes: Promise<void>;
+  startedAt: number;
+}
+
+export function createFileTransfers(o: FileTransfersOptions): FileTransfers {
+  const now = o.now ?? (() => performance.now());
+  const outgoing = new Map<string, Outgoing>();
+  const incoming = new Map<string, Incoming>();
+  const order: string[] = [];
+  const epoch = newEpoch();
+  const seqTo = new Map<string, number>();
+  const inOrder = createOrderCheck();
+  const serially = createSerialQueues();
+  let closed = false;
+  let progressTimer: ReturnType<typeof setTimeout> | null = null;
+
+  const all = (): FileTransfer[] =>
+    order.map((id) => (outgoing.get(id) ?? incoming.get(id))!.t).map((t) => ({ ...t }));
+  const changed = () => {
+    if (progressTimer) clearTimeout(progressTimer);
+    progressTimer = null;
+    o.onChange(all());
+  };
+  /** Progress only: at most every PROGRESS_EVERY_MS. */
+  const progressed = () => {
+    progressTimer ??= setTimeout(changed, PROGRESS_EVERY_MS);
+  };
+  const rate = (bytes: number, since: number) => {
+    const s = (now() - since) / 1000;
+    return s > 0 ? bytes / s : 0;
+  };
+  const ctxTo = (peerId: string): FileLinkContext => ({ meetingId: o.meetingId, from: o.localPeerId() ?? '', to: peerId });
+  const ctxFrom = (peerId: string): FileLinkContext => ({ meetingId: o.meetingId, from: peerId, to: o.localPeerId() ?? '' });
+
+  /** Control messages to one peer go out in order (sealing is async). */
+  function control(peerId: string, message: FileControl): Promise<void> {
+    const seq = (seqTo.get(peerId) ?? 0) + 1;
+    seqTo.set(peerId, seq);
+    return serially(`out:${peerId}`, async () => {
+      const frame = await sealControl(o.key, ctxTo(peerId), { epoch, seq }, message);
+      o.pipeTo(peerId)?.send(frame);
+    });
+  }
+
+  function finishIn(i: Incoming, state: TransferState, error: TransferError | null = null): void {
+    if (!ACTIVE.has(i.t.state)) return;
+    i.t.state = state;
+    i.t.error = error;
+    if (state !== 'done') void i.sink?.discard().catch(() => undefined);
+    changed();
+  }
+
+  function finishOut(out: Outgoing, state: TransferState, error: TransferError | null = null): void {
+    if (!ACTIVE.has(out.t.state)) return;
+    out.t.state = state;
+    out.t.error = error;
+    out.wake?.();
+    changed();
+  }
+
+  // ---- Sending ----
+
+  async function pump(out: Outgoing): Promise<void> {
+    const { t, file } = out;
+    const hash = sha256.create();
+    out.startedAt = now();
+    let index = 0;
+    for (let offset = 0; offset < t.size; offset += CHUNK_BYTES, index++) {
+      let pipe = o.pipeTo(t.peerId);
+      while (t.state === 'sending' && pipe?.open && (pipe.bufferedAmount > HIGH_WATER_BYTES || t.bytes - out.acked > CREDIT_WINDOW_BYTES)) {
+        const bufferFull = pipe.bufferedAmount > HIGH_WATER_BYTES;
+        await new Promise<void>((resolve) => {
+          out.wake = resolve;
+          // Out of credit, only an ack (or a state change) wakes us; the timer re-checks
+          // that the channel is still open, since a closing channel sends no ack.
+          if (bufferFull) void pipe!.drained().then(resolve);
+          else setTimeout(resolve, CREDIT_RECHECK_MS);
+        });
+        out.wake = null;
+        pipe = o.pipeTo(t.peerId);
+      }
+      if (t.state !== 'sending') return;
+      if (!pipe?.open) return finishOut(out, 'failed', 'connection');
+      const data = new Uint8Array(await file.slice(offset, Math.min(t.size, offset + CHUNK_BYTES)).arrayBuffer());
+      hash.update(data);
+      const frame = await sealChunk(o.key, ctxTo(t.peerId), t.id, index, data);
+      if (t.state !== 'sending') return;
+      if (!pipe.send(frame)) return finishOut(out, 'failed', 'connection');
+      t.bytes += data.length;
+      t.bytesPerSecond = rate(t.bytes, out.startedAt);
+      progressed();
+    }
+    await control(t.peerId, { t: 'done', id: t.id, sha256: encodeBase64Url(hash.digest()) });
+    // 'done' for the sender comes with the receiver's final ack (it checked the hash and has the file).
+  }
+
+  // ---- Receiving ----
+
+  async function onControl(peerId: string, m: FileControl): Promise<void> {
+    const out = outgoing.get(m.id);
+    const inc = incoming.get(m.id);
+    if (out && out.t.peerId !== peerId) return; // someone else's transfer id: ignore
+    if (inc && inc.t.peerId !== peerId) return;
+    switch (m.t) {
+      case 'offer': {
+        if (out || inc) return; // an id we already have
+        const t: FileTransfer = {
+          id: m.id,
+          direction: 'in',
+          peerId,
+          name: sanitizeFileName(m.name),
+          size: m.size,
+          type: m.type.slice(0, 100),
+          state: 'offered',
+          bytes: 0,
+          bytesPerSecond: 0,
+          error: null,
+          url: null,
+        };
+        incoming.set(m.id, { t, sink: null, hash: sha256.create(), next: 0, written: 0, lastAck: 0, writes: Promise.resolve(), startedAt: 0 });
+        order.push(m.id);
+        if (m.size > MAX_FILE_BYTES) {
+          t.state = 'failed';
+          t.error = 'too_large';
+          void control(peerId, { t: 'decline', id: m.id });
+        }
+        changed();
+        return;
+      }
+      case 'accept':
+        if (out?.t.state === 'waiting') {
+          out.t.state = 'sending';
+          changed();
+          void pump(out).catch(() => finishOut(out, 'failed', 'connection'));
+        }
+        return;
+      case 'decline':
+        if (out) finishOut(out, 'declined');
+        return;
+      case 'ack':
+        if (out && m.bytes <= out.t.size) {
+          out.acked = Math.max(out.acked, m.bytes);
+          out.wake?.();
+          if (out.acked === out.t.size && out.t.bytes === out.t.size) finishOut(out, 'done');
+        }
+        return;
+      case 'cancel':
+        if (out) finishOut(out, m.reason === 'failed' ? 'failed' : 'cancelled', m.reason === 'failed' ? 'remote_failed' : null);
+        if (inc) finishIn(inc, m.reason === 'failed' ? 'failed' : 'cancelled', m.reason === 'failed' ? 'remote_failed' : null);
+        return;
+      case 'done':
+        if (inc?.t.state === 'receiving') await complete(inc, m.sha256);
+        return;
+    }
+  }
+
+  function failIn(inc: Incoming, error: TransferError): void {
+    finishIn(inc, 'failed', error);
+    void control(inc.t.peerId, { t: 'cancel', id: inc.t.id, reason: 'failed' });
+  }
+
+  async function onChunk(peerId: string, frame: ArrayBuffer): Promise<void> {
+    const header = chunkHeader(frame);
+    const inc = header ? incoming.get(header.id) : undefined;
+    if (!header || !inc || inc.t.peerId !== peerId) return; // not a transfer of ours with this peer: drop
+    if (inc.t.state !== 'receiving') {
+      // Chunks still in flight after a cancel are expected; anything else is a protocol breach.
+      if (inc.t.state === 'offered') failIn(inc, 'out_of_order');
+      return;
+    }
+    if (header.index !== inc.next) return failIn(inc, 'out_of_order');
+    const data = await openChunk(o.key, ctxFrom(peerId), frame, inc.t.id, header.index);
+    if (inc.t.state !== 'receiving') return;
+    if (!data) return failIn(inc, 'damaged');
+    if (inc.written + data.length > inc.t.size || inc.next * CHUNK_BYTES + data.length > inc.t.size) return failIn(inc, 'too_much_data');
+    inc.next++;
+    inc.hash.update(data);
+    const sink = inc.sink!;
+    inc.writes = inc.writes.then(async () => {
+      if (inc.t.state !== 'receiving') return;
+      try {
+        await sink.write(data);
+      } catch {
+        return failIn(inc, 'storage');
+      }
+      inc.written += data.length;
+      inc.t.bytes = inc.written;
+      inc.t.bytesPerSecond = rate(inc.written, inc.startedAt);
+      if (inc.written - inc.lastAck >= ACK_EVERY_BYTES) {
+        inc.lastAck = inc.written;
+        void control(peerId, { t: 'ack', id: inc.t.id, bytes: inc.written });
+      }
+      progressed();
+    });
+  }
+
+  async function complete(inc: Incoming, expected: string): Promise<void> {
+    inc.t.state = 'verifying';
+    changed();
+    await inc.writes;
+    if (inc.t.state !== 'verifying') return;
+    if (inc.written !== inc.t.size) return failIn(inc, 'incomplete');
+    if (encodeBase64Url(inc.hash.digest()) !== expected) return failIn(inc, 'hash_mismatch');
+    let blob: Blob;
+    try {
+      blob = await inc.sink!.finish();
+    } catch {
+      return failIn(inc, 'storage');
+    }
+    if (inc.t.state !== 'verifying') return;
+    inc.t.url = URL.createObjectURL(blob);
+    inc.t.state = 'done';
+    changed();
+    void control(inc.t.peerId, { t: 'ack', id: inc.t.id, bytes: inc.t.size });
+  }
+
+  return {
+    list: all,
+    send(file, peerIds) {
+      const made: FileTransfer[] = [];
+      for (const peerId of peerIds) {
+        const t: FileTransfer = {
+          id: newTransferId(),
+          direction: 'out',
+          peerId,
+          name: file.name,
+          size: file.size,
+          type: file.type,
+          state: 'waiting',
+          bytes: 0,
+          bytesPerSecond: 0,
+          error: null,
+          url: null,
+        };
+        outgoing.set(t.id, { t, file, acked: 0, startedAt: 0, wake: null });
+        order.push(t.id);
+        made.push({ ...t });
+        void control(peerId, { t: 'offer', id: t.id, name: file.name, size: file.size, type: file.type });
+      }
+      changed();
+      return made;
+    },
+    async accept(id) {
+      const inc = incoming.get(id);
+      if (!inc || inc.t.state !== 'offered') return;
+      inc.t.state = 'receiving';
+      changed();
+      try {
+        inc.sink = await o.createSink(inc.t.name, inc.t.size);
+      } catch {
+        return failIn(inc, 'storage');
+      }
+      if (inc.t.state !== 'receiving') return void inc.sink.discard().catch(() => undefined);
+      inc.startedAt = now();
+      await control(inc.t.peerId, { t: 'accept', id });
+    },
+    decline(id) {
+      const inc = incoming.get(id);
+      if (!inc || inc.t.state !== 'offered') return;
+      finishIn(inc, 'declined');
+      void control(inc.t.peerId, { t: 'decline', id });
+    },
+    cancel(id) {
+      const out = outgoing.get(id);
+      const inc = incoming.get(id);
+      const t = out?.t ?? inc?.t;
+      if (!t || !ACTIVE.has(t.state)) return;
+      if (out) finishOut(out, 'cancelled');
+      if (inc) finishIn(inc, 'cancelled');
+      void control(t.peerId, { t: 'cancel', id, reason: 'cancelled' });
+    },
+    dismiss(id) {
+      const out = outgoing.get(id);
+      const inc = incoming.get(id);
+      if (!out && !inc) return;
+      if ((out && ACTIVE.has(out.t.state)) || (inc && ACTIVE.has(inc.t.state))) this.cancel(id);
+      if (inc?.t.url) URL.revokeObjectURL(inc.t.url);
+      void inc?.sink?.discard().catch(() => undefined);
+      outgoing.delete(id);
+      incoming.delete(id);
+      order.splice(order.indexOf(id), 1);
+      changed();
+    },
+    receive(peerId, frame) {
+      if (closed) return Promise.resolve();
+      return serially(`in:${peerId}`, async () => {
+        if (typeof frame !== 'string') return onChunk(peerId, frame);
+        const opened = await openControl(o.key, ctxFrom(peerId), frame);
+        if (!opened || !inOrder(peerId, opened.order)) return; // forged, replayed or reordered: dropped
+        await onControl(peerId, opened.payload);
+      });
+    },
+    peerGone(peerId) {
+      for (const out of outgoing.values()) if (out.t.peerId === peerId) finishOut(out, 'failed', 'peer_left');
+      for (const inc of incoming.values()) if (inc.t.peerId === peerId) finishIn(inc, 'failed', 'peer_left');
+    },
+    close() {
+      closed = true;
+      if (progressTimer) clearTimeout(progressTimer);
+      for (const out of outgoing.values()) {
+        out.t.state = ACTIVE.has(out.t.state) ? 'cancelled' : out.t.state;
+        out.wake?.();
+      }
+      for (const inc of incoming.values()) {
+        if (inc.t.url) URL.revokeObjectURL(inc.t.url);
+        void inc.sink?.discard().catch(() => undefined);
+      }
+      outgoing.clear();
+      incoming.clear();
+      order.length = 0;
+    },
+  };
+}

@@ -23,6 +23,7 @@ import type { CallEngine, CallState, ChatMessage, JoinOptions, Participant } fro
 import { videoEncodingFor } from './bitrate-policy.js';
 import { createChatChannel, type ChatChannel } from './chat-channel.js';
 import { deriveChatKey } from './chat-crypto.js';
+import { RETRY_REFRESH_MS, credentialRefreshDelay, hasTurnCredentials } from './ice-refresh.js';
 import { callError } from './messages.js';
 import type { SignalPayload } from './negotiation.js';
 import { createPeerLink, type PeerLink, type PeerLinkOptions } from './peer-link.js';
@@ -58,6 +59,8 @@ const MAX_OUTBOX = 500;
 /** Signals from a peer we do not know yet (kept until its peerJoined). */
 const MAX_EARLY_SIGNALS = 64;
 const LEAVE_TIMEOUT_MS = 3_000;
+/** Reconnecting this long means the network (or the server) is really gone: tell the user. */
+export const OFFLINE_NOTICE_MS = 8_000;
 
 interface Session {
   opts: JoinOptions;
@@ -68,6 +71,12 @@ interface Session {
   chat: ChatChannel;
   resumeToken: string | null;
   iceServers: RTCIceServer[];
+  /** Lifetime of the TURN credentials in iceServers (from the server; undefined from older ones). */
+  iceTtlMs: number | undefined;
+  iceRefreshTimer: ReturnType<typeof setTimeout> | null;
+  /** The server does not know ice.refresh (an older v1 server): new credentials only come with a resume. */
+  iceRefreshUnsupported: boolean;
+  offlineTimer: ReturnType<typeof setTimeout> | null;
   graceMs: number;
   outbox: { to: string; data: SignalPayload }[];
   early: Map<string, unknown[]>;
@@ -114,6 +123,8 @@ function initialState(): CallState {
     unreadChat: 0,
     activeSpeakerId: null,
     muteRequestedBy: null,
+    offline: false,
+    warning: null,
   };
 }
 
@@ -185,6 +196,8 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
     s.ended = true;
     for (const t of s.timers) clearInterval(t);
     if (s.staleTimer) clearTimeout(s.staleTimer);
+    if (s.iceRefreshTimer) clearTimeout(s.iceRefreshTimer);
+    if (s.offlineTimer) clearTimeout(s.offlineTimer);
     for (const off of s.offs) off();
     for (const link of s.links.values()) link.close();
     s.links.clear();
@@ -199,6 +212,8 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
     unreadChat: 0,
     activeSpeakerId: null,
     muteRequestedBy: null,
+    offline: false,
+    warning: null,
     local: { ...st.local, peerId: null, isHost: false, audioLevel: 0 },
   });
 
@@ -238,6 +253,7 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
       localId: me,
       remoteId: peerId,
       iceServers: s.iceServers,
+      ...(s.opts.relayOnly ? { iceTransportPolicy: 'relay' as const } : {}),
       stream: s.opts.stream,
       sdpMacKey: s.sdpMacKey,
       sendSignal: (data) => sendSignal(s, peerId, data),
@@ -257,6 +273,11 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
           if (!current(s)) return;
           console.warn(`meriMeet: refusing connection details from ${peerId}: ${reason}`);
           updatePeer(peerId, { connection: 'failed', quality: 'poor' });
+        },
+        onIceServerError: (errorCode) => {
+          // 401: the relay refused the credentials (wrong secret, or expired). Other codes
+          // (701: unreachable) come and go while a relay restarts; the watchdog handles those.
+          if (current(s) && errorCode === 401) warn('turn_auth');
         },
       },
     });
@@ -329,6 +350,50 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
     }));
   }
 
+  function warn(code: string): void {
+    update((st) => (st.warning?.code === code ? st : { ...st, warning: callError(code) }));
+  }
+
+  // ---- TURN credentials ----
+
+  function scheduleIceRefresh(s: Session, delayMs: number | null): void {
+    if (s.iceRefreshTimer) clearTimeout(s.iceRefreshTimer);
+    s.iceRefreshTimer = null;
+    if (delayMs === null || s.iceRefreshUnsupported || !hasTurnCredentials(s.iceServers)) return;
+    s.iceRefreshTimer = setTimeout(() => {
+      s.iceRefreshTimer = null;
+      void refreshIce(s);
+    }, delayMs);
+  }
+
+  function applyIceServers(s: Session, servers: IceServer[], ttlMs: number | undefined): void {
+    s.iceServers = toRtcIceServers(servers);
+    s.iceTtlMs = ttlMs;
+    for (const link of s.links.values()) link.setIceServers(s.iceServers);
+    if (s.opts.relayOnly && !hasTurnCredentials(s.iceServers)) warn('no_relay');
+  }
+
+  /** New credentials before the old ones expire; relayed links re-allocate with them (ICE restart). */
+  async function refreshIce(s: Session): Promise<void> {
+    if (!current(s)) return;
+    try {
+      const reply = await s.signaling.request({ type: 'ice.refresh' });
+      if (!current(s) || reply.type !== 'ice.servers') return;
+      applyIceServers(s, reply.iceServers, reply.iceTtlMs);
+      const relayed = new Set(store.get().peers.filter((p) => p.stats?.relayed).map((p) => p.peerId));
+      for (const [id, link] of s.links) if (relayed.has(id) || s.opts.relayOnly) link.restartIce();
+      scheduleIceRefresh(s, credentialRefreshDelay(reply.iceTtlMs));
+    } catch (err) {
+      if (!current(s)) return;
+      if (err instanceof SignalingError && err.code === 'bad_message') {
+        s.iceRefreshUnsupported = true; // an older server; a resume still brings new credentials
+        return;
+      }
+      // Socket down: the resume brings new credentials and reschedules. Anything else: try again soon.
+      if (s.signaling.state === 'open') scheduleIceRefresh(s, RETRY_REFRESH_MS);
+    }
+  }
+
   function appendChat(msg: ChatMessage): void {
     update((st) => ({
       ...st,
@@ -363,14 +428,19 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
       update((st) => ({ ...st, peers: [] }));
     }
     s.resumeToken = m.resumeToken;
-    s.iceServers = toRtcIceServers(m.iceServers);
+    applyIceServers(s, m.iceServers, m.iceTtlMs);
+    scheduleIceRefresh(s, credentialRefreshDelay(m.iceTtlMs));
     s.graceMs = m.graceMs;
     update((st) => ({
       ...st,
       phase: 'in-call',
       error: null,
+      offline: false,
       meetingId: m.meetingId,
       locked: m.locked,
+      // The server sends the lobby again right after room.joined if anyone waits (after a
+      // restart nobody does: they join again); whatever we showed before may be stale.
+      lobby: resumed ? [] : st.lobby,
       local: { ...st.local, peerId: m.peerId, connection: 'connected' },
     }));
     setHost(m.hostId);
@@ -379,7 +449,7 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
     for (const info of m.peers) upsertPeer(s, info);
     if (resumed) {
       for (const link of s.links.values()) {
-        link.setIceServers(s.iceServers);
+        // (applyIceServers gave every link the fresh credentials.)
         // Signals for us may have overflowed the server's outbox: redo what did not finish.
         if (link.state !== 'connected') link.restartIce();
       }
@@ -434,11 +504,7 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
   async function resume(s: Session): Promise<void> {
     if (!current(s)) return;
     if (s.opts.sessionToken) {
-      try {
-        await s.signaling.request({ type: 'account.resume', token: s.opts.sessionToken });
-      } catch {
-        /* an expired session only costs host recognition; go on as a guest */
-      }
+      await resumeAccount(s, s.opts.sessionToken);
       if (!current(s)) return;
     }
     const st = store.get();
@@ -456,6 +522,20 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
       if (err instanceof SignalingError && ['disconnected', 'not_connected', 'timeout'].includes(err.code)) return;
       // The place is gone (grace period over, server restarted too long ago…): join again as a new peer.
       await rejoin(s);
+    }
+  }
+
+  /**
+   * Logs this connection in again. If the session is gone (expired, logged out
+   * elsewhere) the call goes on as a guest, but the user is told: a rejoin or a
+   * rebuilt room would no longer recognise them as the owner, so the host role
+   * could go to someone else.
+   */
+  async function resumeAccount(s: Session, token: string): Promise<void> {
+    try {
+      await s.signaling.request({ type: 'account.resume', token });
+    } catch (err) {
+      if (current(s) && err instanceof SignalingError && err.code === 'session_expired') warn('session_expired');
     }
   }
 
@@ -620,6 +700,10 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
       chat: null as unknown as ChatChannel,
       resumeToken: null,
       iceServers: [],
+      iceTtlMs: undefined,
+      iceRefreshTimer: null,
+      iceRefreshUnsupported: false,
+      offlineTimer: null,
       graceMs: 30_000,
       outbox: [],
       early: new Map(),
@@ -654,6 +738,15 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
           // Media keeps flowing; only the phase changes.
           const phase = store.get().phase;
           if (phase === 'in-call' || phase === 'lobby') update((st) => ({ ...st, phase: 'reconnecting' }));
+          // Still down after a while: say so (and offer "Try again"); it clears on reconnect.
+          s.offlineTimer ??= setTimeout(() => {
+            s.offlineTimer = null;
+            if (current(s) && s.signaling.state !== 'open') update((st) => ({ ...st, offline: true }));
+          }, OFFLINE_NOTICE_MS);
+        } else if (state === 'open') {
+          if (s.offlineTimer) clearTimeout(s.offlineTimer);
+          s.offlineTimer = null;
+          if (store.get().offline) update((st) => ({ ...st, offline: false }));
         } else if (state === 'closed') {
           fail(s, detail.closeCode === 4010 ? 'replaced' : 'disconnected');
         }
@@ -671,11 +764,7 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
     }
     if (!current(s)) return;
     if (opts.sessionToken) {
-      try {
-        await signaling.request({ type: 'account.resume', token: opts.sessionToken });
-      } catch {
-        /* join as a guest; the host role just is not recognised */
-      }
+      await resumeAccount(s, opts.sessionToken);
       if (!current(s)) return;
     }
     await sendJoin(s);
@@ -762,6 +851,13 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
     },
     dismissMuteRequest() {
       update((st) => (st.muteRequestedBy === null ? st : { ...st, muteRequestedBy: null }));
+    },
+    retryNow() {
+      const s = session;
+      if (s && !s.ended) s.signaling.retryNow?.();
+    },
+    dismissWarning() {
+      update((st) => (st.warning === null ? st : { ...st, warning: null }));
     },
     admit: (peerId) => host({ type: 'host.admit', peerId }),
     deny: (peerId) => host({ type: 'host.deny', peerId }),

@@ -90,6 +90,18 @@ export interface CallState {
   activeSpeakerId: string | null;
   /** The host asked this client to mute (the UI shows a prompt; it never mutes by force). */
   muteRequestedBy: string | null;
+  /**
+   * The meeting server has been unreachable for a while (phase 'reconnecting'
+   * for OFFLINE_NOTICE_MS): media between peers may still flow, but the user
+   * is told and may press "Try again" (retryNow). Clears by itself on reconnect.
+   */
+  offline: boolean;
+  /**
+   * Something the user should know that does not end the call (TURN refused
+   * our credentials, "relay only" without a relay, the sign-in expired on
+   * reconnect). The UI shows it until dismissed.
+   */
+  warning: CallError | null;
 }
 
 export interface JoinOptions {
@@ -104,6 +116,8 @@ export interface JoinOptions {
   videoOff: boolean;
   /** Log in first with this session token so the owner is recognised as host. */
   sessionToken?: string;
+  /** Connect to others only through the TURN relay (iceTransportPolicy 'relay'): hides this computer's addresses. */
+  relayOnly?: boolean;
 }
 
 export interface CallEngine {
@@ -128,6 +142,9 @@ export interface CallEngine {
   sendChat(text: string): Promise<void>;
   markChatRead(): void;
   dismissMuteRequest(): void;
+  /** While offline: try to reach the meeting server now instead of waiting for the next attempt. */
+  retryNow(): void;
+  dismissWarning(): void;
   // Host controls (the server refuses them from anyone else)
   admit(peerId: string): void;
   deny(peerId: string): void;

@@ -32,12 +32,16 @@ export interface PeerLinkEvents {
   onChatFrame(frame: string): void;
   /** A description failed its MAC: someone between us (the server?) tampered with it. */
   onSecurityError(reason: string): void;
+  /** A STUN/TURN server answered with an error (RTCPeerConnectionIceErrorEvent): 401 means refused credentials. */
+  onIceServerError?(errorCode: number, url: string): void;
 }
 
 export interface PeerLinkOptions {
   localId: string;
   remoteId: string;
   iceServers: RTCIceServer[];
+  /** 'relay': only TURN-relayed candidates (hides this computer's addresses from the other side). */
+  iceTransportPolicy?: RTCIceTransportPolicy;
   /** The caller's stream; its tracks are sent (the link never stops them). */
   stream: MediaStream | null;
   /** HMAC key from deriveSdpMacKey(e2eKey). */
@@ -68,7 +72,7 @@ export interface PeerLink {
 }
 
 export function createPeerLink(o: PeerLinkOptions): PeerLink {
-  const config: RTCConfiguration = { iceServers: o.iceServers, bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' };
+  const config: RTCConfiguration = { iceServers: o.iceServers, iceTransportPolicy: o.iceTransportPolicy ?? 'all', bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' };
   const pc = o.createPeerConnection ? o.createPeerConnection(config) : new RTCPeerConnection(config);
   const polite = isPolite(o.localId, o.remoteId);
   // (attachLocal() runs below, once the handlers exist: at once for the side that offers first.)
@@ -271,6 +275,10 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
     setState(linkStateFor(ice, restarts));
   };
   pc.onconnectionstatechange = watch;
+  pc.onicecandidateerror = (ev: Event) => {
+    const e = ev as RTCPeerConnectionIceErrorEvent;
+    if (!closed) o.events.onIceServerError?.(e.errorCode, e.url);
+  };
   pc.oniceconnectionstatechange = () => {
     // Some failures show up on the ICE state first.
     if (pc.iceConnectionState === 'failed' && pc.connectionState !== 'failed') restart();
@@ -385,6 +393,7 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
       pc.ontrack = null;
       pc.onconnectionstatechange = null;
       pc.oniceconnectionstatechange = null;
+      pc.onicecandidateerror = null;
       pc.close();
     },
   };

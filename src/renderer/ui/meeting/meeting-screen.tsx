@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { CallEngine, CallPhase, CallState, EndReason } from '../../engine/call-state.js';
 import { useCallState, useFocusOnMount } from '../hooks.js';
-import { CAMERA_LOST, errorText } from '../messages.js';
+import { CAMERA_LOST, OFFLINE, errorText, reconnectingTo } from '../messages.js';
 import { isTextField, matchShortcut, type ShortcutAction } from '../shortcuts.js';
 import { ChatPanel } from './chat-panel.js';
 import { ControlsBar } from './controls-bar.js';
@@ -169,7 +169,7 @@ function InMeeting(props: MeetingProps & { engine: CallEngine }) {
   }, [act, chatOpen, peopleOpen]);
 
   const heading = useFocusOnMount<HTMLHeadingElement>();
-  const status = STATUS[state.phase] ?? '';
+  const status = STATUS[state.phase] ?? reconnectingTo(state);
   const error = state.phase === 'failed' ? errorText(state.error) ?? 'Could not join the meeting.' : null;
   const requester = state.muteRequestedBy === null ? null : (state.peers.find((p) => p.peerId === state.muteRequestedBy)?.displayName ?? 'The host');
   const inCall = state.phase === 'in-call' || state.phase === 'reconnecting';
@@ -196,6 +196,26 @@ function InMeeting(props: MeetingProps & { engine: CallEngine }) {
               setActionError(null);
             }}
           >
+            Dismiss
+          </button>
+        </div>
+      ) : null}
+      {state.offline ? (
+        <div class="banner">
+          <p role="alert" class="alert">
+            {OFFLINE}
+          </p>
+          <button type="button" class="small" onClick={() => engine.retryNow()}>
+            Try again
+          </button>
+        </div>
+      ) : null}
+      {state.warning !== null ? (
+        <div class="banner">
+          <p role="alert" class="alert">
+            {state.warning.message}
+          </p>
+          <button type="button" class="small" onClick={() => engine.dismissWarning()}>
             Dismiss
           </button>
         </div>

@@ -232,6 +232,9 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
     // otherwise restartIce fires negotiationneeded → an offer with new ICE credentials.
     if (pc.signalingState === 'have-local-offer') void sendLocalDescription();
     pc.restartIce();
+    // A restart that gets nowhere (the relay was still down, an offer lost) is retried
+    // after CONNECT_TIMEOUT_MS, even if the state never moves on to 'failed'.
+    armConnectTimer();
   };
   // A first connection that never gets anywhere (an offer or answer lost while
   // the socket was down, a peer that was slow to learn of us) is retried.

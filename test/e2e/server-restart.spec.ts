@@ -109,3 +109,43 @@ for (const signal of ['SIGKILL', 'SIGTERM'] as const) {
     }
   });
 }
+
+test('the signaling server stays down: each person is told they are offline, can try again, and is back once it returns', async ({ browser }, testInfo) => {
+  let server: OwnServer | null = null;
+  let people: People | null = null;
+  try {
+    server = await startOwnServer();
+    people = new People(browser, server);
+    const meeting = await createMeeting(server);
+    const ada = await people.open('Ada');
+    const bob = await people.open('Bob');
+    await joinMeeting(ada.page, meeting, 'Ada');
+    await joinMeeting(bob.page, meeting, 'Bob');
+    const bobId = await peerIdOf(ada.page, 'Bob');
+    await expectVideoFlowing(ada.page, bobId);
+
+    const stoppedAt = Date.now();
+    await server.kill('SIGKILL');
+    const offline = (p: Person) => p.page.getByRole('alert').filter({ hasText: 'You are offline' });
+    await expect(offline(ada)).toBeVisible({ timeout: 20_000 });
+    report('server gone → "You are offline" shown', Date.now() - stoppedAt);
+    // Media is peer to peer: it carries on while the server is away.
+    await expectVideoFlowing(ada.page, bobId);
+
+    await server.restart();
+    const restartedAt = Date.now();
+    // The person presses "Try again" instead of waiting out the back-off.
+    await ada.page.getByRole('button', { name: 'Try again' }).click();
+    await expect(offline(ada)).toHaveCount(0, { timeout: BACK_WITHIN_MS });
+    await expect(reconnecting(ada)).toHaveCount(0, { timeout: BACK_WITHIN_MS });
+    report('offline: server back → Ada (pressed "Try again") back in the meeting', Date.now() - restartedAt);
+    await expect(offline(bob)).toHaveCount(0, { timeout: BACK_WITHIN_MS });
+    await expect(reconnecting(bob)).toHaveCount(0, { timeout: BACK_WITHIN_MS });
+    report('offline: server back → Bob (waited for the back-off) back in the meeting', Date.now() - restartedAt);
+    expect(await peerIdOf(ada.page, 'Bob')).toBe(bobId);
+  } finally {
+    if (people) await people.closeAll(testInfo);
+    if (server && testInfo.status !== testInfo.expectedStatus) await testInfo.attach('server.log', { body: server.output() });
+    await server?.stop();
+  }
+});

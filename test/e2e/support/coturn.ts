@@ -96,6 +96,7 @@ export async function startCoturn(options: { secret?: string; port?: number } = 
 
   async function launch(): Promise<void> {
     const c = spawn(TURNSERVER, args, { stdio: 'ignore' });
+    c.on('error', () => undefined); // a missing binary: reported below (no pid)
     child = c;
     if (c.pid === undefined) throw new Error(`could not start ${TURNSERVER} (apt-get install -y coturn)`);
     track(c.pid, 'coturn');

@@ -56,6 +56,9 @@ test(`a participant whose browser ${how} without leaving disappears for the othe
       }),
     );
     expect(Math.max(...gone) - closedAt).toBeLessThan(BOUND_MS);
+    // And they are told, in words.
+    const told = how === 'crashes' ? 'Bob lost their connection and left the meeting.' : 'Bob left the meeting.';
+    for (const p of [ada, cy]) await expect(p.page.getByRole('status').filter({ hasText: told })).toBeVisible();
     console.log(`[recovery] browser ${how}: bound = 2 × heartbeat (${HEARTBEAT_MS} ms) + grace (${GRACE_MS} ms) + 5 s slack = ${BOUND_MS} ms`);
     // The others stay in the call with each other.
     for (const [p, other] of [

@@ -504,8 +504,25 @@ describe('surviving outages', () => {
     await vi.advanceTimersByTimeAsync(5_000);
     expect(engine.getState().peers.map((p) => p.peerId)).toEqual([A, B]);
     expect(links.find((l) => l.remoteId === C)!.closed).toBe(true);
+    expect(engine.getState().lastDeparture).toMatchObject({ peerId: C, displayName: 'C', reason: 'timeout' });
     // Our own presence went to the new server.
     expect(sig.sent.at(-1)).toMatchObject({ type: 'presence.update', displayName: 'Me' });
+  });
+
+  it('says who left and why; rejoining as a new peer is not anyone leaving', async () => {
+    await joinedCall({}, joined({ peers: [peer(A, 'Ada'), peer(B, 'Bob')] }));
+    expect(engine.getState().lastDeparture).toBeNull();
+    sig.push({ type: 'room.peerLeft', peerId: B, reason: 'timeout' });
+    expect(engine.getState().lastDeparture).toMatchObject({ peerId: B, displayName: 'Bob', reason: 'timeout' });
+    const first = engine.getState().lastDeparture;
+    sig.push({ type: 'room.peerLeft', peerId: B, reason: 'left' }); // unknown by now: nothing new
+    expect(engine.getState().lastDeparture).toBe(first);
+    sig.drop();
+    sig.replies['room.resume'] = new SignalingError('resume_failed', 'gone');
+    sig.replies['room.join'] = joined({ peerId: '2222222222222222', peers: [peer(A, 'Ada')] });
+    sig.reopen();
+    await vi.waitFor(() => expect(engine.getState().local.peerId).toBe('2222222222222222'));
+    expect(engine.getState().lastDeparture).toBe(first);
   });
 
   it('clears a stale lobby on resume (the server sends it again if anyone still waits)', async () => {

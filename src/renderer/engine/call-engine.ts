@@ -125,6 +125,7 @@ function initialState(): CallState {
     muteRequestedBy: null,
     offline: false,
     warning: null,
+    lastDeparture: null,
   };
 }
 
@@ -214,6 +215,7 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
     muteRequestedBy: null,
     offline: false,
     warning: null,
+    lastDeparture: null,
     local: { ...st.local, peerId: null, isHost: false, audioLevel: 0 },
   });
 
@@ -324,6 +326,13 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
       ensureLink(s, info.peerId);
       applyBitratePolicy(s);
     }
+  }
+
+  /** Someone left for good: their tile goes, and the UI says so. */
+  function departed(s: Session, peerId: string, reason: 'left' | 'timeout' | 'removed'): void {
+    const who = store.get().peers.find((p) => p.peerId === peerId);
+    removePeer(s, peerId);
+    if (who) update((st) => ({ ...st, lastDeparture: { peerId, displayName: who.displayName, reason, at: Date.now() } }));
   }
 
   function removePeer(s: Session, peerId: string): void {
@@ -462,7 +471,7 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
         s.staleTimer = setTimeout(() => {
           s.staleTimer = null;
           if (!current(s)) return;
-          for (const id of s.unconfirmed) removePeer(s, id);
+          for (const id of s.unconfirmed) departed(s, id, 'timeout');
           s.unconfirmed.clear();
         }, m.graceMs);
       }
@@ -565,7 +574,7 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
         if (store.get().local.peerId !== null) upsertPeer(s, m.peer);
         return;
       case 'room.peerLeft':
-        removePeer(s, m.peerId);
+        departed(s, m.peerId, m.reason);
         return;
       case 'room.hostChanged':
         setHost(m.hostId);

@@ -102,6 +102,13 @@ export interface CallState {
    * reconnect). The UI shows it until dismissed.
    */
   warning: CallError | null;
+  /**
+   * The last person who left for good (left, timed out after the grace
+   * period, removed, or not back after a server restart), so the UI can say
+   * so. `at` tells one departure from the next. Not set when this client
+   * rejoins as a new peer and drops its own view of everyone.
+   */
+  lastDeparture: { peerId: string; displayName: string; reason: 'left' | 'timeout' | 'removed'; at: number } | null;
 }
 
 export interface JoinOptions {

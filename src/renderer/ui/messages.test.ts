@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Participant } from '../engine/call-state.js';
-import { reconnectingTo } from './messages.js';
+import { departureText, reconnectingTo } from './messages.js';
 
 const p = (displayName: string, connection: Participant['connection']) => ({ displayName, connection }) as Participant;
 
@@ -16,5 +16,14 @@ describe('reconnectingTo', () => {
     expect(reconnectingTo({ peers: [p('Ada', 'reconnecting'), p('Bob', 'reconnecting'), p('Cy', 'reconnecting')] })).toBe(
       'Reconnecting to Ada, Bob and Cy…',
     );
+  });
+});
+
+describe('departureText', () => {
+  it('says who left and how', () => {
+    const d = (reason: 'left' | 'timeout' | 'removed') => ({ peerId: 'p', displayName: 'Bob', reason, at: 1 });
+    expect(departureText(d('left'))).toBe('Bob left the meeting.');
+    expect(departureText(d('timeout'))).toBe('Bob lost their connection and left the meeting.');
+    expect(departureText(d('removed'))).toBe('Bob was removed from the meeting.');
   });
 });

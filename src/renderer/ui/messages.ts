@@ -27,6 +27,18 @@ export function endReasonText(reason: EndReason | null): string | null {
   return ERROR_TEXT[reason] ?? null;
 }
 
+/** "Bob left the meeting." and its variants, for the departure notice (docs/ui-contract.md). */
+export function departureText(d: NonNullable<CallState['lastDeparture']>): string {
+  switch (d.reason) {
+    case 'timeout':
+      return `${d.displayName} lost their connection and left the meeting.`;
+    case 'removed':
+      return `${d.displayName} was removed from the meeting.`;
+    default:
+      return `${d.displayName} left the meeting.`;
+  }
+}
+
 /** The text of the offline alert (docs/ui-contract.md). */
 export const OFFLINE = 'You are offline: the meeting server cannot be reached. meriMeet keeps trying.';
 

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { CallEngine, CallPhase, CallState, EndReason } from '../../engine/call-state.js';
 import { useCallState, useFocusOnMount } from '../hooks.js';
-import { CAMERA_LOST, OFFLINE, errorText, reconnectingTo } from '../messages.js';
+import { CAMERA_LOST, OFFLINE, departureText, errorText, reconnectingTo } from '../messages.js';
 import { isTextField, matchShortcut, type ShortcutAction } from '../shortcuts.js';
 import { ChatPanel } from './chat-panel.js';
 import { ControlsBar } from './controls-bar.js';
@@ -75,6 +75,22 @@ function useCameraLost(state: CallState, engine: CallEngine): [boolean, () => vo
   return [lost, () => setLost(false)];
 }
 
+/** How long "Bob left the meeting." stays up. */
+const DEPARTURE_NOTICE_MS = 8_000;
+
+/** The sentence for the latest departure, for a few seconds after it happened. */
+function useDeparture(state: CallState): string | null {
+  const [shown, setShown] = useState<string | null>(null);
+  const d = state.lastDeparture;
+  useEffect(() => {
+    if (d === null) return setShown(null);
+    setShown(departureText(d));
+    const timer = setTimeout(() => setShown(null), DEPARTURE_NOTICE_MS);
+    return () => clearTimeout(timer);
+  }, [d?.at, d?.peerId]);
+  return shown;
+}
+
 function InMeeting(props: MeetingProps & { engine: CallEngine }) {
   const { engine, onEnded } = props;
   const state = useCallState(engine);
@@ -83,6 +99,7 @@ function InMeeting(props: MeetingProps & { engine: CallEngine }) {
   const [pinnedId, setPinnedId] = useState<string | null>(null);
   const [cameraLost, clearCameraLost] = useCameraLost(state, engine);
   const [actionError, setActionError] = useState<string | null>(null);
+  const departure = useDeparture(state);
   const toolbar = useRef<HTMLDivElement>(null);
 
   const isHost = state.local.isHost || (state.hostId !== null && state.hostId === state.local.peerId);
@@ -219,6 +236,11 @@ function InMeeting(props: MeetingProps & { engine: CallEngine }) {
             Dismiss
           </button>
         </div>
+      ) : null}
+      {departure !== null ? (
+        <p class="banner notice" role="status">
+          {departure}
+        </p>
       ) : null}
       {requester !== null ? (
         <div class="banner prompt" aria-live="assertive">

@@ -149,3 +149,40 @@ test('the signaling server stays down: each person is told they are offline, can
     await server?.stop();
   }
 });
+
+test('the lobby converges after a server restart: the host sees the waiting guest once and can admit them', async ({ browser }, testInfo) => {
+  let server: OwnServer | null = null;
+  let people: People | null = null;
+  try {
+    server = await startOwnServer();
+    people = new People(browser, server);
+    const meeting = await createMeeting(server, { lobby: true });
+    const hana = await people.open('Hana');
+    await logIn(hana.page, meeting.owner);
+    await joinMeeting(hana.page, meeting, 'Hana');
+    const gus = await people.open('Gus');
+    await joinMeeting(gus.page, meeting, 'Gus', 'lobby');
+    const panel = await openPanel(hana.page, 'Participants');
+    await expect(panel.getByRole('button', { name: 'Admit Gus' })).toHaveCount(1);
+
+    await server.kill('SIGKILL');
+    await expect(reconnecting(hana)).toBeVisible();
+    await server.restart();
+    const restartedAt = Date.now();
+
+    // The host resumes (host again, as the owner); the guest asks again and waits again.
+    await expect(reconnecting(hana)).toHaveCount(0, { timeout: BACK_WITHIN_MS });
+    await expect(gus.page.getByRole('status').filter({ hasText: 'Waiting for the host to let you in…' })).toBeVisible({ timeout: BACK_WITHIN_MS });
+    await expect(panel.getByRole('button', { name: 'Admit Gus' })).toHaveCount(1, { timeout: BACK_WITHIN_MS });
+    report('lobby: server back → the host sees the waiting guest again', Date.now() - restartedAt);
+    await panel.getByRole('button', { name: 'Admit Gus' }).click();
+    await expectVideoFlowing(gus.page, await peerIdOf(gus.page, 'Hana'));
+    await expectVideoFlowing(hana.page, await peerIdOf(hana.page, 'Gus'));
+    await expect(tile(gus.page, 'Hana').getByText('host', { exact: true })).toBeVisible();
+    await expect(tile(hana.page, 'Gus')).toHaveCount(1);
+  } finally {
+    if (people) await people.closeAll(testInfo);
+    if (server && testInfo.status !== testInfo.expectedStatus) await testInfo.attach('server.log', { body: server.output() });
+    await server?.stop();
+  }
+});

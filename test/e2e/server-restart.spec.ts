@@ -12,6 +12,7 @@ import { test, expect } from './support/fixtures.js';
 import { flowBetween, report, startFlowRecorder } from './support/flow.js';
 import { createMeeting } from './support/meetings.js';
 import { expectVideoFlowing } from './support/media.js';
+import { TestClient } from '../integration/support/test-client.js';
 import { startOwnServer, type OwnServer } from './support/own-server.js';
 import { People, type Person } from './support/people.js';
 import { chatMessages, control, joinMeeting, logIn, openPanel, peerIdOf, sendChat, tile, videoRegion } from './support/ui.js';
@@ -180,6 +181,41 @@ test('the lobby converges after a server restart: the host sees the waiting gues
     await expectVideoFlowing(hana.page, await peerIdOf(hana.page, 'Gus'));
     await expect(tile(gus.page, 'Hana').getByText('host', { exact: true })).toBeVisible();
     await expect(tile(hana.page, 'Gus')).toHaveCount(1);
+  } finally {
+    if (people) await people.closeAll(testInfo);
+    if (server && testInfo.status !== testInfo.expectedStatus) await testInfo.attach('server.log', { body: server.output() });
+    await server?.stop();
+  }
+});
+
+test('a sign-in that expired while the server was away is surfaced on reconnect, not silently dropped', async ({ browser }, testInfo) => {
+  let server: OwnServer | null = null;
+  let people: People | null = null;
+  try {
+    server = await startOwnServer();
+    people = new People(browser, server);
+    const meeting = await createMeeting(server);
+    const hana = await people.open('Hana');
+    await logIn(hana.page, meeting.owner);
+    await joinMeeting(hana.page, meeting, 'Hana');
+
+    // Every session of the owner's account ends (logged out everywhere from another device).
+    const other = await TestClient.connect(server.url, server.ca);
+    try {
+      await other.expect('account.session', { type: 'account.login', ...meeting.owner });
+      await other.expect('ok', { type: 'account.logoutAll' });
+    } finally {
+      other.close();
+    }
+    await server.kill('SIGKILL');
+    await expect(reconnecting(hana)).toBeVisible();
+    await server.restart();
+
+    await expect(reconnecting(hana)).toHaveCount(0, { timeout: BACK_WITHIN_MS });
+    const warning = hana.page.getByRole('alert').filter({ hasText: 'Your sign-in has expired' });
+    await expect(warning).toBeVisible();
+    await hana.page.getByRole('button', { name: 'Dismiss' }).click();
+    await expect(warning).toHaveCount(0);
   } finally {
     if (people) await people.closeAll(testInfo);
     if (server && testInfo.status !== testInfo.expectedStatus) await testInfo.attach('server.log', { body: server.output() });

@@ -136,6 +136,40 @@ describe('deriveMeetingKeys', () => {
   );
 
   it(
+    'gives a malicious server, from what it sees (admission key, verifier), no way to the end-to-end key',
+    async () => {
+      // The server sees the admission key on every join and keeps the verifier. Both are
+      // HKDF-Expand outputs of the PBKDF2-stretched password under other labels; the e2e
+      // key is HKDF-Expand under "merimeet/v1/e2e" of that same stretched secret, which the
+      // server never sees. Getting from one output to another means inverting HMAC-SHA256
+      // (to recover the stretched secret) or guessing the password at 600,000 PBKDF2
+      // iterations a guess. Here: every shortcut a server might try gives other keys.
+      const keys = await keysFor('k7Qm2xRt9P', 'mtg-0001');
+      const admission = decodeBase64Url(keys.admissionKey);
+      const verifier = decodeBase64Url(keys.verifier);
+      const real = await hmacB64(keys, 'sdp-mac', 'offer');
+      const hkdf = (ikm: Uint8Array, info: string) => new Uint8Array(hkdfSync('sha256', ikm, Buffer.alloc(0), info, 32));
+      const guesses: [string, Uint8Array][] = [
+        ['the admission key itself', admission],
+        ['the verifier', verifier],
+        ['SHA-256(admission key)', new Uint8Array(createHash('sha256').update(admission).digest())],
+        ['HKDF(admission key, "merimeet/v1/e2e")', hkdf(admission, 'merimeet/v1/e2e')],
+        ['HKDF(verifier, "merimeet/v1/e2e")', hkdf(verifier, 'merimeet/v1/e2e')],
+      ];
+      for (const [what, bytes] of guesses) {
+        const impostor = await crypto.subtle.importKey('raw', bytes as Uint8Array<ArrayBuffer>, 'HKDF', false, ['deriveKey', 'deriveBits']);
+        const mac = encodeBase64Url(
+          new Uint8Array(await crypto.subtle.sign('HMAC', await deriveSubKey(impostor, 'sdp-mac', 'HMAC'), new TextEncoder().encode('offer'))),
+        );
+        expect(mac, what).not.toBe(real);
+      }
+      // …while whoever knows the password derives it (the independent Node derivation agrees).
+      expect(nodeDerive('k7Qm2xRt9P', 'mtg-0001').hmac('sdp-mac', 'offer')).toBe(real);
+    },
+    SLOW,
+  );
+
+  it(
     'takes a measurable, bounded time (reported, not a benchmark)',
     async () => {
       const start = performance.now();

@@ -643,6 +643,43 @@ describe('TURN', () => {
   });
 });
 
+describe('end-to-end verification', () => {
+  const peerA = () => engine.getState().peers.find((p) => p.peerId === A)!;
+
+  it('marks a peer verified once connected, and failed when details in its name are refused before that', async () => {
+    await joinedCall();
+    expect(peerA().verification).toBe('pending');
+    linkTo(A)!.opts.events.onSecurityError({ kind: 'forged', verified: false });
+    expect(peerA()).toMatchObject({ verification: 'failed', connection: 'failed', securityProblem: { kind: 'forged' } });
+  });
+
+  it('keeps a verified connection verified when a replayed signal is refused later', async () => {
+    await joinedCall();
+    linkTo(A)!.opts.events.onStateChange('connected');
+    expect(peerA().verification).toBe('verified');
+    linkTo(A)!.opts.events.onSecurityError({ kind: 'replayed', verified: true });
+    expect(peerA()).toMatchObject({ verification: 'verified', connection: 'connected', securityProblem: { kind: 'replayed' } });
+  });
+
+  it('replaces the link when the peer starts a new one, and hands the new link their hello', async () => {
+    await joinedCall();
+    const old = linkTo(A)!;
+    old.opts.events.onStateChange('connected');
+    const hello = { kind: 'hello', nonce: 'new', mac: 'm' };
+    old.opts.events.onRemoteRestart(hello);
+    expect(old.closed).toBe(true);
+    const fresh = linkTo(A)!;
+    expect(fresh).not.toBe(old);
+    expect(fresh.signals).toEqual([hello]);
+    expect(peerA()).toMatchObject({ verification: 'pending', connection: 'connecting', stream: null });
+  });
+
+  it('gives every link the meeting id its MACs are bound to', async () => {
+    await joinedCall();
+    expect(linkTo(A)!.opts.meetingId).toBe(MEETING);
+  });
+});
+
 describe('active speaker', () => {
   it('highlights the peer whose audio is loud, and never one who is muted', async () => {
     const made: FakeLink[] = [];

@@ -27,6 +27,7 @@ import { RETRY_REFRESH_MS, credentialRefreshDelay, hasTurnCredentials } from './
 import { callError } from './messages.js';
 import type { SignalPayload } from './negotiation.js';
 import { createPeerLink, type PeerLink, type PeerLinkOptions } from './peer-link.js';
+import { certificatesOf, safetyCode } from './safety-code.js';
 import { deriveSdpMacKey } from './sdp-mac.js';
 import { SignalingClient, SignalingError, type OutgoingMessage, type SignalingConnection } from './signaling-client.js';
 import {
@@ -114,6 +115,9 @@ function initialState(): CallState {
       quality: 'unknown',
       audioLevel: 0,
       stats: null,
+      verification: 'verified',
+      safetyCode: null,
+      securityProblem: null,
     },
     peers: [],
     hostId: null,
@@ -142,6 +146,9 @@ function participantFrom(info: PeerInfo, hostId: string | null): Participant {
     quality: 'unknown',
     audioLevel: 0,
     stats: null,
+    verification: 'pending',
+    safetyCode: null,
+    securityProblem: null,
   };
 }
 
@@ -252,6 +259,7 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
     const me = store.get().local.peerId;
     if (s.links.has(peerId) || me === null || peerId === me) return;
     const link = createLink({
+      meetingId: s.opts.meetingId,
       localId: me,
       remoteId: peerId,
       iceServers: s.iceServers,
@@ -264,17 +272,28 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
           if (current(s)) updatePeer(peerId, { stream });
         },
         onStateChange: (connection) => {
-          if (current(s)) updatePeer(peerId, { connection });
+          // Connected means DTLS finished with the fingerprints of a MAC-verified description.
+          if (current(s)) updatePeer(peerId, connection === 'connected' ? { connection, verification: 'verified' } : { connection });
         },
         onChatFrame: (frame) => {
           void s.chat.receive(peerId, frame).then((msg) => {
             if (msg && current(s) && s.links.has(peerId)) appendChat(msg);
           });
         },
-        onSecurityError: (reason) => {
+        onSecurityError: ({ kind, verified }) => {
           if (!current(s)) return;
-          console.warn(`meriMeet: refusing connection details from ${peerId}: ${reason}`);
-          updatePeer(peerId, { connection: 'failed', quality: 'poor' });
+          console.warn(`meriMeet: refused a ${kind} signal in the name of ${peerId}`);
+          const problem = { kind, at: Date.now() };
+          // Before any verified connection, refusing it means no media from this peer: say so.
+          updatePeer(peerId, verified ? { securityProblem: problem } : { securityProblem: problem, verification: 'failed', connection: 'failed' });
+        },
+        onRemoteRestart: (hello) => {
+          if (!current(s)) return;
+          // Their new link cannot talk to our old one: start afresh, then give the new one their hello.
+          closeLink(s, peerId);
+          updatePeer(peerId, { stream: null, connection: 'connecting', verification: 'pending', safetyCode: null });
+          ensureLink(s, peerId);
+          void s.links.get(peerId)?.handleSignal(hello);
         },
         onIceServerError: (errorCode) => {
           // 401: the relay refused the credentials (wrong secret, or expired). Other codes
@@ -642,8 +661,11 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
       const [id, records] = r;
       const { stats, snapshot } = computePeerStats(records, s.statsPrev.get(id) ?? null);
       s.statsPrev.set(id, snapshot);
-      patches.set(id, { stats, quality: rateQuality(stats) });
+      const certs = certificatesOf(records);
+      const code = certs ? await safetyCode(certs.local, certs.remote) : null;
+      patches.set(id, { stats, quality: rateQuality(stats), safetyCode: code });
     }
+    if (!current(s)) return;
     if (patches.size === 0) return;
     update((st) => ({ ...st, peers: st.peers.map((p) => (patches.has(p.peerId) ? { ...p, ...patches.get(p.peerId) } : p)) }));
   }

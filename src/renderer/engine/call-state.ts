@@ -49,6 +49,24 @@ export interface Participant {
   /** 0..1, smoothed, for the active-speaker highlight and level meters. */
   audioLevel: number;
   stats: PeerStats | null;
+  /**
+   * Whether what this peer's connection runs on was verified end to end
+   * (sdp-mac.ts): 'verified' once connected on MAC-checked details; 'failed'
+   * when details claiming to be theirs were refused before that (no media
+   * flows then). Always 'verified' for `local`.
+   */
+  verification: 'pending' | 'verified' | 'failed';
+  /** Digits to compare aloud with this person (safety-code.ts); null until connected, and for `local`. */
+  safetyCode: string | null;
+  /** The last signal refused in this peer's name, for the UI to explain; null if none. */
+  securityProblem: SecurityProblem | null;
+}
+
+/** A signal claiming to come from a participant that was refused (see PeerLinkEvents.onSecurityError). */
+export interface SecurityProblem {
+  kind: 'forged' | 'replayed';
+  /** epoch ms */
+  at: number;
 }
 
 export interface ChatMessage {

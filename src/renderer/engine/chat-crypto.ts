@@ -6,10 +6,12 @@
  * relay, a TURN server, a bug that routes it elsewhere).
  *
  * AES-256-GCM, a fresh 96-bit random IV per message, and additional data
- * that binds the ciphertext to this meeting and to its sender: a message
- * cannot be replayed into another meeting or re-attributed to another
- * participant (the receiver supplies the sender's peer id from the link the
- * frame arrived on, which DTLS authenticates).
+ * that binds the ciphertext to this meeting, to its sender, and to its place
+ * in the sender's stream (a random epoch per sender session and a sequence
+ * number): a message cannot be replayed into another meeting, re-attributed
+ * to another participant (the receiver supplies the sender's peer id from the
+ * link the frame arrived on, which DTLS authenticates), or replayed and
+ * reordered without the receiver noticing (chat-channel.ts keeps the order).
  *
  * Nothing here stores anything.
  */
@@ -40,6 +42,9 @@ export type ChatPayload = v.InferOutput<typeof ChatPayload>;
 /** What goes on the wire. */
 const Envelope = v.strictObject({
   v: v.literal(1),
+  /** The sender's session (random per call), and this message's number in it. */
+  ep: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{22}$/)),
+  seq: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(Number.MAX_SAFE_INTEGER)),
   iv: v.pipe(v.string(), v.length(16)), // 12 bytes as base64url
   ct: v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_CT_CHARS)),
 });
@@ -49,16 +54,28 @@ export interface ChatContext {
   senderPeerId: string;
 }
 
-function additionalData(ctx: ChatContext): Uint8Array<ArrayBuffer> {
-  return new TextEncoder().encode(`merimeet/v1/chat\n${ctx.meetingId}\n${ctx.senderPeerId}`);
+/** Where a message stands in its sender's stream. */
+export interface ChatOrder {
+  /** 16 random bytes, base64url: one per sender session (newChatEpoch()). */
+  epoch: string;
+  /** 1, 2, 3… within the epoch. */
+  seq: number;
+}
+
+export function newChatEpoch(): string {
+  return encodeBase64Url(crypto.getRandomValues(new Uint8Array(16)));
+}
+
+function additionalData(ctx: ChatContext, order: ChatOrder): Uint8Array<ArrayBuffer> {
+  return new TextEncoder().encode(`merimeet/v2/chat\n${ctx.meetingId}\n${ctx.senderPeerId}\n${order.epoch}\n${order.seq}`);
 }
 
 /** Encrypts one message; the result is a string for the data channel. */
-export async function encryptChat(key: CryptoKey, payload: ChatPayload, ctx: ChatContext): Promise<string> {
+export async function encryptChat(key: CryptoKey, payload: ChatPayload, ctx: ChatContext, order: ChatOrder): Promise<string> {
   const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
   const plaintext = new TextEncoder().encode(JSON.stringify(payload));
-  const ct = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: additionalData(ctx) }, key, plaintext);
-  return JSON.stringify({ v: 1, iv: encodeBase64Url(iv), ct: encodeBase64Url(new Uint8Array(ct)) });
+  const ct = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: additionalData(ctx, order) }, key, plaintext);
+  return JSON.stringify({ v: 1, ep: order.epoch, seq: order.seq, iv: encodeBase64Url(iv), ct: encodeBase64Url(new Uint8Array(ct)) });
 }
 
 /**
@@ -66,7 +83,7 @@ export async function encryptChat(key: CryptoKey, payload: ChatPayload, ctx: Cha
  * tampered, from another meeting or claiming another sender — the caller
  * drops it and counts it.
  */
-export async function decryptChat(key: CryptoKey, frame: string, ctx: ChatContext): Promise<ChatPayload | null> {
+export async function decryptChat(key: CryptoKey, frame: string, ctx: ChatContext): Promise<{ payload: ChatPayload; order: ChatOrder } | null> {
   if (frame.length > MAX_CT_CHARS + 100) return null;
   let json: unknown;
   try {
@@ -80,7 +97,8 @@ export async function decryptChat(key: CryptoKey, frame: string, ctx: ChatContex
   try {
     const iv = decodeBase64Url(env.output.iv);
     const ct = decodeBase64Url(env.output.ct);
-    plaintext = await crypto.subtle.decrypt({ name: 'AES-GCM', iv, additionalData: additionalData(ctx) }, key, ct);
+    const order = { epoch: env.output.ep, seq: env.output.seq };
+    plaintext = await crypto.subtle.decrypt({ name: 'AES-GCM', iv, additionalData: additionalData(ctx, order) }, key, ct);
   } catch {
     return null; // bad encoding, wrong key, tampered, wrong meeting or sender
   }
@@ -91,5 +109,5 @@ export async function decryptChat(key: CryptoKey, frame: string, ctx: ChatContex
     return null;
   }
   const payload = v.safeParse(ChatPayload, inner);
-  return payload.success ? payload.output : null;
+  return payload.success ? { payload: payload.output, order: { epoch: env.output.ep, seq: env.output.seq } } : null;
 }

@@ -112,17 +112,24 @@ describe('ICE watchdog', () => {
 });
 
 describe('signal payloads', () => {
-  it('accepts descriptions and candidates', () => {
-    expect(parseSignal({ kind: 'description', description: { type: 'offer', sdp: 'v=0' }, mac: 'x' })).not.toBeNull();
+  const fresh = { nonce: 'nA', peerNonce: 'nB', seq: 1, mac: 'x' };
+  it('accepts hellos, descriptions and candidates', () => {
+    expect(parseSignal({ kind: 'hello', nonce: 'nA', mac: 'x' })).not.toBeNull();
+    expect(parseSignal({ kind: 'description', description: { type: 'offer', sdp: 'v=0' }, ...fresh })).not.toBeNull();
     expect(parseSignal({ kind: 'candidate', candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ host', sdpMid: '0', sdpMLineIndex: 0 } })).not.toBeNull();
     expect(parseSignal({ kind: 'candidate', candidate: null })).not.toBeNull();
   });
   it('rejects anything else', () => {
     expect(parseSignal(null)).toBeNull();
-    expect(parseSignal({ kind: 'description', description: { type: 'evil', sdp: '' }, mac: 'x' })).toBeNull();
-    expect(parseSignal({ kind: 'description', description: { type: 'offer', sdp: 'v=0' } })).toBeNull();
-    expect(parseSignal({ kind: 'description', description: { type: 'offer', sdp: 'x'.repeat(70_000) }, mac: 'x' })).toBeNull();
+    expect(parseSignal({ kind: 'description', description: { type: 'evil', sdp: '' }, ...fresh })).toBeNull();
+    expect(parseSignal({ kind: 'description', description: { type: 'offer', sdp: 'v=0' }, ...fresh, mac: undefined })).toBeNull();
+    expect(parseSignal({ kind: 'description', description: { type: 'offer', sdp: 'v=0' }, ...fresh, seq: 0 })).toBeNull();
+    expect(parseSignal({ kind: 'description', description: { type: 'offer', sdp: 'v=0' }, ...fresh, nonce: 'has space' })).toBeNull();
+    expect(parseSignal({ kind: 'description', description: { type: 'offer', sdp: 'v=0' }, mac: 'x' })).toBeNull(); // no freshness fields
+    expect(parseSignal({ kind: 'description', description: { type: 'offer', sdp: 'x'.repeat(70_000) }, ...fresh })).toBeNull();
+    expect(parseSignal({ kind: 'hello', nonce: 'nA' })).toBeNull();
     expect(parseSignal({ kind: 'candidate', candidate: { candidate: 1 } })).toBeNull();
+    expect(parseSignal({ kind: 'chat', text: 'injected' })).toBeNull();
     expect(parseSignal({ kind: 'other' })).toBeNull();
   });
 });

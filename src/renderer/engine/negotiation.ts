@@ -3,9 +3,10 @@
  * "Perfect negotiation"), kept pure so they can be tested without WebRTC.
  * peer-link.ts does the effects.
  *
- * The first offer of a pair always comes from the impolite peer (peer-link.ts
- * holds the polite side's media back until that offer arrives), so joining
- * never starts with a collision. After that either end may offer at any time
+ * Each end first sends a signed `hello` with its link nonce (sdp-mac.ts). The
+ * first offer of a pair always comes from the impolite peer, once it has the
+ * polite one's hello (peer-link.ts holds the polite side's media back until
+ * that offer arrives), so joining never starts with a collision. After that either end may offer at any time
  * (tracks change, ICE restarts). When two offers cross ("glare"), the
  * *impolite* peer ignores the incoming offer and the *polite* one rolls its
  * own back and answers.
@@ -121,14 +122,28 @@ export function linkStateFor(
 /** SDP is bounded by the 64 KiB frame anyway; this keeps parsing cheap. */
 const MAX_SDP = 60_000;
 
+const LinkNonce = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/));
+const Mac = v.pipe(v.string(), v.maxLength(128));
+
 export const SignalDescription = v.object({
   kind: v.literal('description'),
   description: v.object({
     type: v.picklist(['offer', 'answer', 'pranswer', 'rollback']),
     sdp: v.pipe(v.string(), v.maxLength(MAX_SDP)),
   }),
+  /** The sender's link nonce, the receiver's as the sender knows it, and the sender's sequence number (sdp-mac.ts). */
+  nonce: LinkNonce,
+  peerNonce: LinkNonce,
+  seq: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(Number.MAX_SAFE_INTEGER)),
   /** HMAC under the meeting's end-to-end key (sdp-mac.ts). */
-  mac: v.pipe(v.string(), v.maxLength(128)),
+  mac: Mac,
+});
+
+/** "This is my end of our link": the first thing each end sends (sdp-mac.ts). */
+export const SignalHello = v.object({
+  kind: v.literal('hello'),
+  nonce: LinkNonce,
+  mac: Mac,
 });
 
 export const SignalCandidate = v.object({
@@ -144,7 +159,7 @@ export const SignalCandidate = v.object({
   ),
 });
 
-export const SignalPayload = v.variant('kind', [SignalDescription, SignalCandidate]);
+export const SignalPayload = v.variant('kind', [SignalHello, SignalDescription, SignalCandidate]);
 export type SignalPayload = v.InferOutput<typeof SignalPayload>;
 
 /** Validates the opaque `data` of a `signal`; null if it is not one of ours. */

@@ -18,7 +18,15 @@ import {
   shouldReportCandidateError,
   type SignalPayload,
 } from './negotiation.js';
-import { signDescription, verifyDescription } from './sdp-mac.js';
+import {
+  newLinkNonce,
+  signDescription,
+  signHello,
+  staleness,
+  verifyDescription,
+  verifyHello,
+  type SignalParties,
+} from './sdp-mac.js';
 import { levelFromEnergy, type AudioEnergy } from './stats.js';
 
 /** Largest chat frame we accept from a data channel (the envelope of a 4,000-character message fits easily). */
@@ -30,13 +38,29 @@ export interface PeerLinkEvents {
   onStateChange(state: PeerConnectionState): void;
   /** A raw frame from the chat data channel, not yet decrypted or validated. */
   onChatFrame(frame: string): void;
-  /** A description failed its MAC: someone between us (the server?) tampered with it. */
-  onSecurityError(reason: string): void;
+  /**
+   * A signal claiming to be from this peer was refused: `forged` (its MAC did
+   * not verify: altered, re-addressed or invented on the way) or `replayed`
+   * (authentic but old). `verified` says whether this link had already
+   * connected on verified details (the call then goes on as it was).
+   */
+  onSecurityError(problem: SecurityProblem): void;
+  /** The peer started a new link to us (a signed hello with a new nonce): replace ours, then hand it `hello`. */
+  onRemoteRestart(hello: unknown): void;
+  /** The connection's DTLS certificates, once connected: for the safety code. */
+  onCertificates?(local: string, remote: string): void;
   /** A STUN/TURN server answered with an error (RTCPeerConnectionIceErrorEvent): 401 means refused credentials. */
   onIceServerError?(errorCode: number, url: string): void;
 }
 
+export interface SecurityProblem {
+  kind: 'forged' | 'replayed';
+  /** The link had already connected on verified details. */
+  verified: boolean;
+}
+
 export interface PeerLinkOptions {
+  meetingId: string;
   localId: string;
   remoteId: string;
   iceServers: RTCIceServer[];
@@ -75,7 +99,15 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
   const config: RTCConfiguration = { iceServers: o.iceServers, iceTransportPolicy: o.iceTransportPolicy ?? 'all', bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' };
   const pc = o.createPeerConnection ? o.createPeerConnection(config) : new RTCPeerConnection(config);
   const polite = isPolite(o.localId, o.remoteId);
-  // (attachLocal() runs below, once the handlers exist: at once for the side that offers first.)
+  // Freshness of what we exchange (sdp-mac.ts): our nonce, the peer's, sequence numbers both ways.
+  const localNonce = newLinkNonce();
+  let remoteNonce: string | null = null;
+  let sendSeq = 0;
+  let lastSeq = 0;
+  /** A MAC-verified description has been applied: what media flows is the peer's. */
+  let verified = false;
+  const outgoing: SignalParties = { meetingId: o.meetingId, from: o.localId, to: o.remoteId };
+  const incoming: SignalParties = { meetingId: o.meetingId, from: o.remoteId, to: o.localId };
 
   let makingOffer = false;
   let ignoreOffer = false;
@@ -118,10 +150,15 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
   const sendLocalDescription = () =>
     send(async () => {
       const d = pc.localDescription;
-      if (!d) return null;
-      const mac = await signDescription(o.sdpMacKey, o.localId, o.remoteId, d.type, d.sdp);
-      return { kind: 'description', description: { type: d.type, sdp: d.sdp }, mac };
+      // No peer nonce yet: nothing we could send would be accepted; the hello triggers the offer.
+      if (!d || remoteNonce === null) return null;
+      const claim = { type: d.type, sdp: d.sdp, nonce: localNonce, peerNonce: remoteNonce, seq: ++sendSeq };
+      const mac = await signDescription(o.sdpMacKey, outgoing, claim);
+      return { kind: 'description', description: { type: d.type, sdp: d.sdp }, nonce: localNonce, peerNonce: remoteNonce, seq: claim.seq, mac };
     });
+
+  const sendHello = () =>
+    send(async () => ({ kind: 'hello', nonce: localNonce, mac: await signHello(o.sdpMacKey, outgoing, localNonce) }));
 
   // ---- Local media and the chat channel ----
   // Only one side of a pair makes the first offer (the impolite one, see
@@ -182,15 +219,25 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
       }
       return;
     }
-    const { description, mac } = msg;
-    if (description.type === 'rollback') return;
-    // Check the MAC before anything touches the connection.
-    const ok = await verifyDescription(o.sdpMacKey, o.remoteId, o.localId, description.type, description.sdp, mac);
-    if (closed) return;
-    if (!ok) {
-      o.events.onSecurityError('the connection details from this participant failed their end-to-end check');
+    if (msg.kind === 'hello') {
+      const ok = await verifyHello(o.sdpMacKey, incoming, msg.nonce, msg.mac);
+      if (closed) return;
+      if (!ok) return o.events.onSecurityError({ kind: 'forged', verified });
+      if (remoteNonce === msg.nonce) return; // sent again while connecting
+      if (remoteNonce !== null) return o.events.onRemoteRestart(data); // a new link on their side: ours must go too
+      remoteNonce = msg.nonce;
+      if (!polite) attachLocal(); // negotiationneeded → our first offer
       return;
     }
+    const { description, mac } = msg;
+    if (description.type === 'rollback') return;
+    // Check the MAC and freshness before anything touches the connection.
+    const claim = { type: description.type, sdp: description.sdp, nonce: msg.nonce, peerNonce: msg.peerNonce, seq: msg.seq };
+    const ok = await verifyDescription(o.sdpMacKey, incoming, claim, mac);
+    if (closed) return;
+    if (!ok) return o.events.onSecurityError({ kind: 'forged', verified });
+    if (staleness({ localNonce, remoteNonce, lastSeq }, claim) !== null) return o.events.onSecurityError({ kind: 'replayed', verified });
+    lastSeq = msg.seq;
     const decision = decideOnDescription(description.type, {
       polite,
       makingOffer,
@@ -206,6 +253,7 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
     try {
       // For the polite peer in glare this implicitly rolls back our own offer.
       await pc.setRemoteDescription(description);
+      verified = true;
     } finally {
       isSettingRemoteAnswerPending = false;
     }
@@ -243,6 +291,7 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
     connectTimer = setTimeout(() => {
       connectTimer = null;
       if (closed || pc.connectionState === 'connected') return;
+      void sendHello(); // in case ours was lost; the peer ignores a hello it already has
       restart();
       armConnectTimer();
     }, CONNECT_TIMEOUT_MS);
@@ -287,7 +336,8 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
     if (pc.iceConnectionState === 'failed' && pc.connectionState !== 'failed') restart();
   };
 
-  if (!polite) attachLocal();
+  // Our end of the link, announced; the impolite side attaches (and offers) when the peer's hello arrives.
+  void sendHello();
 
   pc.ontrack = (ev: RTCTrackEvent) => {
     if (closed) return;

@@ -1,24 +1,38 @@
 /**
- * The SDP MAC (DESIGN.md, security model §3): the signaling server carries
- * every offer and answer, so it could swap the DTLS fingerprints and sit in
- * the middle. Each description therefore carries an HMAC-SHA256, under a key
- * derived from the meeting's end-to-end key, over the sender, the receiver,
- * the description type and its `a=fingerprint` lines. A server without the
- * meeting password cannot produce one; a peer refuses a description whose MAC
- * does not verify.
+ * Authenticating what two peers tell each other through the signaling server
+ * (DESIGN.md, security model §3). The server carries every offer and answer,
+ * so it could swap the DTLS fingerprints and sit in the middle, replay an old
+ * description, or claim a message came from someone else. Every `hello` and
+ * every description therefore carries an HMAC-SHA256 under a key derived from
+ * the meeting's end-to-end key, which the server cannot derive, over:
  *
- * Only the fingerprints are covered, not the whole SDP: they are what binds
- * the DTLS handshake (and so SRTP keys and data channels) to the peer. ICE
- * candidates are not covered; a forged candidate can at worst stop the
- * connection, never read it.
+ *   - the meeting id, the sender and the receiver (no re-addressing, no
+ *     moving a description into another meeting);
+ *   - the description's type and every `a=fingerprint` line (the
+ *     fingerprints bind the DTLS handshake, and so SRTP keys and data
+ *     channels, to the peer who holds the certificate);
+ *   - freshness: the sender's link nonce, the receiver's link nonce, and a
+ *     sequence number. Each end of a link picks a random nonce when the link
+ *     is made and announces it in a signed `hello`; a description must name
+ *     the receiver's *current* nonce and a sequence number above the last one
+ *     accepted, so nothing recorded earlier can be played back.
+ *
+ * ICE candidates are not covered: a forged candidate can at worst stop a
+ * connection, never read it (DTLS still checks the fingerprint).
  */
 import { decodeBase64Url, encodeBase64Url } from '../../common/crypto/base64url.js';
 import { deriveSubKey } from '../../common/crypto/meeting-keys.js';
 
 export const SDP_MAC_PURPOSE = 'sdp-mac';
+/** Bytes of a link nonce. */
+const NONCE_BYTES = 16;
 
 export function deriveSdpMacKey(e2eKey: CryptoKey): Promise<CryptoKey> {
   return deriveSubKey(e2eKey, SDP_MAC_PURPOSE, 'HMAC');
+}
+
+export function newLinkNonce(): string {
+  return encodeBase64Url(crypto.getRandomValues(new Uint8Array(NONCE_BYTES)));
 }
 
 /** The `a=fingerprint:` lines, normalised (trimmed, lower-case hash name, sorted) so both ends agree. */
@@ -34,24 +48,81 @@ export function fingerprintLines(sdp: string): string[] {
     .sort();
 }
 
-function macInput(from: string, to: string, type: string, sdp: string): Uint8Array<ArrayBuffer> {
-  return new TextEncoder().encode(['merimeet/v1/sdp', from, to, type, ...fingerprintLines(sdp)].join('\n'));
+/** Who says what to whom: the part of every MAC input that names the parties. */
+export interface SignalParties {
+  meetingId: string;
+  from: string;
+  to: string;
 }
 
-export async function signDescription(key: CryptoKey, from: string, to: string, type: string, sdp: string): Promise<string> {
-  const mac = await crypto.subtle.sign('HMAC', key, macInput(from, to, type, sdp));
-  return encodeBase64Url(new Uint8Array(mac));
+export interface DescriptionClaim {
+  type: string;
+  sdp: string;
+  /** The sender's link nonce. */
+  nonce: string;
+  /** The receiver's link nonce, as the sender knows it. */
+  peerNonce: string;
+  seq: number;
 }
 
-/** True only if `mac` is the MAC for exactly this sender, receiver and description. Constant-time (WebCrypto verify). */
-export async function verifyDescription(key: CryptoKey, from: string, to: string, type: string, sdp: string, mac: string): Promise<boolean> {
+const encode = (fields: (string | number)[]) => new TextEncoder().encode(fields.join('\n'));
+
+function descriptionInput(p: SignalParties, d: DescriptionClaim): Uint8Array<ArrayBuffer> {
+  return encode(['merimeet/v2/sdp', p.meetingId, p.from, p.to, d.type, d.nonce, d.peerNonce, d.seq, ...fingerprintLines(d.sdp)]);
+}
+
+function helloInput(p: SignalParties, nonce: string): Uint8Array<ArrayBuffer> {
+  return encode(['merimeet/v2/hello', p.meetingId, p.from, p.to, nonce]);
+}
+
+async function sign(key: CryptoKey, input: Uint8Array<ArrayBuffer>): Promise<string> {
+  return encodeBase64Url(new Uint8Array(await crypto.subtle.sign('HMAC', key, input)));
+}
+
+/** Constant-time (WebCrypto verify); false for a MAC that is not even base64url. */
+async function verify(key: CryptoKey, input: Uint8Array<ArrayBuffer>, mac: string): Promise<boolean> {
   let bytes: Uint8Array<ArrayBuffer>;
   try {
     bytes = decodeBase64Url(mac);
   } catch {
     return false;
   }
-  // An SDP with media but no fingerprint would mean no DTLS: refuse, whatever the MAC says.
-  if (fingerprintLines(sdp).length === 0) return false;
-  return crypto.subtle.verify('HMAC', key, bytes, macInput(from, to, type, sdp));
+  return crypto.subtle.verify('HMAC', key, bytes, input);
+}
+
+export const signDescription = (key: CryptoKey, p: SignalParties, d: DescriptionClaim) => sign(key, descriptionInput(p, d));
+
+/** True only if `mac` covers exactly these parties, this description, these nonces and this sequence number. */
+export async function verifyDescription(key: CryptoKey, p: SignalParties, d: DescriptionClaim, mac: string): Promise<boolean> {
+  // An SDP with no fingerprint would mean no DTLS: refuse, whatever the MAC says.
+  if (fingerprintLines(d.sdp).length === 0) return false;
+  return verify(key, descriptionInput(p, d), mac);
+}
+
+export const signHello = (key: CryptoKey, p: SignalParties, nonce: string) => sign(key, helloInput(p, nonce));
+export const verifyHello = (key: CryptoKey, p: SignalParties, nonce: string, mac: string) => verify(key, helloInput(p, nonce), mac);
+
+/** What one end of a link remembers to judge a description's freshness. */
+export interface FreshnessState {
+  localNonce: string;
+  /** From the peer's hello; null until it arrived. */
+  remoteNonce: string | null;
+  /** Highest sequence number accepted from the peer (0: none yet). */
+  lastSeq: number;
+}
+
+export type Staleness =
+  /** Addressed to an earlier link of ours (recorded and played back, or very late). */
+  | 'not_for_this_link'
+  /** From an earlier link of the sender's, or before its hello. */
+  | 'unknown_sender_link'
+  /** Same link, but not newer than what we already accepted: replayed or reordered. */
+  | 'replayed';
+
+/** Null when a (MAC-verified) description is fresh; otherwise why it must be refused. */
+export function staleness(state: FreshnessState, d: Pick<DescriptionClaim, 'nonce' | 'peerNonce' | 'seq'>): Staleness | null {
+  if (d.peerNonce !== state.localNonce) return 'not_for_this_link';
+  if (state.remoteNonce === null || d.nonce !== state.remoteNonce) return 'unknown_sender_link';
+  if (!(d.seq > state.lastSeq)) return 'replayed';
+  return null;
 }

@@ -6,6 +6,7 @@ import { isTextField, matchShortcut, type ShortcutAction } from '../shortcuts.js
 import { ChatPanel } from './chat-panel.js';
 import { ControlsBar } from './controls-bar.js';
 import { ParticipantsPanel } from './participants-panel.js';
+import { SecurityNotices } from './security-notices.js';
 import { VideoGrid } from './video-grid.js';
 
 export interface MeetingProps {
@@ -217,6 +218,7 @@ function InMeeting(props: MeetingProps & { engine: CallEngine }) {
           </button>
         </div>
       ) : null}
+      <SecurityNotices peers={state.peers} />
       {state.offline ? (
         <div class="banner">
           <p role="alert" class="alert">

@@ -1,5 +1,23 @@
 import type { CallEngine, CallState, Participant } from '../../engine/call-state.js';
 
+/**
+ * How this person's connection is secured, and the safety code to compare
+ * with them aloud (safety-code.ts): the same digits on both screens mean no
+ * one sits between you, not even someone who knows the meeting password.
+ */
+function Verification({ p }: { p: Participant }) {
+  if (p.verification === 'failed') {
+    return <p class="person-security unverified">Not verified: connection details in {p.displayName}'s name were refused.</p>;
+  }
+  if (p.safetyCode === null) return <p class="person-security">Safety code: available once connected.</p>;
+  return (
+    <p class="person-security">
+      Safety code with {p.displayName}: <span class="mono safety-code">{p.safetyCode}</span>
+      <span class="hint"> — read it aloud together; if {p.displayName} sees different digits, someone is in between.</span>
+    </p>
+  );
+}
+
 function Row({ p, you, hostView, engine }: { p: Participant; you: boolean; hostView: boolean; engine: CallEngine }) {
   return (
     <li aria-label={p.displayName} class="person">
@@ -12,6 +30,7 @@ function Row({ p, you, hostView, engine }: { p: Participant; you: boolean; hostV
         {p.muted ? <span class="tag tag-muted">muted</span> : null}
         {p.handRaised ? <span class="tag tag-hand">hand raised</span> : null}
       </span>
+      {you ? null : <Verification p={p} />}
       {hostView && !you ? (
         <span class="person-actions">
           {p.muted ? null : (

@@ -14,7 +14,8 @@ Builds the web client into dist/web, then runs the end-to-end suite (test/e2e)
 in Debian's Chromium (/usr/bin/chromium, or $MERIMEET_CHROMIUM) with a fake
 camera and microphone, against one real signaling server over wss, inside a
 network namespace that has only loopback (`unshare -n`; needs root, or
-unprivileged user namespaces).
+unprivileged user namespaces). The TURN specs start coturn (`turnserver`, or
+$MERIMEET_TURNSERVER) on loopback themselves.
 
   --no-build   reuse the existing dist/web
   --help       this text
@@ -47,6 +48,12 @@ done
 chromium="${MERIMEET_CHROMIUM:-/usr/bin/chromium}"
 if [[ ! -x "$chromium" ]]; then
   echo "e2e: no Chromium at $chromium: apt-get install -y chromium (never \`npx playwright install\`)" >&2
+  exit 1
+fi
+
+turnserver="${MERIMEET_TURNSERVER:-turnserver}"
+if ! command -v "$turnserver" >/dev/null 2>&1; then
+  echo "e2e: no coturn ($turnserver): apt-get install -y coturn (scripts/setup.sh does); the TURN specs run a real relay" >&2
   exit 1
 fi
 

@@ -82,6 +82,7 @@ export function createContext(config: ServerConfig, logger: Logger, metrics: Ser
       }),
       resumed,
       graceMs: config.graceMs,
+      iceTtlMs: config.turnTtlSeconds * 1000,
     }),
     departed: (room, member, reason) => {
       logger.info({ event: 'peer_left', meetingId: room.id, peerId: member.peerId, reason });

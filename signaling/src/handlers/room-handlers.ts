@@ -8,12 +8,13 @@ import type { MeetingRecord } from '../meetings/meeting-store.js';
 import type { Member } from '../rooms/member.js';
 import { CLOSE } from '../protocol/index.js';
 import { ResumeTokens } from '../security/resume-token.js';
+import { iceServersFor } from '../ice/turn-credentials.js';
 import { isPeerRevoked } from '../store/database.js';
 
 /** A resume token older than this is refused: the participant joins again with the key. */
 export const MAX_RESUME_TOKEN_AGE_MS = 12 * 3600_000;
 
-type RoomMessage = 'room.join' | 'room.resume' | 'room.leave' | 'presence.update' | 'signal';
+type RoomMessage = 'room.join' | 'room.resume' | 'room.leave' | 'presence.update' | 'signal' | 'ice.refresh';
 
 export const roomHandlers: HandlerTable<RoomMessage> = {
   'room.join': (conn, m) => {
@@ -115,6 +116,13 @@ export const roomHandlers: HandlerTable<RoomMessage> = {
     room.sendTo(target, { type: 'signal', from: member.peerId, data });
     conn.ctx.metrics.messagesRelayed.inc();
     return undefined;
+  },
+
+  'ice.refresh': (conn) => {
+    // Members only: the TURN username names the peer id, and a relay is for calls in progress.
+    const { member } = requireAdmitted(conn);
+    const { config } = conn.ctx;
+    return { type: 'ice.servers', iceServers: iceServersFor(config, member.peerId, Date.now()), iceTtlMs: config.turnTtlSeconds * 1000 };
   },
 };
 

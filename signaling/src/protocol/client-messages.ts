@@ -64,6 +64,8 @@ export const ClientMessage = v.variant('type', [
   }),
   /** Relayed to one participant of the same meeting; the server stamps `from`. */
   req('signal', { to: PeerId, data: SignalData }),
+  /** Fresh TURN credentials before the ones from room.joined expire (members only). */
+  req('ice.refresh', {}),
 
   // Host controls
   req('host.admit', { peerId: PeerId }),

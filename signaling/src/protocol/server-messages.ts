@@ -47,7 +47,11 @@ export const ServerMessage = v.variant('type', [
     resumeToken: v.string(),
     resumed: v.boolean(),
     graceMs: v.number(),
+    /** How long the TURN credentials in `iceServers` stay valid (absent from older servers). */
+    iceTtlMs: v.optional(v.number()),
   }),
+  /** Reply to `ice.refresh`: the same servers with fresh credentials, valid for `iceTtlMs`. */
+  reply('ice.servers', { iceServers: v.array(IceServer), iceTtlMs: v.number() }),
   /** A `peerJoined` for a peer id you already know is an update, not a second person. */
   msg('room.peerJoined', { peer: PeerInfo }),
   msg('room.peerUpdated', { peer: PeerInfo }),

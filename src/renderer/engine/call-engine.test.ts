@@ -55,6 +55,10 @@ class FakeSignaling implements SignalingConnection {
     this.closed = true;
     this.state = 'closed';
   }
+  retries = 0;
+  retryNow() {
+    this.retries++;
+  }
   // test controls
   push(m: ServerMessage) {
     for (const l of [...this.msgL]) l(m);
@@ -481,6 +485,171 @@ describe('reconnect', () => {
     sig.reopen();
     await vi.waitFor(() => expect(sig.requested.filter((m) => m.type === 'room.join')).toHaveLength(2));
     expect(engine.getState().phase).toBe('lobby');
+  });
+});
+
+describe('surviving outages', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('after a server restart, the meeting converges: nobody twice, presence and host as the others say, lost peers dropped after the grace period', async () => {
+    await joinedCall({}, joined({ peers: [peer(A), peer(B), peer(C)], hostId: A }));
+    sig.push({ type: 'room.lobby', waiting: [] });
+    vi.useFakeTimers();
+    sig.drop();
+    // The restarted server rebuilds the room as people come back: only B is back so far, and B is host now.
+    sig.replies['room.resume'] = joined({ resumed: true, peers: [peer(B)], hostId: B, graceMs: 5_000 });
+    sig.reopen();
+    await vi.waitFor(() => expect(engine.getState().phase).toBe('in-call'));
+    expect(engine.getState().hostId).toBe(B);
+    // A comes back (a peerJoined for a known id is an update), muted, and takes host back as the owner.
+    sig.push({ type: 'room.peerJoined', peer: { ...peer(A), muted: true } });
+    sig.push({ type: 'room.hostChanged', hostId: A });
+    const st = engine.getState();
+    expect(st.peers.map((p) => p.peerId)).toEqual([A, B, C]);
+    expect(st.peers.find((p) => p.peerId === A)).toMatchObject({ muted: true, isHost: true });
+    expect(links.filter((l) => !l.closed).map((l) => l.remoteId).sort()).toEqual([A, B, C]);
+    // C never comes back: gone once the grace period has passed, its link closed.
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(engine.getState().peers.map((p) => p.peerId)).toEqual([A, B]);
+    expect(links.find((l) => l.remoteId === C)!.closed).toBe(true);
+    expect(engine.getState().lastDeparture).toMatchObject({ peerId: C, displayName: 'C', reason: 'timeout' });
+    // Our own presence went to the new server.
+    expect(sig.sent.at(-1)).toMatchObject({ type: 'presence.update', displayName: 'Me' });
+  });
+
+  it('says who left and why; rejoining as a new peer is not anyone leaving', async () => {
+    await joinedCall({}, joined({ peers: [peer(A, 'Ada'), peer(B, 'Bob')] }));
+    expect(engine.getState().lastDeparture).toBeNull();
+    sig.push({ type: 'room.peerLeft', peerId: B, reason: 'timeout' });
+    expect(engine.getState().lastDeparture).toMatchObject({ peerId: B, displayName: 'Bob', reason: 'timeout' });
+    const first = engine.getState().lastDeparture;
+    sig.push({ type: 'room.peerLeft', peerId: B, reason: 'left' }); // unknown by now: nothing new
+    expect(engine.getState().lastDeparture).toBe(first);
+    sig.drop();
+    sig.replies['room.resume'] = new SignalingError('resume_failed', 'gone');
+    sig.replies['room.join'] = joined({ peerId: '2222222222222222', peers: [peer(A, 'Ada')] });
+    sig.reopen();
+    await vi.waitFor(() => expect(engine.getState().local.peerId).toBe('2222222222222222'));
+    expect(engine.getState().lastDeparture).toBe(first);
+  });
+
+  it('clears a stale lobby on resume (the server sends it again if anyone still waits)', async () => {
+    await joinedCall({}, joined({ hostId: ME }));
+    sig.push({ type: 'room.lobby', waiting: [{ peerId: C, displayName: 'Carol' }] });
+    expect(engine.getState().lobby).toHaveLength(1);
+    sig.drop();
+    sig.replies['room.resume'] = joined({ resumed: true, hostId: ME });
+    sig.reopen();
+    await vi.waitFor(() => expect(engine.getState().phase).toBe('in-call'));
+    expect(engine.getState().lobby).toEqual([]);
+  });
+
+  it('tells the user when the server stays unreachable, retries on request, and clears by itself', async () => {
+    vi.useFakeTimers();
+    await joinedCall();
+    sig.drop();
+    await vi.advanceTimersByTimeAsync(7_000);
+    expect(engine.getState()).toMatchObject({ phase: 'reconnecting', offline: false });
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(engine.getState().offline).toBe(true);
+    engine.retryNow();
+    expect(sig.retries).toBe(1);
+    sig.replies['room.resume'] = joined({ resumed: true });
+    sig.reopen();
+    await vi.waitFor(() => expect(engine.getState()).toMatchObject({ phase: 'in-call', offline: false }));
+  });
+
+  it('says when the sign-in expired on reconnect instead of silently going on as a guest', async () => {
+    await joinedCall({ sessionToken: 'T'.repeat(43) });
+    expect(engine.getState().warning).toBeNull();
+    sig.drop();
+    sig.replies['account.resume'] = new SignalingError('session_expired', 'gone');
+    sig.replies['room.resume'] = joined({ resumed: true });
+    sig.reopen();
+    await vi.waitFor(() => expect(engine.getState().phase).toBe('in-call'));
+    expect(engine.getState().warning?.code).toBe('session_expired');
+    engine.dismissWarning();
+    expect(engine.getState().warning).toBeNull();
+  });
+
+  it('a network failure of account.resume is not reported as an expired sign-in', async () => {
+    sig.replies['account.resume'] = new SignalingError('timeout', 'slow');
+    await joinedCall({ sessionToken: 'T'.repeat(43) });
+    expect(engine.getState()).toMatchObject({ phase: 'in-call', warning: null });
+  });
+});
+
+describe('TURN', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+  const turn = (username: string) => [{ urls: ['turn:127.0.0.1:3478?transport=udp'], username, credential: 'c' }];
+
+  it('relay only: every link is made with iceTransportPolicy relay', async () => {
+    await joinedCall({ relayOnly: true });
+    expect(linkTo(A)!.opts.iceTransportPolicy).toBe('relay');
+    expect(engine.getState().warning).toBeNull();
+  });
+
+  it('without relay only, links use every candidate', async () => {
+    await joinedCall();
+    expect(linkTo(A)!.opts.iceTransportPolicy).toBeUndefined();
+  });
+
+  it('relay only against a server with no TURN warns that nobody can connect', async () => {
+    await joinedCall({ relayOnly: true }, joined({ iceServers: [] }));
+    expect(engine.getState().warning?.code).toBe('no_relay');
+  });
+
+  it('a relay that refuses the credentials (401) is reported; other ICE server errors are not', async () => {
+    await joinedCall();
+    linkTo(A)!.opts.events.onIceServerError?.(701, 'turn:127.0.0.1:3478');
+    expect(engine.getState().warning).toBeNull();
+    linkTo(A)!.opts.events.onIceServerError?.(401, 'turn:127.0.0.1:3478');
+    expect(engine.getState().warning).toMatchObject({ code: 'turn_auth' });
+    expect(engine.getState().warning!.message).toMatch(/refused our credentials/);
+  });
+
+  it('refreshes TURN credentials before they expire and restarts ICE on relayed links', async () => {
+    vi.useFakeTimers();
+    let n = 0;
+    sig.replies['ice.refresh'] = () => ({ type: 'ice.servers', iceServers: turn(`fresh-${++n}`), iceTtlMs: 600_000 });
+    await joinedCall({}, joined({ peers: [peer(A), peer(B)], iceServers: turn('first'), iceTtlMs: 600_000 }));
+    // A is relayed, B is direct.
+    const stats = { rttMs: 1, lossRate: 0, inboundKbps: 1, outboundKbps: 1, videoCodec: null, audioCodec: null, dtlsState: 'connected', srtpCipher: 'x' };
+    (engine as unknown as { getState(): { peers: { stats: unknown }[] } }).getState().peers[0]!.stats = { ...stats, relayed: true };
+    (engine as unknown as { getState(): { peers: { stats: unknown }[] } }).getState().peers[1]!.stats = { ...stats, relayed: false };
+    await vi.advanceTimersByTimeAsync(449_000);
+    expect(sig.requested.filter((m) => m.type === 'ice.refresh')).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1_000); // 3/4 of 600 s
+    expect(sig.requested.filter((m) => m.type === 'ice.refresh')).toHaveLength(1);
+    expect(linkTo(A)!.iceServers).toEqual(turn('fresh-1'));
+    expect(linkTo(B)!.iceServers).toEqual(turn('fresh-1'));
+    expect(linkTo(A)!.restarts).toBe(1);
+    expect(linkTo(B)!.restarts).toBe(0);
+    // And again, on the new credentials' schedule.
+    await vi.advanceTimersByTimeAsync(450_000);
+    expect(sig.requested.filter((m) => m.type === 'ice.refresh')).toHaveLength(2);
+    expect(linkTo(B)!.iceServers).toEqual(turn('fresh-2'));
+  });
+
+  it('stops asking a server that does not know ice.refresh', async () => {
+    vi.useFakeTimers();
+    sig.replies['ice.refresh'] = new SignalingError('bad_message', 'unknown type');
+    await joinedCall({}, joined({ iceServers: turn('first'), iceTtlMs: 120_000 }));
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(sig.requested.filter((m) => m.type === 'ice.refresh')).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(600_000);
+    expect(sig.requested.filter((m) => m.type === 'ice.refresh')).toHaveLength(1);
+  });
+
+  it('does not schedule refreshes without TURN or without a lifetime', async () => {
+    vi.useFakeTimers();
+    await joinedCall({}, joined({ iceServers: turn('first') })); // no iceTtlMs: an older server
+    await vi.advanceTimersByTimeAsync(24 * 3600_000);
+    expect(sig.requested.filter((m) => m.type === 'ice.refresh')).toHaveLength(0);
   });
 });
 

@@ -26,6 +26,7 @@ import { deriveChatKey } from './chat-crypto.js';
 import { deriveFileKey } from './files/file-crypto.js';
 import { createFileTransfers, type FileSink, type FileTransfers } from './files/file-transfers.js';
 import { createOpfsSink } from './files/opfs-sink.js';
+import { RETRY_REFRESH_MS, credentialRefreshDelay, hasTurnCredentials } from './ice-refresh.js';
 import { callError } from './messages.js';
 import type { SignalPayload } from './negotiation.js';
 import { createPeerLink, type PeerLink, type PeerLinkOptions } from './peer-link.js';
@@ -64,6 +65,8 @@ const MAX_OUTBOX = 500;
 /** Signals from a peer we do not know yet (kept until its peerJoined). */
 const MAX_EARLY_SIGNALS = 64;
 const LEAVE_TIMEOUT_MS = 3_000;
+/** Reconnecting this long means the network (or the server) is really gone: tell the user. */
+export const OFFLINE_NOTICE_MS = 8_000;
 
 interface Session {
   opts: JoinOptions;
@@ -75,6 +78,12 @@ interface Session {
   files: FileTransfers;
   resumeToken: string | null;
   iceServers: RTCIceServer[];
+  /** Lifetime of the TURN credentials in iceServers (from the server; undefined from older ones). */
+  iceTtlMs: number | undefined;
+  iceRefreshTimer: ReturnType<typeof setTimeout> | null;
+  /** The server does not know ice.refresh (an older v1 server): new credentials only come with a resume. */
+  iceRefreshUnsupported: boolean;
+  offlineTimer: ReturnType<typeof setTimeout> | null;
   graceMs: number;
   outbox: { to: string; data: SignalPayload }[];
   early: Map<string, unknown[]>;
@@ -125,6 +134,9 @@ function initialState(): CallState {
     transfers: [],
     activeSpeakerId: null,
     muteRequestedBy: null,
+    offline: false,
+    warning: null,
+    lastDeparture: null,
   };
 }
 
@@ -200,6 +212,8 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
     s.ended = true;
     for (const t of s.timers) clearInterval(t);
     if (s.staleTimer) clearTimeout(s.staleTimer);
+    if (s.iceRefreshTimer) clearTimeout(s.iceRefreshTimer);
+    if (s.offlineTimer) clearTimeout(s.offlineTimer);
     for (const off of s.offs) off();
     s.files?.close();
     for (const link of s.links.values()) link.close();
@@ -216,6 +230,9 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
     transfers: [], // and so do transfers (received copies are discarded)
     activeSpeakerId: null,
     muteRequestedBy: null,
+    offline: false,
+    warning: null,
+    lastDeparture: null,
     local: { ...st.local, peerId: null, isHost: false, audioLevel: 0 },
   });
 
@@ -256,6 +273,7 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
       localId: me,
       remoteId: peerId,
       iceServers: s.iceServers,
+      ...(s.opts.relayOnly ? { iceTransportPolicy: 'relay' as const } : {}),
       stream: s.opts.stream,
       sdpMacKey: s.sdpMacKey,
       sendSignal: (data) => sendSignal(s, peerId, data),
@@ -289,6 +307,11 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
           updatePeer(peerId, { stream: null, connection: 'connecting', verification: 'pending', safetyCode: null });
           ensureLink(s, peerId);
           void s.links.get(peerId)?.handleSignal(hello);
+        },
+        onIceServerError: (errorCode) => {
+          // 401: the relay refused the credentials (wrong secret, or expired). Other codes
+          // (701: unreachable) come and go while a relay restarts; the watchdog handles those.
+          if (current(s) && errorCode === 401) warn('turn_auth');
         },
       },
     });
@@ -337,6 +360,13 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
     }
   }
 
+  /** Someone left for good: their tile goes, and the UI says so. */
+  function departed(s: Session, peerId: string, reason: 'left' | 'timeout' | 'removed'): void {
+    const who = store.get().peers.find((p) => p.peerId === peerId);
+    removePeer(s, peerId);
+    if (who) update((st) => ({ ...st, lastDeparture: { peerId, displayName: who.displayName, reason, at: Date.now() } }));
+  }
+
   function removePeer(s: Session, peerId: string): void {
     s.files.peerGone(peerId);
     closeLink(s, peerId);
@@ -360,6 +390,50 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
       local: { ...st.local, isHost: hostId !== null && hostId === st.local.peerId },
       peers: st.peers.map((p) => (p.isHost === (p.peerId === hostId) ? p : { ...p, isHost: p.peerId === hostId })),
     }));
+  }
+
+  function warn(code: string): void {
+    update((st) => (st.warning?.code === code ? st : { ...st, warning: callError(code) }));
+  }
+
+  // ---- TURN credentials ----
+
+  function scheduleIceRefresh(s: Session, delayMs: number | null): void {
+    if (s.iceRefreshTimer) clearTimeout(s.iceRefreshTimer);
+    s.iceRefreshTimer = null;
+    if (delayMs === null || s.iceRefreshUnsupported || !hasTurnCredentials(s.iceServers)) return;
+    s.iceRefreshTimer = setTimeout(() => {
+      s.iceRefreshTimer = null;
+      void refreshIce(s);
+    }, delayMs);
+  }
+
+  function applyIceServers(s: Session, servers: IceServer[], ttlMs: number | undefined): void {
+    s.iceServers = toRtcIceServers(servers);
+    s.iceTtlMs = ttlMs;
+    for (const link of s.links.values()) link.setIceServers(s.iceServers);
+    if (s.opts.relayOnly && !hasTurnCredentials(s.iceServers)) warn('no_relay');
+  }
+
+  /** New credentials before the old ones expire; relayed links re-allocate with them (ICE restart). */
+  async function refreshIce(s: Session): Promise<void> {
+    if (!current(s)) return;
+    try {
+      const reply = await s.signaling.request({ type: 'ice.refresh' });
+      if (!current(s) || reply.type !== 'ice.servers') return;
+      applyIceServers(s, reply.iceServers, reply.iceTtlMs);
+      const relayed = new Set(store.get().peers.filter((p) => p.stats?.relayed).map((p) => p.peerId));
+      for (const [id, link] of s.links) if (relayed.has(id) || s.opts.relayOnly) link.restartIce();
+      scheduleIceRefresh(s, credentialRefreshDelay(reply.iceTtlMs));
+    } catch (err) {
+      if (!current(s)) return;
+      if (err instanceof SignalingError && err.code === 'bad_message') {
+        s.iceRefreshUnsupported = true; // an older server; a resume still brings new credentials
+        return;
+      }
+      // Socket down: the resume brings new credentials and reschedules. Anything else: try again soon.
+      if (s.signaling.state === 'open') scheduleIceRefresh(s, RETRY_REFRESH_MS);
+    }
   }
 
   function appendChat(msg: ChatMessage): void {
@@ -396,14 +470,19 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
       update((st) => ({ ...st, peers: [] }));
     }
     s.resumeToken = m.resumeToken;
-    s.iceServers = toRtcIceServers(m.iceServers);
+    applyIceServers(s, m.iceServers, m.iceTtlMs);
+    scheduleIceRefresh(s, credentialRefreshDelay(m.iceTtlMs));
     s.graceMs = m.graceMs;
     update((st) => ({
       ...st,
       phase: 'in-call',
       error: null,
+      offline: false,
       meetingId: m.meetingId,
       locked: m.locked,
+      // The server sends the lobby again right after room.joined if anyone waits (after a
+      // restart nobody does: they join again); whatever we showed before may be stale.
+      lobby: resumed ? [] : st.lobby,
       local: { ...st.local, peerId: m.peerId, connection: 'connected' },
     }));
     setHost(m.hostId);
@@ -412,7 +491,7 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
     for (const info of m.peers) upsertPeer(s, info);
     if (resumed) {
       for (const link of s.links.values()) {
-        link.setIceServers(s.iceServers);
+        // (applyIceServers gave every link the fresh credentials.)
         // Signals for us may have overflowed the server's outbox: redo what did not finish.
         if (link.state !== 'connected') link.restartIce();
       }
@@ -425,7 +504,7 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
         s.staleTimer = setTimeout(() => {
           s.staleTimer = null;
           if (!current(s)) return;
-          for (const id of s.unconfirmed) removePeer(s, id);
+          for (const id of s.unconfirmed) departed(s, id, 'timeout');
           s.unconfirmed.clear();
         }, m.graceMs);
       }
@@ -467,11 +546,7 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
   async function resume(s: Session): Promise<void> {
     if (!current(s)) return;
     if (s.opts.sessionToken) {
-      try {
-        await s.signaling.request({ type: 'account.resume', token: s.opts.sessionToken });
-      } catch {
-        /* an expired session only costs host recognition; go on as a guest */
-      }
+      await resumeAccount(s, s.opts.sessionToken);
       if (!current(s)) return;
     }
     const st = store.get();
@@ -489,6 +564,20 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
       if (err instanceof SignalingError && ['disconnected', 'not_connected', 'timeout'].includes(err.code)) return;
       // The place is gone (grace period over, server restarted too long ago…): join again as a new peer.
       await rejoin(s);
+    }
+  }
+
+  /**
+   * Logs this connection in again. If the session is gone (expired, logged out
+   * elsewhere) the call goes on as a guest, but the user is told: a rejoin or a
+   * rebuilt room would no longer recognise them as the owner, so the host role
+   * could go to someone else.
+   */
+  async function resumeAccount(s: Session, token: string): Promise<void> {
+    try {
+      await s.signaling.request({ type: 'account.resume', token });
+    } catch (err) {
+      if (current(s) && err instanceof SignalingError && err.code === 'session_expired') warn('session_expired');
     }
   }
 
@@ -518,7 +607,7 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
         if (store.get().local.peerId !== null) upsertPeer(s, m.peer);
         return;
       case 'room.peerLeft':
-        removePeer(s, m.peerId);
+        departed(s, m.peerId, m.reason);
         return;
       case 'room.hostChanged':
         setHost(m.hostId);
@@ -657,6 +746,10 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
       files: null as unknown as FileTransfers,
       resumeToken: null,
       iceServers: [],
+      iceTtlMs: undefined,
+      iceRefreshTimer: null,
+      iceRefreshUnsupported: false,
+      offlineTimer: null,
       graceMs: 30_000,
       outbox: [],
       early: new Map(),
@@ -705,6 +798,15 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
           // Media keeps flowing; only the phase changes.
           const phase = store.get().phase;
           if (phase === 'in-call' || phase === 'lobby') update((st) => ({ ...st, phase: 'reconnecting' }));
+          // Still down after a while: say so (and offer "Try again"); it clears on reconnect.
+          s.offlineTimer ??= setTimeout(() => {
+            s.offlineTimer = null;
+            if (current(s) && s.signaling.state !== 'open') update((st) => ({ ...st, offline: true }));
+          }, OFFLINE_NOTICE_MS);
+        } else if (state === 'open') {
+          if (s.offlineTimer) clearTimeout(s.offlineTimer);
+          s.offlineTimer = null;
+          if (store.get().offline) update((st) => ({ ...st, offline: false }));
         } else if (state === 'closed') {
           fail(s, detail.closeCode === 4010 ? 'replaced' : 'disconnected');
         }
@@ -722,11 +824,7 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
     }
     if (!current(s)) return;
     if (opts.sessionToken) {
-      try {
-        await signaling.request({ type: 'account.resume', token: opts.sessionToken });
-      } catch {
-        /* join as a guest; the host role just is not recognised */
-      }
+      await resumeAccount(s, opts.sessionToken);
       if (!current(s)) return;
     }
     await sendJoin(s);
@@ -832,6 +930,13 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
     },
     dismissMuteRequest() {
       update((st) => (st.muteRequestedBy === null ? st : { ...st, muteRequestedBy: null }));
+    },
+    retryNow() {
+      const s = session;
+      if (s && !s.ended) s.signaling.retryNow?.();
+    },
+    dismissWarning() {
+      update((st) => (st.warning === null ? st : { ...st, warning: null }));
     },
     admit: (peerId) => host({ type: 'host.admit', peerId }),
     deny: (peerId) => host({ type: 'host.deny', peerId }),

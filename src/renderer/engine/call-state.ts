@@ -113,6 +113,25 @@ export interface CallState {
   activeSpeakerId: string | null;
   /** The host asked this client to mute (the UI shows a prompt; it never mutes by force). */
   muteRequestedBy: string | null;
+  /**
+   * The meeting server has been unreachable for a while (phase 'reconnecting'
+   * for OFFLINE_NOTICE_MS): media between peers may still flow, but the user
+   * is told and may press "Try again" (retryNow). Clears by itself on reconnect.
+   */
+  offline: boolean;
+  /**
+   * Something the user should know that does not end the call (TURN refused
+   * our credentials, "relay only" without a relay, the sign-in expired on
+   * reconnect). The UI shows it until dismissed.
+   */
+  warning: CallError | null;
+  /**
+   * The last person who left for good (left, timed out after the grace
+   * period, removed, or not back after a server restart), so the UI can say
+   * so. `at` tells one departure from the next. Not set when this client
+   * rejoins as a new peer and drops its own view of everyone.
+   */
+  lastDeparture: { peerId: string; displayName: string; reason: 'left' | 'timeout' | 'removed'; at: number } | null;
 }
 
 export interface JoinOptions {
@@ -127,6 +146,8 @@ export interface JoinOptions {
   videoOff: boolean;
   /** Log in first with this session token so the owner is recognised as host. */
   sessionToken?: string;
+  /** Connect to others only through the TURN relay (iceTransportPolicy 'relay'): hides this computer's addresses. */
+  relayOnly?: boolean;
 }
 
 export interface CallEngine {
@@ -159,6 +180,9 @@ export interface CallEngine {
   dismissFile(id: string): void;
   markChatRead(): void;
   dismissMuteRequest(): void;
+  /** While offline: try to reach the meeting server now instead of waiting for the next attempt. */
+  retryNow(): void;
+  dismissWarning(): void;
   // Host controls (the server refuses them from anyone else)
   admit(peerId: string): void;
   deny(peerId: string): void;

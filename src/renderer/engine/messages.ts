@@ -17,6 +17,11 @@ const ERROR_TEXT: Record<string, string> = {
   replaced: 'You joined this meeting from another window or device.',
   already_joined: 'You are already in this meeting in this window.',
   bad_message: 'This app and the meeting server do not understand each other. Please update the app.',
+  // Warnings during a call (CallState.warning): the call goes on.
+  turn_auth:
+    'The relay server (TURN) refused our credentials: they are wrong or expired. Connections that need the relay cannot be made; the meeting server’s TURN settings need checking.',
+  no_relay: 'You chose to connect through the relay only, but this meeting server offers no relay (TURN) server, so nobody can connect to you.',
+  session_expired: 'Your sign-in has expired, so the meeting server no longer knows you own this meeting: you may lose the host role. Sign in again from the home screen.',
 };
 
 const END_TEXT: Record<EndReason, string> = {

@@ -56,6 +56,8 @@ export interface PeerLinkEvents {
   onRemoteRestart(hello: unknown): void;
   /** The connection's DTLS certificates, once connected: for the safety code. */
   onCertificates?(local: string, remote: string): void;
+  /** A STUN/TURN server answered with an error (RTCPeerConnectionIceErrorEvent): 401 means refused credentials. */
+  onIceServerError?(errorCode: number, url: string): void;
 }
 
 export interface SecurityProblem {
@@ -69,6 +71,8 @@ export interface PeerLinkOptions {
   localId: string;
   remoteId: string;
   iceServers: RTCIceServer[];
+  /** 'relay': only TURN-relayed candidates (hides this computer's addresses from the other side). */
+  iceTransportPolicy?: RTCIceTransportPolicy;
   /** The caller's stream; its tracks are sent (the link never stops them). */
   stream: MediaStream | null;
   /** HMAC key from deriveSdpMacKey(e2eKey). */
@@ -101,7 +105,7 @@ export interface PeerLink {
 }
 
 export function createPeerLink(o: PeerLinkOptions): PeerLink {
-  const config: RTCConfiguration = { iceServers: o.iceServers, bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' };
+  const config: RTCConfiguration = { iceServers: o.iceServers, iceTransportPolicy: o.iceTransportPolicy ?? 'all', bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' };
   const pc = o.createPeerConnection ? o.createPeerConnection(config) : new RTCPeerConnection(config);
   const polite = isPolite(o.localId, o.remoteId);
   // Freshness of what we exchange (sdp-mac.ts): our nonce, the peer's, sequence numbers both ways.
@@ -309,6 +313,9 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
     // otherwise restartIce fires negotiationneeded → an offer with new ICE credentials.
     if (pc.signalingState === 'have-local-offer') void sendLocalDescription();
     pc.restartIce();
+    // A restart that gets nowhere (the relay was still down, an offer lost) is retried
+    // after CONNECT_TIMEOUT_MS, even if the state never moves on to 'failed'.
+    armConnectTimer();
   };
   // A first connection that never gets anywhere (an offer or answer lost while
   // the socket was down, a peer that was slow to learn of us) is retried.
@@ -353,6 +360,10 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
     setState(linkStateFor(ice, restarts));
   };
   pc.onconnectionstatechange = watch;
+  pc.onicecandidateerror = (ev: Event) => {
+    const e = ev as RTCPeerConnectionIceErrorEvent;
+    if (!closed) o.events.onIceServerError?.(e.errorCode, e.url);
+  };
   pc.oniceconnectionstatechange = () => {
     // Some failures show up on the ICE state first.
     if (pc.iceConnectionState === 'failed' && pc.connectionState !== 'failed') restart();
@@ -488,6 +499,7 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
       pc.ontrack = null;
       pc.onconnectionstatechange = null;
       pc.oniceconnectionstatechange = null;
+      pc.onicecandidateerror = null;
       pc.close();
     },
   };

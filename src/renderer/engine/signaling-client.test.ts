@@ -170,6 +170,24 @@ describe('SignalingClient', () => {
     expect(FakeSocket.all).toHaveLength(4);
   });
 
+  it('retryNow() makes the next attempt at once, without resetting the back-off', async () => {
+    const c = await connected();
+    c.retryNow(); // open: nothing to do
+    expect(FakeSocket.all).toHaveLength(1);
+    FakeSocket.last().drop(1006);
+    c.retryNow();
+    expect(FakeSocket.all).toHaveLength(2);
+    c.retryNow(); // an attempt is already under way: no second socket
+    expect(FakeSocket.all).toHaveLength(2);
+    FakeSocket.last().drop(1006); // fails: the next wait is attempt 1's (375 ms), not attempt 0's
+    await vi.advanceTimersByTimeAsync(374);
+    expect(FakeSocket.all).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(FakeSocket.all).toHaveLength(3);
+    FakeSocket.last().open();
+    expect(c.state).toBe('open');
+  });
+
   it('after server.draining + 1012, waits about reconnectInMs', async () => {
     const c = await connected();
     FakeSocket.last().receive({ type: 'server.draining', reconnectInMs: 1000 });

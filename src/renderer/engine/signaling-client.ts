@@ -126,6 +126,8 @@ export interface SignalingConnection {
   onMessage(listener: MessageListener): () => void;
   onState(listener: StateListener): () => void;
   onOpen(listener: OpenListener): () => void;
+  /** While reconnecting: try now instead of waiting out the back-off (a person pressed "Try again"). */
+  retryNow?(): void;
   close(): void;
 }
 
@@ -226,6 +228,17 @@ export class SignalingClient implements SignalingConnection {
   onOpen(listener: OpenListener): () => void {
     this.openListeners.add(listener);
     return () => this.openListeners.delete(listener);
+  }
+
+  /**
+   * While reconnecting and waiting for the next attempt: make it now. The
+   * back-off is not reset, so if this attempt fails the next one waits as
+   * long as it would have.
+   */
+  retryNow(): void {
+    if (this._state !== 'reconnecting' || this.reconnectTimer === null) return;
+    this.clearReconnect();
+    this.openSocket();
   }
 
   /** Closes for good: no reconnect; pending requests are rejected. */

@@ -170,7 +170,7 @@ export function App({ platform }: { platform: Platform }) {
       // Only these two: a Route passed in here must not carry its name along.
       const target: MeetingTarget = { meetingId, password };
       setJoinError(null);
-      updatePrefs({ displayName: choice.displayName, cameraId: choice.cameraId, micId: choice.micId, sinkId: choice.sinkId });
+      updatePrefs({ displayName: choice.displayName, cameraId: choice.cameraId, micId: choice.micId, sinkId: choice.sinkId, relayOnly: choice.relayOnly });
       let engine: CallEngine;
       try {
         const { createCallEngine } = await loadEngine();
@@ -196,6 +196,7 @@ export function App({ platform }: { platform: Platform }) {
           stream: choice.stream,
           muted: choice.muted,
           videoOff: choice.videoOff,
+          relayOnly: choice.relayOnly,
           ...(session ? { sessionToken: session.token } : {}),
         });
       } catch (err) {

@@ -7,10 +7,12 @@ export interface Preferences {
   cameraId: string;
   micId: string;
   sinkId: string;
+  /** Connect through the TURN relay only (hides this computer's addresses from the others). */
+  relayOnly: boolean;
 }
 
 const KEY = 'merimeet.preferences';
-const EMPTY: Preferences = { displayName: '', cameraId: '', micId: '', sinkId: '' };
+const EMPTY: Preferences = { displayName: '', cameraId: '', micId: '', sinkId: '', relayOnly: false };
 
 export function loadPreferences(): Preferences {
   try {
@@ -18,7 +20,13 @@ export function loadPreferences(): Preferences {
     if (!raw) return { ...EMPTY };
     const parsed = JSON.parse(raw) as Record<string, unknown>;
     const str = (k: keyof Preferences) => (typeof parsed[k] === 'string' ? (parsed[k] as string).slice(0, 256) : '');
-    return { displayName: str('displayName'), cameraId: str('cameraId'), micId: str('micId'), sinkId: str('sinkId') };
+    return {
+      displayName: str('displayName'),
+      cameraId: str('cameraId'),
+      micId: str('micId'),
+      sinkId: str('sinkId'),
+      relayOnly: parsed.relayOnly === true,
+    };
   } catch {
     return { ...EMPTY };
   }

@@ -41,8 +41,10 @@ export async function joinMeeting(
   meeting: Pick<Meeting, 'meetingId' | 'password'>,
   displayName: string,
   outcome: JoinOutcome = 'in-call',
+  options: { relayOnly?: boolean } = {},
 ): Promise<void> {
   await continueToPreJoin(page, meeting);
+  if (options.relayOnly !== undefined) await page.getByRole('checkbox', { name: 'Connect through the relay only' }).setChecked(options.relayOnly);
   const join = await getReadyToJoin(page, displayName);
   await join.click();
   await expectPhase(page, displayName, outcome);

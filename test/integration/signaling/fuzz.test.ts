@@ -386,6 +386,7 @@ const VALID: Array<Record<string, unknown>> = [
   { type: 'host.remove', peerId: NO_PEER },
   { type: 'host.askMute', peerId: NO_PEER },
   { type: 'host.end' },
+  { type: 'ice.refresh' },
   { type: 'ping' },
 ];
 

@@ -29,6 +29,7 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): ChildProces
 
 /** Starts the CLI and resolves once it prints where it listens. */
 export async function startServerProcess(dataDir: string, extra: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
+  // A later `--port` in `extra` wins over this one (commander keeps the last value).
   const child = runCli(['--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir, ...extra], env);
   let text = '';
   child.stdout!.on('data', (d: Buffer) => (text += d.toString()));

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { CallEngine, CallPhase, CallState, EndReason } from '../../engine/call-state.js';
 import { useCallState, useFocusOnMount } from '../hooks.js';
-import { CAMERA_LOST, errorText } from '../messages.js';
+import { CAMERA_LOST, OFFLINE, departureText, errorText, reconnectingTo } from '../messages.js';
 import { isTextField, matchShortcut, type ShortcutAction } from '../shortcuts.js';
 import { ChatPanel } from './chat-panel.js';
 import { ControlsBar } from './controls-bar.js';
@@ -76,6 +76,22 @@ function useCameraLost(state: CallState, engine: CallEngine): [boolean, () => vo
   return [lost, () => setLost(false)];
 }
 
+/** How long "Bob left the meeting." stays up. */
+const DEPARTURE_NOTICE_MS = 8_000;
+
+/** The sentence for the latest departure, for a few seconds after it happened. */
+function useDeparture(state: CallState): string | null {
+  const [shown, setShown] = useState<string | null>(null);
+  const d = state.lastDeparture;
+  useEffect(() => {
+    if (d === null) return setShown(null);
+    setShown(departureText(d));
+    const timer = setTimeout(() => setShown(null), DEPARTURE_NOTICE_MS);
+    return () => clearTimeout(timer);
+  }, [d?.at, d?.peerId]);
+  return shown;
+}
+
 function InMeeting(props: MeetingProps & { engine: CallEngine }) {
   const { engine, onEnded } = props;
   const state = useCallState(engine);
@@ -84,6 +100,7 @@ function InMeeting(props: MeetingProps & { engine: CallEngine }) {
   const [pinnedId, setPinnedId] = useState<string | null>(null);
   const [cameraLost, clearCameraLost] = useCameraLost(state, engine);
   const [actionError, setActionError] = useState<string | null>(null);
+  const departure = useDeparture(state);
   const toolbar = useRef<HTMLDivElement>(null);
 
   const isHost = state.local.isHost || (state.hostId !== null && state.hostId === state.local.peerId);
@@ -170,7 +187,7 @@ function InMeeting(props: MeetingProps & { engine: CallEngine }) {
   }, [act, chatOpen, peopleOpen]);
 
   const heading = useFocusOnMount<HTMLHeadingElement>();
-  const status = STATUS[state.phase] ?? '';
+  const status = STATUS[state.phase] ?? reconnectingTo(state);
   const error = state.phase === 'failed' ? errorText(state.error) ?? 'Could not join the meeting.' : null;
   const requester = state.muteRequestedBy === null ? null : (state.peers.find((p) => p.peerId === state.muteRequestedBy)?.displayName ?? 'The host');
   const inCall = state.phase === 'in-call' || state.phase === 'reconnecting';
@@ -202,6 +219,31 @@ function InMeeting(props: MeetingProps & { engine: CallEngine }) {
         </div>
       ) : null}
       <SecurityNotices peers={state.peers} />
+      {state.offline ? (
+        <div class="banner">
+          <p role="alert" class="alert">
+            {OFFLINE}
+          </p>
+          <button type="button" class="small" onClick={() => engine.retryNow()}>
+            Try again
+          </button>
+        </div>
+      ) : null}
+      {state.warning !== null ? (
+        <div class="banner">
+          <p role="alert" class="alert">
+            {state.warning.message}
+          </p>
+          <button type="button" class="small" onClick={() => engine.dismissWarning()}>
+            Dismiss
+          </button>
+        </div>
+      ) : null}
+      {departure !== null ? (
+        <p class="banner notice" role="status">
+          {departure}
+        </p>
+      ) : null}
       {requester !== null ? (
         <div class="banner prompt" aria-live="assertive">
           <p>{requester} asks you to mute your microphone.</p>

@@ -65,6 +65,11 @@ export function VideoTile({ participant: p, local, speaking, pinned, sinkId, onP
           {speaking ? <span class="sr-only">speaking</span> : null}
           {!local && p.verification === 'failed' ? <span class="tag tag-unverified">not verified</span> : null}
           {local ? null : <span class={`tag quality quality-${p.connection === 'connected' ? p.quality : p.connection}`}>{connectionText(p)}</span>}
+          {!local && p.connection === 'connected' && p.stats?.relayed ? (
+            <span class="tag tag-relayed" title="This connection goes through the relay (TURN) server">
+              relayed
+            </span>
+          ) : null}
         </span>
       </div>
       {onPin ? (

@@ -16,6 +16,7 @@ export interface JoinChoice {
   cameraId: string;
   micId: string;
   sinkId: string;
+  relayOnly: boolean;
 }
 
 export interface PreJoinProps {
@@ -48,6 +49,7 @@ export function PreJoinScreen(props: PreJoinProps) {
   const [name, setName] = useState(props.rejoin?.displayName ?? props.defaultName);
   const [muted, setMuted] = useState(props.rejoin?.muted ?? false);
   const [videoOff, setVideoOff] = useState(props.rejoin?.videoOff ?? false);
+  const [relayOnly, setRelayOnly] = useState(props.prefs.relayOnly);
   const [keyState, setKeyState] = useState<KeyState>('deriving');
   const [nameError, setNameError] = useState<string | null>(null);
   const [cameraLost, setCameraLost] = useState(false);
@@ -95,7 +97,7 @@ export function PreJoinScreen(props: PreJoinProps) {
       return;
     }
     setNameError(null);
-    props.onJoin({ stream: handOver(), displayName, muted, videoOff, cameraId, micId, sinkId });
+    props.onJoin({ stream: handOver(), displayName, muted, videoOff, cameraId, micId, sinkId, relayOnly });
   };
 
   // Rejoining after a reload: no click needed, once (Back cancels it).
@@ -155,6 +157,19 @@ export function PreJoinScreen(props: PreJoinProps) {
           <div class="check">
             <input id="pj-video-off" type="checkbox" checked={videoOff} onChange={(e) => setVideoOff(e.currentTarget.checked)} />
             <label for="pj-video-off">Join with camera off</label>
+          </div>
+          <div class="check">
+            <input
+              id="pj-relay-only"
+              type="checkbox"
+              checked={relayOnly}
+              aria-describedby="pj-relay-only-hint"
+              onChange={(e) => setRelayOnly(e.currentTarget.checked)}
+            />
+            <label for="pj-relay-only">Connect through the relay only</label>
+            <p id="pj-relay-only-hint" class="hint">
+              Hides your IP address from the others; media goes through the meeting’s relay server (still end-to-end encrypted).
+            </p>
           </div>
           <div class="field">
             <label for="pj-name">Your name</label>

@@ -38,13 +38,24 @@ export interface DesktopBridge {
   on<C extends EventChannel>(channel: C, listener: (payload: EventOf<C>) => void): Unsubscribe;
 }
 
-/** An IPC call main refused or failed; `code` is stable (see IpcErrorCode). */
+/**
+ * An IPC call main refused or failed; `code` is stable (see IpcErrorCode).
+ * The code is ALSO the message's prefix (`[keychain_unavailable] …`): errors
+ * crossing contextBridge keep only their message (custom properties and the
+ * class are lost), so the renderer reads the code with bridgeErrorCode().
+ */
 export class DesktopBridgeError extends Error {
   constructor(
     readonly code: string,
     message: string,
   ) {
-    super(message);
+    super(`[${code}] ${message}`);
     this.name = 'DesktopBridgeError';
   }
+}
+
+/** The IpcErrorCode of an error thrown by a bridge method, or null. */
+export function bridgeErrorCode(err: unknown): string | null {
+  const message = err instanceof Error ? err.message : typeof err === 'string' ? err : '';
+  return /\[([a-z_]+)\]/.exec(message)?.[1] ?? null;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { DesktopBridgeError } from '../common/desktop-bridge.js';
+import { bridgeErrorCode, DesktopBridgeError } from '../common/desktop-bridge.js';
 import { invokeChannels } from '../common/ipc-contract.js';
 import { createBridge, type IpcRendererLike } from './bridge.js';
 
@@ -50,7 +50,11 @@ describe('preload bridge', () => {
     const bridge = createBridge(fakeIpc(() => ({ ok: false, error: { code: 'keychain_unavailable', message: 'no keychain' } })));
     const error = await bridge.getSessionToken(SERVER).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DesktopBridgeError);
-    expect(error).toMatchObject({ code: 'keychain_unavailable', message: 'no keychain' });
+    expect(error).toMatchObject({ code: 'keychain_unavailable', message: '[keychain_unavailable] no keychain' });
+    // What survives contextBridge (only the message) still carries the code.
+    expect(bridgeErrorCode(new Error((error as Error).message))).toBe('keychain_unavailable');
+    expect(bridgeErrorCode(new Error('Error invoking remote method: [forbidden_sender] no'))).toBe('forbidden_sender');
+    expect(bridgeErrorCode(new Error('plain'))).toBeNull();
     const none = await createBridge(fakeIpc(() => undefined)).getConfig().catch((e: unknown) => e);
     expect(none).toMatchObject({ code: 'failed' });
   });

@@ -53,7 +53,7 @@ describe('isAppUrl', () => {
 });
 
 describe('decidePermission', () => {
-  it.each(['media', 'display-capture'])('grants %s to the app page', (permission) => {
+  it.each(['media', 'display-capture', 'local-network-access', 'local-network', 'loopback-network'])('grants %s to the app page', (permission) => {
     expect(decidePermission({ permission, requestingUrl: appUrl, isMainFrame: true })).toBe(true);
   });
 
@@ -87,9 +87,10 @@ describe('decidePermission', () => {
   });
 
   const foreign = ['https://evil.example/', 'http://localhost:8443/', 'file:///etc/passwd', '', 'about:blank', 'app://merimeet.evil/'];
-  it.each(foreign)('denies media and display capture to %j', (requestingUrl) => {
-    expect(decidePermission({ permission: 'media', requestingUrl })).toBe(false);
-    expect(decidePermission({ permission: 'display-capture', requestingUrl })).toBe(false);
+  it.each(foreign)('denies media, display capture and local network access to %j', (requestingUrl) => {
+    for (const permission of ['media', 'display-capture', 'local-network-access', 'local-network', 'loopback-network']) {
+      expect(decidePermission({ permission, requestingUrl })).toBe(false);
+    }
   });
 });
 

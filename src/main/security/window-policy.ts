@@ -57,16 +57,27 @@ export interface PermissionQuery {
   readonly isMainFrame?: boolean;
 }
 
-/** The only permissions the app ever grants. */
-const GRANTABLE = new Set(['media', 'display-capture']);
+/**
+ * The only permissions the app ever grants: camera/microphone, screen capture,
+ * and Chromium's Local Network Access (the page talks to signaling servers on
+ * the LAN or on this computer, "host on this computer" included; without it
+ * Chromium blocks those WebSockets with ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS).
+ */
+export const GRANTABLE_PERMISSIONS: ReadonlySet<string> = new Set([
+  'media',
+  'display-capture',
+  'local-network-access',
+  'local-network',
+  'loopback-network',
+]);
 
 /**
- * Whether to grant a permission: camera, microphone and screen capture, to the
- * app's own top-level page only. Everything else (notifications go through
- * main, not the page), and everything to anyone else, is denied.
+ * Whether to grant a permission: the ones above, to the app's own top-level
+ * page only. Everything else (notifications go through main, not the page),
+ * and everything to anyone else, is denied.
  */
 export function decidePermission(query: PermissionQuery): boolean {
-  if (!GRANTABLE.has(query.permission)) return false;
+  if (!GRANTABLE_PERMISSIONS.has(query.permission)) return false;
   if (!isAppUrl(query.requestingUrl)) return false;
   if (query.isMainFrame === false) return false;
   if (query.permission === 'media' && query.mediaTypes !== undefined) {

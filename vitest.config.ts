@@ -13,7 +13,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['signaling/src/**/*.test.ts', 'src/**/*.test.ts', 'test/lint/**/*.test.ts'],
+          include: ['signaling/src/**/*.test.ts', 'src/**/*.test.ts', 'test/lint/**/*.test.ts', 'test/security/**/*.test.ts'],
         },
       },
       {

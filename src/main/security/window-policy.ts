@@ -32,6 +32,8 @@ export function secureWebPreferences(preloadPath: string): WebPreferences {
     webviewTag: false,
     navigateOnDragDrop: false,
     spellcheck: false,
+    // Middle-click would otherwise ask for a new window (denied anyway by setWindowOpenHandler).
+    disableBlinkFeatures: 'Auxclick',
   };
 }
 

@@ -306,6 +306,8 @@ if (!app.requestSingleInstanceLock()) {
       tray = new Tray(nativeImage.createFromPath(trayIconPath));
       tray.on('click', showWindow);
       refreshTray();
+      // The Electron smoke test checks the tray exists; only main-process code can read this.
+      if (process.env.MERIMEET_TEST_HOOKS === '1') (globalThis as { __merimeetTray?: Tray }).__merimeetTray = tray;
     } catch {
       tray = undefined; // some Linux desktops have no tray; closing the window then quits
     }

@@ -46,34 +46,36 @@ function firstLine(child: ChildProcess, what: string, timeoutMs = 10_000): Promi
   });
 }
 
-async function waitForSecretService(address: string, home: string): Promise<void> {
-  // The keyring is ready when secret-tool can look something up (finding nothing).
-  const deadline = Date.now() + 10_000;
+/** Runs a command on the private bus; resolves with its exit code (-1 if it could not start). */
+function onBus(address: string, home: string, command: string, args: string[], input?: string): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, {
+      env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: address, HOME: home },
+      stdio: [input === undefined ? 'ignore' : 'pipe', 'ignore', 'ignore'],
+    });
+    child.once('exit', (code) => resolve(code ?? -1));
+    child.once('error', () => resolve(-1));
+    if (input !== undefined) child.stdin?.end(input);
+  });
+}
+
+/**
+ * Ready means a secret can be STORED: the daemon owns org.freedesktop.secrets
+ * and has created and unlocked the login collection from the password on its
+ * stdin. (A lookup alone answers before the collection exists; under load
+ * that gap is long enough for the first test to hit "Object does not exist
+ * at path /org/freedesktop/secrets/collection/login".)
+ */
+async function waitForSecretService(address: string, home: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const code = await new Promise<number | null>((resolve) => {
-      const probe = spawn('secret-tool', ['lookup', 'service', 'merimeet-probe', 'account', 'none'], {
-        env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: address, HOME: home },
-        stdio: 'ignore',
-      });
-      probe.once('exit', resolve);
-      probe.once('error', () => resolve(-1));
-    });
-    // secret-tool exits 1 when nothing is found and the service answered; other failures print and exit 1 too,
-    // so also require the daemon to own the bus name.
-    const owned = await new Promise<boolean>((resolve) => {
-      const q = spawn(
-        'dbus-send',
-        ['--session', '--print-reply', '--dest=org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus.NameHasOwner', 'string:org.freedesktop.secrets'],
-        { env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: address }, stdio: ['ignore', 'pipe', 'ignore'] },
-      );
-      let out = '';
-      q.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      q.once('exit', () => resolve(/boolean true/.test(out)));
-      q.once('error', () => resolve(false));
-    });
-    if (owned && code !== -1) return;
-    if (Date.now() > deadline) throw new Error('gnome-keyring did not take org.freedesktop.secrets within 10 s');
-    await new Promise((r) => setTimeout(r, 100));
+    const stored = await onBus(address, home, 'secret-tool', ['store', '--label=merimeet readiness probe', 'service', 'merimeet-probe', 'account', 'ready'], 'x');
+    if (stored === 0) {
+      await onBus(address, home, 'secret-tool', ['clear', 'service', 'merimeet-probe', 'account', 'ready']);
+      return;
+    }
+    if (Date.now() > deadline) throw new Error(`gnome-keyring could not store a secret within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 200));
   }
 }
 

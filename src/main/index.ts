@@ -68,6 +68,8 @@ protocol.registerSchemesAsPrivileged([
 let mainWindow: BrowserWindow | undefined;
 let tray: Tray | undefined;
 let quitting = false;
+/** Whether closing the window should hide it in the tray instead (set once settings are open). */
+let keepInTrayOnClose: () => boolean = () => false;
 let callState: CallState = { inCall: false, muted: false, cameraOff: false, meetingId: null };
 /** Deep links that arrived before the window could take them. */
 const queuedLinks: JoinLink[] = [];
@@ -108,7 +110,8 @@ function showWindow(): void {
 
 function deliverLink(link: JoinLink): void {
   if (!windowReady) {
-    queuedLinks.push(link);
+    queuedLinks.push(link); // sent once the window has loaded
+    if (app.isReady() && mainWindow === undefined) mainWindow = createMainWindow();
     return;
   }
   showWindow();
@@ -131,6 +134,12 @@ function createMainWindow(): BrowserWindow {
     webPreferences: secureWebPreferences(preloadScript),
   });
   window.once('ready-to-show', () => window.show());
+  // Closing the window during a call (or with "close to tray") keeps the app, and the call, in the tray.
+  window.on('close', (event) => {
+    if (quitting || !keepInTrayOnClose()) return;
+    event.preventDefault();
+    window.hide();
+  });
   window.webContents.on('did-finish-load', () => {
     windowReady = true;
     for (const link of queuedLinks.splice(0)) sendEvent('deep-link', link);
@@ -169,8 +178,8 @@ if (!app.requestSingleInstanceLock()) {
   });
   app.on('will-quit', () => globalShortcut.unregisterAll());
   app.on('window-all-closed', () => {
-    // With a tray icon the app lives on; without one (no tray on this desktop) it quits.
-    if (tray === undefined && process.platform !== 'darwin') app.quit();
+    // Reached only when the window really closed (not hidden to the tray): quit, except on macOS.
+    if (process.platform !== 'darwin') app.quit();
   });
 
   void app.whenReady().then(async () => {
@@ -291,16 +300,8 @@ if (!app.requestSingleInstanceLock()) {
       showWindow();
     }
 
-    mainWindow = createMainWindow();
-    // Closing the window during a call (or with "close to tray") keeps the app in the tray.
-    const keepInTray = (event: { preventDefault(): void }) => {
-      if (quitting || tray === undefined) return;
-      if (callState.inCall || settings.get().preferences.closeToTray) {
-        event.preventDefault();
-        mainWindow?.hide();
-      }
-    };
-    mainWindow.on('close', keepInTray);
+    keepInTrayOnClose = () => tray !== undefined && (callState.inCall || settings.get().preferences.closeToTray);
+    mainWindow ??= createMainWindow();
 
     try {
       tray = new Tray(nativeImage.createFromPath(trayIconPath));

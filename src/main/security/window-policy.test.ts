@@ -27,6 +27,7 @@ describe('secureWebPreferences', () => {
       webviewTag: false,
       navigateOnDragDrop: false,
       disableBlinkFeatures: 'Auxclick',
+      backgroundThrottling: false,
     });
   });
 

@@ -34,6 +34,8 @@ export function secureWebPreferences(preloadPath: string): WebPreferences {
     spellcheck: false,
     // Middle-click would otherwise ask for a new window (denied anyway by setWindowOpenHandler).
     disableBlinkFeatures: 'Auxclick',
+    // A call goes on while the window is hidden in the tray: keep its timers at full rate.
+    backgroundThrottling: false,
   };
 }
 

@@ -37,9 +37,10 @@ let browser: Browser;
 let script: string;
 const open: AppSession[] = [];
 
-async function keychainEntry(account: string): Promise<string | null> {
+/** What the app named `app` keeps in the keychain under `account` (each app of a test has its own keychain service). */
+async function keychainEntry(app: string, account: string): Promise<string | null> {
   try {
-    const { stdout } = await run('secret-tool', ['lookup', 'service', SERVICE, 'account', account], {
+    const { stdout } = await run('secret-tool', ['lookup', 'service', `${SERVICE}-${app}`, 'account', account], {
       env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: inject('dbusAddress') },
     });
     return stdout;
@@ -51,7 +52,7 @@ async function keychainEntry(account: string): Promise<string | null> {
 async function startApp(name: string, extra: Partial<Parameters<typeof startAppSession>[3]> = {}): Promise<AppSession> {
   const app = await startAppSession(browser, modules, script, {
     settingsDir: join(dir, name),
-    keychainService: SERVICE,
+    keychainService: `${SERVICE}-${name}`,
     configure: (settings) => {
       if (settings.get().servers.length === 0) settings.addServer({ url: server.url, name: 'Test server' });
     },
@@ -94,7 +95,7 @@ describe('bridge: renderer ↔ preload bridge ↔ main handlers (real keychain, 
   it('logging in keeps the token in the keychain, and a restart of the app finds it', async () => {
     const first = await startApp('restart');
     await register(first, 'ada');
-    const token = await keychainEntry(sessionAccount(server.url));
+    const token = await keychainEntry('restart', sessionAccount(server.url));
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(await readFile(first.settings.path, 'utf8')).not.toContain(token as string);
     await first.close();
@@ -103,7 +104,7 @@ describe('bridge: renderer ↔ preload bridge ↔ main handlers (real keychain, 
     await pwExpect(second.page.getByText('Signed in as ada')).toBeVisible();
     await second.page.getByRole('button', { name: 'Log out' }).click();
     await pwExpect(second.page.getByRole('form', { name: 'Your account' })).toBeVisible();
-    await pwExpect.poll(() => keychainEntry(sessionAccount(server.url))).toBeNull();
+    await pwExpect.poll(() => keychainEntry('restart', sessionAccount(server.url))).toBeNull();
     await second.close();
   });
 
@@ -178,6 +179,58 @@ describe('bridge: renderer ↔ preload bridge ↔ main handlers (real keychain, 
     await app.close();
   });
 
+  it('in a call: tells main (the tray) its state, and obeys the tray and the global shortcut', async () => {
+    const app = await startApp('call');
+    await register(app, 'host');
+    await app.page.getByRole('button', { name: 'New meeting' }).click();
+    await app.page.getByRole('button', { name: 'Join now' }).click();
+    await app.page.getByRole('button', { name: 'Join meeting' }).click();
+    const mic = app.page.getByRole('toolbar', { name: 'Meeting controls' }).getByRole('button', { name: 'Microphone' });
+    await pwExpect(mic).toHaveAttribute('aria-pressed', 'true', { timeout: 30_000 });
+    await pwExpect.poll(() => app.callStates.at(-1)).toMatchObject({ inCall: true, muted: false, cameraOff: false });
+    const meetingId = app.callStates.at(-1)?.meetingId;
+    expect(meetingId).toMatch(/^[a-z]{3}-[a-z]{4}-[a-z]{3}$/);
+
+    await app.emit('tray:action', { action: 'toggle-mic' }); // tray "Mute microphone", or the global shortcut
+    await pwExpect(mic).toHaveAttribute('aria-pressed', 'false');
+    await pwExpect.poll(() => app.callStates.at(-1)).toMatchObject({ inCall: true, muted: true });
+    await app.emit('tray:action', { action: 'toggle-camera' });
+    await pwExpect.poll(() => app.callStates.at(-1)).toMatchObject({ cameraOff: true });
+
+    // The meeting joined is remembered: recent meetings in settings, its password in the keychain.
+    await pwExpect.poll(() => app.settings.get().recentMeetings.map((r) => r.meetingId)).toEqual([meetingId]);
+    expect(await keychainEntry('call', `meeting ${meetingId} ${server.url}`)).toMatch(/^[2-9a-zA-Z]{10}$/);
+
+    await app.emit('tray:action', { action: 'leave' });
+    await pwExpect(app.page.getByRole('heading', { name: 'You left the meeting' })).toBeVisible();
+    await pwExpect.poll(() => app.callStates.at(-1)).toMatchObject({ inCall: false });
+    await app.close();
+  });
+
+  it('notifies through main when someone joins or writes while the window is hidden', async () => {
+    const host = await startApp('notify-host', { windowState: { visible: false, focused: false } });
+    await register(host, 'hidden');
+    await host.page.getByRole('button', { name: 'New meeting' }).click();
+    await host.page.getByRole('button', { name: 'Join now' }).click();
+    await host.page.getByRole('button', { name: 'Join meeting' }).click();
+    await pwExpect.poll(() => host.callStates.at(-1)?.inCall, { timeout: 30_000 }).toBe(true);
+    const meetingId = host.callStates.at(-1)?.meetingId as string;
+    const password = await keychainEntry('notify-host', `meeting ${meetingId} ${server.url}`);
+
+    const guest = await startApp('notify-guest');
+    await guest.emit('deep-link', { server: null, meetingId, password });
+    await guest.page.getByRole('textbox', { name: 'Your name' }).fill('Guest');
+    await guest.page.getByRole('button', { name: 'Join meeting' }).click();
+    await pwExpect.poll(() => host.notifications, { timeout: 30_000 }).toContainEqual(['Guest joined', 'meriMeet']);
+    await guest.page.getByRole('button', { name: /^Chat/ }).click();
+    await guest.page.getByRole('textbox', { name: 'Message' }).fill('are you there?');
+    await guest.page.getByRole('button', { name: 'Send' }).click();
+    await pwExpect.poll(() => host.notifications, { timeout: 30_000 }).toContainEqual(['Guest', 'are you there?']);
+    expect(guest.notifications).toEqual([]); // the guest's window is visible: main shows nothing
+    await guest.close();
+    await host.close();
+  });
+
   it('opens a merimeet:// invite and a tray rejoin (password from the keychain) on pre-join', async () => {
     const app = await startApp('links');
     await app.emit('deep-link', { server: null, meetingId: 'abc-defg-hjk', password: 'Ab3dE5gH7k' });
@@ -188,7 +241,7 @@ describe('bridge: renderer ↔ preload bridge ↔ main handlers (real keychain, 
     await app.main.handlers['meeting-password:remember']({ server: server.url, meetingId: 'xyz-wxyz-xyz', password: 'Zz3dE5gH7k' }, { senderId: undefined });
     await app.emit('tray:action', await app.main.trayAction({ kind: 'rejoin', server: server.url, meetingId: 'xyz-wxyz-xyz' }));
     await pwExpect(app.page.getByRole('heading', { level: 1, name: 'Ready to join?' })).toBeVisible();
-    expect(await keychainEntry(`meeting xyz-wxyz-xyz ${server.url}`)).toBe('Zz3dE5gH7k');
+    expect(await keychainEntry('links', `meeting xyz-wxyz-xyz ${server.url}`)).toBe('Zz3dE5gH7k');
 
     // A link for a server this app does not use is not followed silently.
     await app.page.getByRole('button', { name: 'Back' }).click();

@@ -33,7 +33,7 @@ export interface Platform {
   clearSessionToken(server: string): Promise<void>;
   /** Screen or window capture (the desktop shows its own picker). */
   getDisplayMedia(options?: DisplayMediaStreamOptions): Promise<MediaStream>;
-  /** Optional: tell the user something while the window is in the background. */
+  /** Optional: tell the user something, shown only while the window is hidden or in the background (the platform checks). */
   notify?(title: string, body: string, kind?: 'joined' | 'message'): void;
   /** Optional: a standing notice about this platform (e.g. "no keychain: sessions are not kept"). */
   notice?(): string | null;

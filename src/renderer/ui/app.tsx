@@ -317,9 +317,9 @@ export function App({ platform }: { platform: Platform }) {
         reported = JSON.stringify(tray);
         platform.reportCallState?.(tray);
       }
-      if (platform.notify && (document.hidden || !document.hasFocus())) {
-        for (const n of callNotifications(before, st)) platform.notify(n.title, n.body, n.kind);
-      }
+      // The platform decides whether the person can see the window (desktop: main asks the real
+      // window; the page cannot tell when it runs hidden in the tray with throttling off).
+      if (platform.notify) for (const n of callNotifications(before, st)) platform.notify(n.title, n.body, n.kind);
     });
   }, [call, platform]);
 

@@ -106,6 +106,8 @@ export interface MainOptions {
   keychainService: string;
   /** false: keytar "failed to load" (no keychain on this desktop). */
   keychainAvailable?: boolean;
+  /** Whether the window is visible and focused (what main asks before notifying). */
+  windowState?: { visible: boolean; focused: boolean };
   /** What desktopCapturer lists. */
   sources?: import('../../../src/main/display-picker.js').CapturerSource[];
 }
@@ -118,6 +120,10 @@ export interface AppSession {
   settings: ReturnType<MainModules['openSettings']>;
   certificates: ReturnType<MainModules['createCertificateGate']>;
   picker: ReturnType<MainModules['createDisplayPicker']>;
+  /** Every call state the window reported to main (what the tray shows). */
+  callStates: import('../../../src/common/ipc-contract.js').CallState[];
+  /** Notifications main was asked to show. */
+  notifications: [string, string][];
   emit<C extends EventChannel>(channel: C, payload: EventOf<C>): Promise<void>;
   close(): Promise<void>;
 }
@@ -154,16 +160,18 @@ export async function startAppSession(
     show: (payload) => void emit('picker:show', payload),
     platform: 'linux',
   });
+  const callStates: AppSession['callStates'] = [];
+  const notifications: AppSession['notifications'] = [];
   const main = m.createMainHandlers({
     version: '0.1.0',
     keychain,
     settings,
     certificates,
     picker,
-    windowState: () => ({ visible: true, focused: true }),
-    showNotification: () => undefined,
+    windowState: () => options.windowState ?? { visible: true, focused: true },
+    showNotification: (title, body) => notifications.push([title, body]),
     openExternal: () => undefined,
-    onCallState: () => undefined,
+    onCallState: (state) => callStates.push(state),
   });
   const router = m.createIpcRouter({ handlers: main.handlers, appOrigin: m.APP_ORIGIN });
 
@@ -197,6 +205,8 @@ export async function startAppSession(
     settings,
     certificates,
     picker,
+    callStates,
+    notifications,
     emit,
     close: () => context.close(),
   };

@@ -16,6 +16,7 @@ import {
   app,
   BrowserWindow,
   desktopCapturer,
+  dialog,
   globalShortcut,
   ipcMain,
   Menu,
@@ -34,7 +35,7 @@ import { eventChannels, type CallState, type EventChannel, type EventOf, type Jo
 import { deepLinkFromArgv, parseDeepLink } from './deep-link.js';
 import { createDisplayPicker } from './display-picker.js';
 import { createMainHandlers } from './handlers.js';
-import { createIpcRouter } from './ipc/router.js';
+import { createIpcRouter, IpcError } from './ipc/router.js';
 import { createKeychain, loadKeytar } from './keychain.js';
 import { createLocalHost } from './local-host.js';
 import { handleAppRequest } from './security/app-protocol.js';
@@ -264,7 +265,24 @@ if (!app.requestSingleInstanceLock()) {
         callState = state;
         refreshTray();
       },
-      host,
+      // Starting a server that listens on the LAN is the person's decision, asked by main itself:
+      // a page (even a compromised one) can only request it.
+      host: {
+        start: async () => {
+          const options = {
+            type: 'question' as const,
+            buttons: ['Host on this computer', 'Cancel'],
+            defaultId: 1,
+            cancelId: 1,
+            message: 'Host meetings on this computer?',
+            detail: 'meriMeet will run its signaling server here, reachable from your local network on port 8443, until you quit.',
+          };
+          const { response } = mainWindow ? await dialog.showMessageBox(mainWindow, options) : await dialog.showMessageBox(options);
+          if (response !== 0) throw new IpcError('failed', 'hosting was not confirmed');
+          return host.start();
+        },
+        stop: () => host.stop(),
+      },
     });
     const handlers = {
       ...main.handlers,

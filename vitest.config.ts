@@ -6,12 +6,14 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
+    // electron-store imports `electron`; inlining it lets a test's vi.mock('electron') reach it.
+    server: { deps: { inline: ['electron-store'] } },
     projects: [
       {
         extends: true,
         test: {
           name: 'unit',
-          include: ['signaling/src/**/*.test.ts', 'src/**/*.test.ts', 'test/lint/**/*.test.ts'],
+          include: ['signaling/src/**/*.test.ts', 'src/**/*.test.ts', 'test/lint/**/*.test.ts', 'test/security/**/*.test.ts'],
         },
       },
       {
@@ -22,6 +24,20 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 60_000,
           // One server per file; files run one at a time so timings stay honest on 2 cores.
+          fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // The desktop app's main-process modules against real dependencies: a real
+          // Secret Service (gnome-keyring on a private D-Bus session, started and
+          // stopped by the globalSetup) and the bridge test in Chromium.
+          name: 'desktop',
+          include: ['test/desktop/**/*.test.ts'],
+          globalSetup: ['test/desktop/support/private-keyring.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
           fileParallelism: false,
         },
       },

@@ -11,9 +11,9 @@
  *
  * Note: Vite emits a module script (`<script type="module">`), and module
  * scripts do not load from file:// once the grantFileProtocolExtraPrivileges
- * fuse is off. The desktop window must therefore load the renderer from a
- * custom protocol (e.g. `app://merimeet/`, registered as standard + secure and
- * served from dist/desktop/renderer/); that move belongs to the desktop issue.
+ * fuse is off. The desktop window therefore loads the renderer from
+ * `app://merimeet/` (registered as standard + secure, served from
+ * dist/desktop/renderer/ by src/main/security/app-protocol.ts).
  *
  * Usage: node scripts/build-desktop.mjs [--watch] [--dev] [--help]
  */

@@ -9,10 +9,13 @@ Usage: scripts/test.sh [--help]
 
 Installs what is missing (scripts/setup.sh), then runs `npm test`: ESLint
 (including the import boundaries), the type-check of every part, the vitest
-unit and integration projects, and the end-to-end suite in Chromium inside a
-loopback-only network namespace (scripts/e2e.sh).
+unit, integration and desktop projects, and the end-to-end suite in Chromium
+inside a loopback-only network namespace (scripts/e2e.sh). The desktop
+project starts its own private D-Bus session with gnome-keyring (a real OS
+keychain) and stops it afterwards; it also drives the renderer in Chromium
+over the real main-process handlers.
 
-One part at a time: npm run lint | typecheck | test:unit | test:integration | test:e2e
+One part at a time: npm run lint | typecheck | test:unit | test:integration | test:desktop | test:e2e
 
 Options:
   -h, --help   show this help and exit
@@ -33,5 +36,7 @@ fi
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 bash scripts/setup.sh
-# Later: run inside a private D-Bus session (real keychain), per ENVIRONMENT.md.
+# The keychain and bridge tests need a Secret Service: the vitest `desktop`
+# project starts its own private D-Bus session and gnome-keyring and stops
+# them afterwards (test/desktop/support/private-keyring.ts), so nothing here.
 exec npm test

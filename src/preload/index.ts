@@ -1,13 +1,11 @@
 /**
- * Sandboxed preload: exposes one small, frozen API to the renderer through
- * contextBridge and nothing else. Never expose ipcRenderer itself (or any
- * function that forwards arbitrary channels): the page would then be able to
- * talk to every IPC handler in main.
+ * Sandboxed preload: exposes one small, frozen API of named methods to the
+ * renderer through contextBridge and nothing else (bridge.ts). Never expose
+ * ipcRenderer itself (or any function that forwards arbitrary channels): the
+ * page would then be able to talk to every IPC handler in main.
  */
-import { contextBridge } from 'electron';
-import { APP_VERSION } from '../common/app-info.js';
-import { DESKTOP_BRIDGE_KEY, type DesktopBridge } from '../common/desktop-bridge.js';
+import { contextBridge, ipcRenderer } from 'electron';
+import { DESKTOP_BRIDGE_KEY } from '../common/desktop-bridge.js';
+import { createBridge } from './bridge.js';
 
-const bridge: DesktopBridge = Object.freeze({ version: APP_VERSION });
-
-contextBridge.exposeInMainWorld(DESKTOP_BRIDGE_KEY, bridge);
+contextBridge.exposeInMainWorld(DESKTOP_BRIDGE_KEY, createBridge(ipcRenderer));

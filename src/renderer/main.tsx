@@ -12,4 +12,9 @@ const root = document.getElementById('app');
 if (root === null) {
   throw new Error('index.html has no #app element');
 }
-render(<App platform={detectPlatform()} />, root);
+void detectPlatform().then(
+  (platform) => render(<App platform={platform} />, root),
+  (err: unknown) => {
+    root.textContent = `meriMeet could not start: ${err instanceof Error ? err.message : String(err)}`;
+  },
+);

@@ -50,7 +50,7 @@ const violations: Record<string, Violation[]> = {
       rule: ZONES,
     },
   ],
-  'src/common is environment-free (the protocol and itself only)': [
+  'src/common is environment-free (the protocol, valibot and itself only)': [
     { file: 'src/common/probe.ts', code: `import { webcrypto } from 'node:crypto';\nexport const x = webcrypto;`, rule: NODE },
     { file: 'src/common/probe.ts', code: `import fs from 'fs';\nexport const x = fs;`, rule: NODE },
     { file: 'src/common/probe.ts', code: `import { ipcRenderer } from 'electron';\nexport const x = ipcRenderer;`, rule: ZONES },
@@ -140,10 +140,10 @@ const legal: Record<string, { file: string; code: string }[]> = {
       code: `import { createHash } from 'node:crypto';\nimport { it } from 'vitest';\nexport const x = [createHash, it];`,
     },
   ],
-  'src/common may use the protocol (by package name) and itself': [
+  'src/common may use the protocol (by package name), valibot and itself': [
     {
       file: 'src/common/probe.ts',
-      code: `import * as protocol from '@merimeet/signaling/protocol';\nimport { APP_ID } from './app-info.js';\nexport const x = [protocol, APP_ID];`,
+      code: `import * as protocol from '@merimeet/signaling/protocol';\nimport * as v from 'valibot';\nimport { APP_ID } from './app-info.js';\nexport const x = [protocol, v, APP_ID];`,
     },
   ],
   'the renderer may use preact, src/common and the protocol': [

@@ -3,23 +3,21 @@
  * (`window.merimeet`), the web otherwise.
  */
 import { DESKTOP_BRIDGE_KEY, type DesktopBridge } from '../../common/desktop-bridge.js';
+import { createDesktopPlatform } from './desktop-platform.js';
 import type { Platform } from './platform.js';
 import { createWebPlatform } from './web-platform.js';
 
-export type { Platform, PlatformKind } from './platform.js';
+export type { Platform, PlatformCallState, PlatformCommand, PlatformKind } from './platform.js';
 
-function desktopBridge(): Partial<DesktopBridge> | undefined {
+function desktopBridge(): DesktopBridge | undefined {
   const bridge = (window as unknown as Record<string, unknown>)[DESKTOP_BRIDGE_KEY];
-  return typeof bridge === 'object' && bridge !== null ? (bridge as Partial<DesktopBridge>) : undefined;
+  return typeof bridge === 'object' && bridge !== null && typeof (bridge as DesktopBridge).getConfig === 'function'
+    ? (bridge as DesktopBridge)
+    : undefined;
 }
 
-export function detectPlatform(): Platform {
+export async function detectPlatform(): Promise<Platform> {
   const bridge = desktopBridge();
-  if (bridge !== undefined) {
-    // The desktop implementation (keychain-backed tokens, its own screen picker,
-    // a configurable server) arrives with the desktop issue. Until then the
-    // window behaves like the web client, but says it is the desktop app.
-    return { ...createWebPlatform(), kind: 'desktop' };
-  }
-  return createWebPlatform();
+  if (bridge === undefined) return createWebPlatform();
+  return createDesktopPlatform(bridge, await bridge.getConfig());
 }

@@ -1,10 +1,27 @@
 /**
  * What the renderer needs from where it runs. Two implementations: the web
- * (any browser, and for now the desktop window too) and, in a later change,
- * the desktop preload bridge (OS keychain, window picker, notifications).
+ * (any browser) and the desktop window (desktop-platform.ts, over the preload
+ * bridge: OS keychain, window picker, tray, notifications).
  * The UI talks only to this interface; it never looks for Electron.
  */
 export type PlatformKind = 'web' | 'desktop';
+
+/** Things that reach the page from outside it (desktop: tray, global shortcut, invite links). */
+export type PlatformCommand =
+  | { kind: 'mic' }
+  | { kind: 'camera' }
+  | { kind: 'leave' }
+  | { kind: 'new-meeting' }
+  | { kind: 'join-meeting' }
+  | { kind: 'open-meeting'; meetingId: string; password: string | null; server: string | null };
+
+/** The call as the desktop's tray shows it. */
+export interface PlatformCallState {
+  inCall: boolean;
+  muted: boolean;
+  cameraOff: boolean;
+  meetingId: string | null;
+}
 
 export interface Platform {
   readonly kind: PlatformKind;
@@ -16,6 +33,14 @@ export interface Platform {
   clearSessionToken(server: string): Promise<void>;
   /** Screen or window capture (the desktop shows its own picker). */
   getDisplayMedia(options?: DisplayMediaStreamOptions): Promise<MediaStream>;
-  /** Optional: tell the user something while the window is in the background. */
-  notify?(title: string, body: string): void;
+  /** Optional: tell the user something, shown only while the window is hidden or in the background (the platform checks). */
+  notify?(title: string, body: string, kind?: 'joined' | 'message'): void;
+  /** Optional: a standing notice about this platform (e.g. "no keychain: sessions are not kept"). */
+  notice?(): string | null;
+  /** Optional: commands from outside the page; returns an unsubscribe function. */
+  onCommand?(listener: (command: PlatformCommand) => void): () => void;
+  /** Optional: the call's state, for the tray. */
+  reportCallState?(state: PlatformCallState): void;
+  /** Optional: a meeting this person joined, for "recent meetings" (the password goes to the keychain only). */
+  rememberMeeting?(meetingId: string, title: string | null, password: string): void;
 }

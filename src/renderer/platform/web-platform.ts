@@ -38,6 +38,8 @@ export function createWebPlatform(): Platform {
     },
     getDisplayMedia: (options) => navigator.mediaDevices.getDisplayMedia(options),
     notify: (title, body) => {
+      // Only while the person is looking elsewhere, and only if they allowed notifications.
+      if (document.visibilityState === 'visible' && document.hasFocus()) return;
       if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
       try {
         new Notification(title, { body });

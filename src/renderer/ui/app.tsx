@@ -10,6 +10,7 @@ import { createAccountClient, type AccountClient } from '../engine/account-clien
 import { clearActiveCall, loadActiveCall, saveActiveCall, type ActiveCall } from './active-call.js';
 import type { CallEngine, EndReason } from '../engine/call-state.js';
 import type { Platform } from '../platform/index.js';
+import { callNotifications, trayCallState } from './desktop-sync.js';
 import { HomeScreen } from './home/home-screen.js';
 import { LeftScreen } from './left-screen.js';
 import { MeetingScreen } from './meeting/meeting-screen.js';
@@ -80,6 +81,14 @@ export function App({ platform }: { platform: Platform }) {
   const [call, setCall] = useState<Call | null>(null);
   const [joinError, setJoinError] = useState<string | null>(null);
   const firstScreen = useRef(true);
+  /** A standing notice from the platform (desktop: no keychain; an invite for another server). */
+  const [notice, setNotice] = useState<string | null>(() => platform.notice?.() ?? null);
+  /** Call controls from outside the page (tray, global shortcut), handed to the meeting screen. */
+  const controlListeners = useRef(new Set<(control: 'mic' | 'camera' | 'leave') => void>());
+  const subscribeControls = useCallback((listener: (control: 'mic' | 'camera' | 'leave') => void) => {
+    controlListeners.current.add(listener);
+    return () => void controlListeners.current.delete(listener);
+  }, []);
 
   // An invite pasted into the address bar of an open tab.
   useEffect(() => {
@@ -98,6 +107,7 @@ export function App({ platform }: { platform: Platform }) {
     let cancelled = false;
     void (async () => {
       const token = await platform.getSessionToken(serverUrl);
+      if (!cancelled) setNotice(platform.notice?.() ?? null);
       if (token === null) return;
       try {
         const s = await accounts.resumeSession(token);
@@ -160,6 +170,7 @@ export function App({ platform }: { platform: Platform }) {
     async (s: SignedIn | null) => {
       if (s === null) await platform.clearSessionToken(serverUrl);
       else await platform.setSessionToken(serverUrl, s.token);
+      setNotice(platform.notice?.() ?? null);
       setSession(s);
     },
     [platform, serverUrl],
@@ -199,6 +210,8 @@ export function App({ platform }: { platform: Platform }) {
           relayOnly: choice.relayOnly,
           ...(session ? { sessionToken: session.token } : {}),
         });
+        // Admitted with this password: worth remembering (desktop: recent meetings, password in the keychain).
+        platform.rememberMeeting?.(target.meetingId, null, target.password);
       } catch (err) {
         // The engine reports refusals in its state (phase 'failed'); anything else lands here.
         if (engine.getState().phase !== 'failed') {
@@ -206,7 +219,7 @@ export function App({ platform }: { platform: Platform }) {
         }
       }
     },
-    [getKeys, go, serverUrl, session, updatePrefs],
+    [getKeys, go, serverUrl, session, updatePrefs, platform],
   );
 
   // Set while the page goes away: the call ending then is the reload's doing, and
@@ -257,12 +270,72 @@ export function App({ platform }: { platform: Platform }) {
     });
   }, [call, route]);
 
+  // Commands from outside the page (desktop tray, global shortcut, merimeet:// links).
+  const routeName = route.name;
+  useEffect(() => {
+    if (!platform.onCommand) return;
+    return platform.onCommand((command) => {
+      switch (command.kind) {
+        case 'mic':
+        case 'camera':
+        case 'leave':
+          for (const listener of controlListeners.current) listener(command.kind);
+          return;
+        case 'new-meeting':
+        case 'join-meeting':
+          if (routeName !== 'meeting') go({ name: 'home' });
+          return;
+        case 'open-meeting':
+          if (routeName === 'meeting') return; // never drop a call for a link
+          if (command.server !== null && command.server !== serverUrl) {
+            setNotice(`That invite is for another server (${command.server}); this app uses ${serverUrl}. Add that server first.`);
+            go({ name: 'home' });
+            return;
+          }
+          go(
+            command.password === null
+              ? { name: 'home', prefillId: command.meetingId }
+              : { name: 'prejoin', meetingId: command.meetingId, password: command.password },
+          );
+      }
+    });
+  }, [platform, routeName, serverUrl, go]);
+
+  // The call as the tray shows it, and notifications while the window is hidden.
+  useEffect(() => {
+    if (!call) {
+      platform.reportCallState?.(trayCallState(null));
+      return;
+    }
+    let previous = call.engine.getState();
+    let reported = JSON.stringify(trayCallState(previous));
+    platform.reportCallState?.(trayCallState(previous));
+    return call.engine.subscribe((st) => {
+      const before = previous;
+      previous = st;
+      const tray = trayCallState(st);
+      if (JSON.stringify(tray) !== reported) {
+        reported = JSON.stringify(tray);
+        platform.reportCallState?.(tray);
+      }
+      // The platform decides whether the person can see the window (desktop: main asks the real
+      // window; the page cannot tell when it runs hidden in the tray with throttling off).
+      if (platform.notify) for (const n of callNotifications(before, st)) platform.notify(n.title, n.body, n.kind);
+    });
+  }, [call, platform]);
+
   const focusHeading = !firstScreen.current;
 
   switch (route.name) {
     case 'home':
       return (
-        <HomeScreen
+        <>
+          {notice === null ? null : (
+            <p class="platform-notice" role="note">
+              {notice}
+            </p>
+          )}
+          <HomeScreen
           accounts={accounts}
           session={session}
           onSession={onSignedIn}
@@ -270,7 +343,8 @@ export function App({ platform }: { platform: Platform }) {
           inviteOrigin={inviteOrigin(serverUrl)}
           focusHeading={focusHeading}
           onContinue={({ meetingId, password }) => go({ name: 'prejoin', meetingId, password })}
-        />
+          />
+        </>
       );
     case 'prejoin':
       return (
@@ -312,6 +386,7 @@ export function App({ platform }: { platform: Platform }) {
             endCall();
             go({ name: 'home', prefillId: route.meetingId });
           }}
+          subscribeControls={subscribeControls}
         />
       );
     case 'left':

@@ -19,6 +19,8 @@ export interface MeetingProps {
   onEnded: (reason: EndReason | null) => void;
   onRetry: () => void;
   onHome: () => void;
+  /** Call controls from outside the page (desktop tray, global shortcut); returns an unsubscribe. */
+  subscribeControls?: (listener: (control: 'mic' | 'camera' | 'leave') => void) => () => void;
 }
 
 const STATUS: Partial<Record<CallPhase, string>> = {
@@ -186,6 +188,22 @@ function InMeeting(props: MeetingProps & { engine: CallEngine }) {
     return () => document.removeEventListener('keydown', onKey);
   }, [act, chatOpen, peopleOpen]);
 
+  const leave = useCallback(
+    () =>
+      void engine
+        .leave()
+        .catch(() => undefined)
+        .then(() => {
+          if (engine.getState().phase !== 'ended') onEnded('left');
+        }),
+    [engine, onEnded],
+  );
+  const { subscribeControls } = props;
+  useEffect(
+    () => subscribeControls?.((control) => (control === 'leave' ? leave() : act(control))),
+    [subscribeControls, act, leave],
+  );
+
   const heading = useFocusOnMount<HTMLHeadingElement>();
   const status = STATUS[state.phase] ?? reconnectingTo(state);
   const error = state.phase === 'failed' ? errorText(state.error) ?? 'Could not join the meeting.' : null;
@@ -304,14 +322,7 @@ function InMeeting(props: MeetingProps & { engine: CallEngine }) {
           unread={state.unreadChat}
           waiting={isHost ? state.lobby.length : 0}
           onAction={act}
-          onLeave={() =>
-            void engine
-              .leave()
-              .catch(() => undefined)
-              .then(() => {
-                if (engine.getState().phase !== 'ended') onEnded('left');
-              })
-          }
+          onLeave={leave}
         />
       </div>
     </main>

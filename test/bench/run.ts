@@ -15,8 +15,9 @@ import { renderTable, renderTargets } from './support/table.js';
 import { signalingBenchmark } from './signaling/index.js';
 import { bundleBenchmark } from './bundle/index.js';
 import { callBenchmark } from './call/index.js';
+import { filesBenchmark } from './files/index.js';
 
-const BENCHMARKS: Benchmark[] = [signalingBenchmark, callBenchmark, bundleBenchmark];
+const BENCHMARKS: Benchmark[] = [signalingBenchmark, callBenchmark, filesBenchmark, bundleBenchmark];
 
 /** Flags that take a path rather than a number; handed to benchmarks through ctx.paths. */
 const PATH_FLAGS: Record<string, string> = {

@@ -778,6 +778,7 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
         key: fileKey,
         meetingId: opts.meetingId,
         localPeerId: () => store.get().local.peerId,
+        nameOf: (peerId) => store.get().peers.find((p) => p.peerId === peerId)?.displayName ?? 'Someone',
         pipeTo: (peerId) => s.links.get(peerId)?.files ?? null,
         createSink: createFileSink,
         onChange: (transfers) => {

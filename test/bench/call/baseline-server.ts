@@ -9,7 +9,10 @@ import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 
-const FILES: Record<string, { type: string; url: URL }> = {
+type Pages = Record<string, { type: string; url: URL }>;
+
+/** The call benchmark's page; other benchmarks hand their own (files/raw-channel.*). */
+const CALL_PAGES: Pages = {
   '/baseline.html': { type: 'text/html; charset=utf-8', url: new URL('./baseline.html', import.meta.url) },
   '/baseline.js': { type: 'text/javascript; charset=utf-8', url: new URL('./baseline.js', import.meta.url) },
 };
@@ -20,9 +23,9 @@ export interface BaselineServer {
   close(): Promise<void>;
 }
 
-export async function startBaselineServer(tls: { cert: string; key: string }): Promise<BaselineServer> {
+export async function startBaselineServer(tls: { cert: string; key: string }, pages: Pages = CALL_PAGES): Promise<BaselineServer> {
   const server = createServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' }, (req, res) => {
-    const file = FILES[(req.url ?? '/').split('?')[0]!];
+    const file = pages[(req.url ?? '/').split('?')[0]!];
     if (!file) {
       res.writeHead(404).end('not found');
       return;

@@ -9,7 +9,7 @@
 import type { Benchmark, BenchReport } from '../support/benchmark.js';
 import { ensureWebBuild } from '../support/web-build.js';
 import type { CallSamples } from './measure.js';
-import { loopbackOnly, runInLoopbackNamespace } from './netns.js';
+import { loopbackOnly, runInLoopbackNamespace } from '../support/netns.js';
 
 const TARGET_RATIO = 1.2;
 

@@ -3,7 +3,7 @@
  * (netns.ts starts it): `isolated.ts RUNS WARMUP WEBROOT`. Progress goes to
  * stderr; the samples, as one JSON line, to stdout.
  */
-import { loopbackOnly } from './netns.js';
+import { loopbackOnly } from '../support/netns.js';
 import { measureCalls } from './measure.js';
 
 const [runs, warmup, webRoot] = process.argv.slice(2);

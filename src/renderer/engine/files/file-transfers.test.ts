@@ -74,6 +74,7 @@ async function pair(tap?: (from: string, frame: string | ArrayBuffer) => string 
       key,
       meetingId: MEETING,
       localPeerId: () => me,
+      nameOf: (id) => (id === ADA ? 'Ada' : 'Bob'),
       pipeTo: (id) => (id === other ? pipe : null),
       createSink: async () => {
         const sink = new MemorySink();
@@ -117,7 +118,7 @@ describe('file transfer', () => {
     const file = fileOf(3 * CHUNK_BYTES + 123);
     ada.files.send(file, [BOB]);
     await settle();
-    expect(only(bob)).toMatchObject({ direction: 'in', state: 'offered', name: 'report.pdf', size: file.size, peerId: ADA });
+    expect(only(bob)).toMatchObject({ direction: 'in', state: 'offered', name: 'report.pdf', size: file.size, peerId: ADA, peerName: 'Ada' });
     expect(bob.sinks).toHaveLength(0); // nothing written before acceptance
 
     await bob.files.accept(only(bob).id);
@@ -129,6 +130,61 @@ describe('file transfer', () => {
     expect(await sha(saved)).toBe(await sha(file));
     // Progress was reported on the way, not only at the end.
     expect(bob.states.some((l) => l[0] && l[0].bytes > 0 && l[0].bytes < file.size) || bob.states.length > 2).toBe(true);
+  });
+
+  it('waits for a slow disk to take every chunk before it checks the file', async () => {
+    const { ada, bob, settle } = await pair();
+    const file = fileOf(4 * CHUNK_BYTES);
+    ada.files.send(file, [BOB]);
+    await settle();
+    // Each write takes a while, so "done" arrives with writes still queued.
+    const spy = vi.spyOn(MemorySink.prototype, 'write').mockImplementation(async function (this: MemorySink, c: Uint8Array) {
+      await new Promise((r) => setTimeout(r, 30));
+      this.chunks.push(c.slice());
+    });
+    await bob.files.accept(only(bob).id);
+    await vi.waitFor(() => expect(only(bob).state).toBe('done'), { timeout: 5_000 });
+    spy.mockRestore();
+    expect(bob.sinks[0]!.bytes).toBe(file.size);
+  });
+
+  it('holds an offer until the channel opens, and fails it clearly if it never does', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'performance'] });
+    // Sealing runs on WebCrypto, outside the fake clock: let it finish between steps.
+    const pass = async (ms: number) => {
+      for (let t = 0; t < ms; t += 50) {
+        await vi.advanceTimersByTimeAsync(50);
+        await new Promise((r) => setImmediate(r));
+      }
+    };
+    try {
+      const pipe = { open: false, bufferedAmount: 0, sent: [] as unknown[], send(f: unknown) { this.sent.push(f); return true; }, drained: async () => undefined };
+      const e2e = await crypto.subtle.importKey('raw', new Uint8Array(32), 'HKDF', false, ['deriveKey', 'deriveBits']);
+      const files = createFileTransfers({
+        key: await deriveFileKey(e2e),
+        meetingId: MEETING,
+        localPeerId: () => ADA,
+        nameOf: () => 'Bob',
+        pipeTo: () => pipe,
+        createSink: async () => new MemorySink(),
+        onChange: () => undefined,
+      });
+      files.send(fileOf(10), [BOB]);
+      files.send(fileOf(10), [BOB]);
+      await pass(2_000);
+      expect(pipe.sent).toHaveLength(0);
+      pipe.open = true; // the data channel connects
+      await pass(500);
+      expect(pipe.sent).toHaveLength(2);
+
+      pipe.open = false; // and goes away for good
+      files.send(fileOf(10), [BOB]);
+      await pass(20_000);
+      expect(files.list().map((t) => t.state)).toEqual(['waiting', 'waiting', 'failed']);
+      expect(files.list()[2]!.error).toBe('connection');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('sends an empty file', async () => {
@@ -257,9 +313,10 @@ describe('file transfer', () => {
 
   it('sanitizes a hostile file name before anyone sees it', async () => {
     const { ada, bob, settle } = await pair();
-    ada.files.send(fileOf(10, '../../.ssh/authorized_keys\u202Etxt.exe'), [BOB]);
+    ada.files.send(fileOf(10, '../../.ssh/authorized_keys\u202Etxt.exe\u0007'), [BOB]);
     await settle();
     expect(only(bob).name).toBe('authorized_keystxt.exe');
+    expect(only(ada).name).toBe('authorized_keystxt.exe'); // the sender's list shows no bidi tricks either
   });
 
   it('never runs more than the credit window ahead of what the receiver has written', async () => {

@@ -71,6 +71,8 @@ export interface FileTransfer {
   direction: 'in' | 'out';
   /** The other side. */
   peerId: string;
+  /** Their display name when the transfer began (kept after they leave, for the message that says so). */
+  peerName: string;
   /** Incoming: sanitized (file-name.ts). Outgoing: as the file is called. */
   name: string;
   size: number;
@@ -89,6 +91,8 @@ export interface FileTransfersOptions {
   key: CryptoKey;
   meetingId: string;
   localPeerId: () => string | null;
+  /** A participant's display name. */
+  nameOf: (peerId: string) => string;
   /** The `files` channel to a peer, or null if there is no open link. */
   pipeTo: (peerId: string) => FramePipe | null;
   createSink: (name: string, size: number) => Promise<FileSink>;
@@ -117,6 +121,8 @@ export interface FileTransfers {
 export const HIGH_WATER_BYTES = 1024 * 1024;
 const PROGRESS_EVERY_MS = 100;
 const CREDIT_RECHECK_MS = 1000;
+const CHANNEL_OPEN_WAIT_MS = 15_000;
+const CHANNEL_OPEN_POLL_MS = 100;
 const ACTIVE: ReadonlySet<TransferState> = new Set(['offered', 'waiting', 'sending', 'receiving', 'verifying']);
 
 interface Outgoing {
@@ -170,13 +176,33 @@ export function createFileTransfers(o: FileTransfersOptions): FileTransfers {
   const ctxTo = (peerId: string): FileLinkContext => ({ meetingId: o.meetingId, from: o.localPeerId() ?? '', to: peerId });
   const ctxFrom = (peerId: string): FileLinkContext => ({ meetingId: o.meetingId, from: peerId, to: o.localPeerId() ?? '' });
 
-  /** Control messages to one peer go out in order (sealing is async). */
+  /**
+   * The channel to `peerId` once it is open. Someone who just joined may not
+   * have theirs open yet (video shows before the data channels connect), so
+   * this waits a while rather than lose an offer.
+   */
+  async function openPipe(peerId: string): Promise<FramePipe | null> {
+    const deadline = now() + CHANNEL_OPEN_WAIT_MS;
+    for (;;) {
+      const pipe = o.pipeTo(peerId);
+      if (pipe?.open) return pipe;
+      if (closed || now() > deadline) return null;
+      await new Promise((r) => setTimeout(r, CHANNEL_OPEN_POLL_MS));
+    }
+  }
+
+  /** Control messages to one peer go out in order (sealing is async); one that cannot go fails its transfer. */
   function control(peerId: string, message: FileControl): Promise<void> {
     const seq = (seqTo.get(peerId) ?? 0) + 1;
     seqTo.set(peerId, seq);
     return serially(`out:${peerId}`, async () => {
       const frame = await sealControl(o.key, ctxTo(peerId), { epoch, seq }, message);
-      o.pipeTo(peerId)?.send(frame);
+      const pipe = await openPipe(peerId);
+      if (pipe?.send(frame)) return;
+      const out = outgoing.get(message.id);
+      const inc = incoming.get(message.id);
+      if (out) finishOut(out, 'failed', 'connection');
+      if (inc) finishIn(inc, 'failed', 'connection');
     });
   }
 
@@ -246,6 +272,7 @@ export function createFileTransfers(o: FileTransfersOptions): FileTransfers {
           id: m.id,
           direction: 'in',
           peerId,
+          peerName: o.nameOf(peerId),
           name: sanitizeFileName(m.name),
           size: m.size,
           type: m.type.slice(0, 100),
@@ -315,7 +342,8 @@ export function createFileTransfers(o: FileTransfersOptions): FileTransfers {
     inc.hash.update(data);
     const sink = inc.sink!;
     inc.writes = inc.writes.then(async () => {
-      if (inc.t.state !== 'receiving') return;
+      // 'verifying': "done" came while writes were still queued; they must land before the check.
+      if (inc.t.state !== 'receiving' && inc.t.state !== 'verifying') return;
       try {
         await sink.write(data);
       } catch {
@@ -361,7 +389,9 @@ export function createFileTransfers(o: FileTransfersOptions): FileTransfers {
           id: newTransferId(),
           direction: 'out',
           peerId,
-          name: file.name,
+          peerName: o.nameOf(peerId),
+          // Shown to the sender too without bidi overrides or control characters (file-name.ts).
+          name: sanitizeFileName(file.name),
           size: file.size,
           type: file.type,
           state: 'waiting',

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ChatMessage } from '../../engine/call-state.js';
 
@@ -9,8 +10,18 @@ function time(ms: number): string {
   return Number.isNaN(d.getTime()) ? '' : d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 }
 
-/** Chat: text is always rendered as text nodes, never as HTML. */
-export function ChatPanel({ messages, onSend, onClose }: { messages: ChatMessage[]; onSend: (text: string) => Promise<void>; onClose: () => void }) {
+/** Chat: text is always rendered as text nodes, never as HTML. `children` (file transfers) sit under the message box. */
+export function ChatPanel({
+  messages,
+  onSend,
+  onClose,
+  children,
+}: {
+  messages: ChatMessage[];
+  onSend: (text: string) => Promise<void>;
+  onClose: () => void;
+  children?: ComponentChildren;
+}) {
   const [draft, setDraft] = useState('');
   const [error, setError] = useState<string | null>(null);
   const list = useRef<HTMLUListElement>(null);
@@ -67,6 +78,7 @@ export function ChatPanel({ messages, onSend, onClose }: { messages: ChatMessage
           {error}
         </p>
       )}
+      {children}
     </aside>
   );
 }

@@ -5,8 +5,11 @@ import { CAMERA_LOST, OFFLINE, departureText, errorText, reconnectingTo } from '
 import { isTextField, matchShortcut, type ShortcutAction } from '../shortcuts.js';
 import { ChatPanel } from './chat-panel.js';
 import { ControlsBar } from './controls-bar.js';
+import { formatBytes } from './file-text.js';
+import { FileTransfersSection, type FileRecipient } from './file-transfers-section.js';
 import { ParticipantsPanel } from './participants-panel.js';
 import { SecurityNotices } from './security-notices.js';
+import { useFileDrop } from './use-file-drop.js';
 import { VideoGrid } from './video-grid.js';
 
 export interface MeetingProps {
@@ -104,6 +107,24 @@ function InMeeting(props: MeetingProps & { engine: CallEngine }) {
   const [actionError, setActionError] = useState<string | null>(null);
   const departure = useDeparture(state);
   const toolbar = useRef<HTMLDivElement>(null);
+  const [fileRecipient, setFileRecipient] = useState<FileRecipient>('everyone');
+  // A chosen person who left falls back to everyone (the select shows the same).
+  const recipientPeer = state.peers.find((p) => p.peerId === fileRecipient) ?? null;
+  const sendFiles = useCallback(
+    (files: File[]) => {
+      for (const file of files) engine.sendFile(file, recipientPeer ? [recipientPeer.peerId] : 'everyone');
+    },
+    [engine, recipientPeer],
+  );
+  const drop = useFileDrop((files) => {
+    setChatOpen(true); // where the transfers show
+    try {
+      sendFiles(files);
+    } catch {
+      setActionError('There is nobody in the meeting to send a file to yet.');
+    }
+  });
+  const offered = state.transfers.filter((t) => t.state === 'offered');
 
   const isHost = state.local.isHost || (state.hostId !== null && state.hostId === state.local.peerId);
 
@@ -212,7 +233,12 @@ function InMeeting(props: MeetingProps & { engine: CallEngine }) {
   if (error !== null) return <JoinFailed message={error} onRetry={props.onRetry} onHome={props.onHome} />;
 
   return (
-    <main class="screen screen-meeting">
+    <main class="screen screen-meeting" {...drop.handlers}>
+      {drop.dragging ? (
+        <div class="drop-overlay" aria-hidden="true">
+          <p>Drop to send to {recipientPeer?.displayName ?? 'everyone'}</p>
+        </div>
+      ) : null}
       <h1 ref={heading} tabIndex={-1} class="sr-only">
         Meeting {props.meetingId}
       </h1>
@@ -282,6 +308,18 @@ function InMeeting(props: MeetingProps & { engine: CallEngine }) {
           </div>
         </div>
       ) : null}
+      {!chatOpen && offered.length > 0 ? (
+        <div class="banner notice">
+          <p role="status">
+            {offered.length === 1
+              ? `${offered[0]!.peerName} wants to send you ${offered[0]!.name} (${formatBytes(offered[0]!.size)}).`
+              : `${offered.length} files are waiting for you to accept or decline them.`}
+          </p>
+          <button type="button" class="small" onClick={() => setChatOpen(true)}>
+            Open chat
+          </button>
+        </div>
+      ) : null}
       {isHost && state.lobby.length > 0 ? (
         <p class="banner notice" aria-live="polite">
           {state.lobby.length === 1 ? `${state.lobby[0]!.displayName} is waiting to join.` : `${state.lobby.length} people are waiting to join.`}{' '}
@@ -298,7 +336,16 @@ function InMeeting(props: MeetingProps & { engine: CallEngine }) {
               setChatOpen(false);
               restoreFocus('chat');
             }}
-          />
+          >
+            <FileTransfersSection
+              transfers={state.transfers}
+              peers={state.peers}
+              recipient={fileRecipient}
+              onRecipient={setFileRecipient}
+              onSend={sendFiles}
+              engine={engine}
+            />
+          </ChatPanel>
         ) : null}
         {peopleOpen ? (
           <ParticipantsPanel

@@ -1,12 +1,12 @@
 /**
- * The call benchmark runs where the e2e suite runs: in a network namespace
+ * The browser benchmarks run where the e2e suite runs: in a network namespace
  * with only loopback, so no candidate or packet leaves the machine and the
  * numbers do not depend on whatever interfaces the host has.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { trackChild } from '../support/cleanup.js';
-import { ROOT } from '../support/processes.js';
+import { trackChild } from './cleanup.js';
+import { ROOT } from './processes.js';
 
 /** Interface names of the current network namespace (/proc/net follows the namespace; /sys/class/net does not). */
 export function interfaces(): string[] {
@@ -43,7 +43,7 @@ export async function runInLoopbackNamespace(file: string, args: string[]): Prom
   });
   if (code !== 0) {
     throw new Error(
-      `the call benchmark in a loopback-only network namespace exited with ${code}: see its error above` +
+      `the benchmark in a loopback-only network namespace exited with ${code}: see its error above` +
         ` (if it never started: unshare ${flags.join(' ')} needs root, or unprivileged user namespaces)`,
     );
   }

@@ -4,8 +4,8 @@
  * SHA-256, written to the browser's disk) against a raw data-channel sender
  * pushing the same bytes between the same two browsers in the same run
  * (raw-channel.js). Targets: meriMeet's throughput ≥ 0.9× the raw figure,
- * and neither browser holding the file in memory (peak growth well under
- * the file's size). Runs in a loopback-only network namespace, like the e2e
+ * and neither browser holding the file in memory (its peak memory growth
+ * beyond the raw channel's stays far below the file's size). Runs in a loopback-only network namespace, like the e2e
  * suite; measure.ts says what is timed.
  */
 import type { Benchmark, BenchReport } from '../support/benchmark.js';
@@ -14,7 +14,13 @@ import { ensureWebBuild } from '../support/web-build.js';
 import type { FileSamples, Run } from './measure.js';
 
 const TARGET_RATIO = 0.9;
-/** Peak memory growth allowed on either side, as a share of the file's size. */
+/**
+ * What meriMeet may add, on either side, to the peak memory growth of the raw
+ * channel moving the same bytes, as a share of the file's size. The raw
+ * channel's own growth (Chromium's buffers, garbage not yet collected, the
+ * allocator keeping freed pages) is tens of MiB and is not ours to judge;
+ * holding the file whole would add all of it.
+ */
 const MEMORY_SHARE = 0.25;
 
 export const filesBenchmark: Benchmark = {
@@ -67,8 +73,10 @@ function report(s: FileSamples): BenchReport {
   const ratio = m.mibPerSecond.median / r.mibPerSecond.median;
   const fileMiB = s.bytes / MiB;
   const mem = (b: number) => `${(b / MiB).toFixed(0)} MiB`;
+  const signed = (b: number) => `${b >= 0 ? '+' : '−'}${mem(Math.abs(b))}`;
   const rate = (x: number) => `${x.toFixed(1)} MiB/s`;
-  const memoryLimit = s.bytes * MEMORY_SHARE;
+  const allowance = s.bytes * MEMORY_SHARE;
+  const added = { sender: m.peakGrowthBytes.sender - r.peakGrowthBytes.sender, receiver: m.peakGrowthBytes.receiver - r.peakGrowthBytes.receiver };
   const ok = s.meriMeet.length > 0 && s.raw.length > 0;
   return {
     results: { fileBytes: s.bytes, ...m, failedRuns: s.failures.filter((f) => f.side === 'meriMeet') },
@@ -81,10 +89,10 @@ function report(s: FileSamples): BenchReport {
         pass: ok && ratio >= TARGET_RATIO,
       },
       {
-        name: `peak memory growth, sender and receiver (${fileMiB.toFixed(0)} MiB file)`,
-        required: `each < ${mem(memoryLimit)} (${MEMORY_SHARE * 100}% of the file: nothing holds it whole)`,
-        measured: `sender ${mem(m.peakGrowthBytes.sender)}, receiver ${mem(m.peakGrowthBytes.receiver)}`,
-        pass: ok && m.peakGrowthBytes.sender < memoryLimit && m.peakGrowthBytes.receiver < memoryLimit,
+        name: `peak memory growth beyond the raw channel's (${fileMiB.toFixed(0)} MiB file)`,
+        required: `each side < ${mem(allowance)} (${MEMORY_SHARE * 100}% of the file: nothing holds it whole)`,
+        measured: `sender ${signed(added.sender)}, receiver ${signed(added.receiver)}`,
+        pass: ok && added.sender < allowance && added.receiver < allowance,
       },
     ],
     tables: [

@@ -75,7 +75,7 @@ export async function openChunk(key: CryptoKey, c: FileLinkContext, frame: Array
   const bytes = new Uint8Array(frame);
   try {
     const iv = bytes.slice(1 + ID_BYTES + 4, HEADER_BYTES);
-    const pt = await crypto.subtle.decrypt({ name: 'AES-GCM', iv, additionalData: chunkContext(c, id, index) }, key, bytes.slice(HEADER_BYTES));
+    const pt = await crypto.subtle.decrypt({ name: 'AES-GCM', iv, additionalData: chunkContext(c, id, index) }, key, bytes.subarray(HEADER_BYTES)); // WebCrypto copies its input: no slice needed
     return new Uint8Array(pt);
   } catch {
     return null;

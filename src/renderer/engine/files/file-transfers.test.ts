@@ -149,12 +149,13 @@ describe('file transfer', () => {
   });
 
   it('holds an offer until the channel opens, and fails it clearly if it never does', async () => {
+    const realSetTimeout = globalThis.setTimeout;
     vi.useFakeTimers({ toFake: ['setTimeout', 'performance'] });
-    // Sealing runs on WebCrypto, outside the fake clock: let it finish between steps.
+    // Sealing runs on WebCrypto, outside the fake clock: give it real time between steps.
     const pass = async (ms: number) => {
       for (let t = 0; t < ms; t += 50) {
         await vi.advanceTimersByTimeAsync(50);
-        await new Promise((r) => setImmediate(r));
+        await new Promise((r) => realSetTimeout(r, 1));
       }
     };
     try {
@@ -174,7 +175,8 @@ describe('file transfer', () => {
       await pass(2_000);
       expect(pipe.sent).toHaveLength(0);
       pipe.open = true; // the data channel connects
-      await pass(500);
+      for (let i = 0; i < 100 && pipe.sent.length < 2; i++) await pass(100);
+      expect(files.list().map((t) => t.state)).toEqual(['waiting', 'waiting']);
       expect(pipe.sent).toHaveLength(2);
 
       pipe.open = false; // and goes away for good
@@ -211,16 +213,16 @@ describe('file transfer', () => {
     for (const canceller of ['ada', 'bob'] as const) {
       let chunks = 0;
       const { ada, bob, settle } = await pair((from, f) => {
-        // Lose the file after two chunks, so the cancel lands mid-way (Ada stops at her
+        // Lose the file after 20 chunks (one disk batch and a bit), so the cancel lands mid-way (Ada stops at her
         // credit window for want of acks, so her "done" never comes).
-        if (from === ADA && typeof f !== 'string' && ++chunks > 2) return null;
+        if (from === ADA && typeof f !== 'string' && ++chunks > 20) return null;
         return f;
       });
       ada.files.send(fileOf(2 * CREDIT_WINDOW_BYTES), [BOB]);
       await settle();
       await bob.files.accept(only(bob).id);
       await settle();
-      expect(only(bob)).toMatchObject({ state: 'receiving', bytes: 2 * CHUNK_BYTES });
+      expect(only(bob)).toMatchObject({ state: 'receiving', bytes: 16 * CHUNK_BYTES }); // written in 1 MiB batches
       (canceller === 'ada' ? ada : bob).files.cancel(only(ada).id);
       await settle();
       expect(only(ada).state).toBe('cancelled');
@@ -285,7 +287,7 @@ describe('file transfer', () => {
     await bob.files.receive(ADA, await sealControl(key, ctx, { epoch, seq: 1 }, { t: 'offer', id, name: 'x', size: 2, type: '' }));
     await bob.files.accept(id);
     await bob.files.receive(ADA, await sealChunk(key, ctx, id, 0, new Uint8Array([1, 2, 3])));
-    expect(only(bob)).toMatchObject({ state: 'failed', error: 'too_much_data' });
+    await vi.waitFor(() => expect(only(bob)).toMatchObject({ state: 'failed', error: 'too_much_data' }));
   });
 
   it('fails cleanly, discarding what arrived, when the sender leaves mid-file', async () => {

@@ -119,6 +119,10 @@ export interface FileTransfers {
 
 /** Chunks are not sent while this much is waiting in the channel's buffer. */
 export const HIGH_WATER_BYTES = 1024 * 1024;
+/** The sender reads and seals this much at a time. */
+const BLOCK_BYTES = 16 * CHUNK_BYTES;
+/** The receiver writes to disk in batches of this much. */
+const WRITE_BATCH_BYTES = 1024 * 1024;
 const PROGRESS_EVERY_MS = 100;
 const CREDIT_RECHECK_MS = 1000;
 const CHANNEL_OPEN_WAIT_MS = 15_000;
@@ -139,6 +143,10 @@ interface Incoming {
   sink: FileSink | null;
   hash: ReturnType<typeof sha256.create>;
   next: number;
+  /** Decrypted and hashed so far; `pending` holds what is not yet written. */
+  received: number;
+  pending: Uint8Array<ArrayBuffer>[];
+  pendingBytes: number;
   /** Written to the sink so far (t.bytes follows it). */
   written: number;
   lastAck: number;
@@ -224,35 +232,52 @@ export function createFileTransfers(o: FileTransfersOptions): FileTransfers {
 
   // ---- Sending ----
 
+  /**
+   * Reads the file a block at a time and seals the block's chunks in
+   * parallel (WebCrypto runs off the main thread), preparing the next block
+   * while this one goes out: the channel, not our own steps, sets the pace.
+   * At most two blocks are in memory.
+   */
   async function pump(out: Outgoing): Promise<void> {
     const { t, file } = out;
+    const ctx = ctxTo(t.peerId);
+    const prepare = async (offset: number) => {
+      const data = new Uint8Array(await file.slice(offset, Math.min(t.size, offset + BLOCK_BYTES)).arrayBuffer());
+      const first = offset / CHUNK_BYTES;
+      const chunks: Uint8Array<ArrayBuffer>[] = [];
+      for (let at = 0; at < data.length; at += CHUNK_BYTES) chunks.push(data.subarray(at, at + CHUNK_BYTES));
+      const frames = await Promise.all(chunks.map((chunk, k) => sealChunk(o.key, ctx, t.id, first + k, chunk)));
+      return { data, chunks, frames };
+    };
     const hash = sha256.create();
     out.startedAt = now();
-    let index = 0;
-    for (let offset = 0; offset < t.size; offset += CHUNK_BYTES, index++) {
-      let pipe = o.pipeTo(t.peerId);
-      while (t.state === 'sending' && pipe?.open && (pipe.bufferedAmount > HIGH_WATER_BYTES || t.bytes - out.acked > CREDIT_WINDOW_BYTES)) {
-        const bufferFull = pipe.bufferedAmount > HIGH_WATER_BYTES;
-        await new Promise<void>((resolve) => {
-          out.wake = resolve;
-          // Out of credit, only an ack (or a state change) wakes us; the timer re-checks
-          // that the channel is still open, since a closing channel sends no ack.
-          if (bufferFull) void pipe!.drained().then(resolve);
-          else setTimeout(resolve, CREDIT_RECHECK_MS);
-        });
-        out.wake = null;
-        pipe = o.pipeTo(t.peerId);
+    let next = t.size > 0 ? prepare(0) : null;
+    for (let offset = 0; next; offset += BLOCK_BYTES) {
+      const block = await next;
+      // Prepare the next block while this one is sent (its promise is awaited on the next turn, or dropped).
+      next = offset + BLOCK_BYTES < t.size ? prepare(offset + BLOCK_BYTES) : null;
+      next?.catch(() => undefined);
+      hash.update(block.data);
+      for (let k = 0; k < block.frames.length; k++) {
+        let pipe = o.pipeTo(t.peerId);
+        while (t.state === 'sending' && pipe?.open && (pipe.bufferedAmount > HIGH_WATER_BYTES || t.bytes - out.acked > CREDIT_WINDOW_BYTES)) {
+          const bufferFull = pipe.bufferedAmount > HIGH_WATER_BYTES;
+          await new Promise<void>((resolve) => {
+            out.wake = resolve;
+            // Out of credit, only an ack (or a state change) wakes us; the timer re-checks
+            // that the channel is still open, since a closing channel sends no ack.
+            if (bufferFull) void pipe!.drained().then(resolve);
+            else setTimeout(resolve, CREDIT_RECHECK_MS);
+          });
+          out.wake = null;
+          pipe = o.pipeTo(t.peerId);
+        }
+        if (t.state !== 'sending') return;
+        if (!pipe?.open || !pipe.send(block.frames[k]!)) return finishOut(out, 'failed', 'connection');
+        t.bytes += block.chunks[k]!.length;
+        t.bytesPerSecond = rate(t.bytes, out.startedAt);
+        progressed();
       }
-      if (t.state !== 'sending') return;
-      if (!pipe?.open) return finishOut(out, 'failed', 'connection');
-      const data = new Uint8Array(await file.slice(offset, Math.min(t.size, offset + CHUNK_BYTES)).arrayBuffer());
-      hash.update(data);
-      const frame = await sealChunk(o.key, ctxTo(t.peerId), t.id, index, data);
-      if (t.state !== 'sending') return;
-      if (!pipe.send(frame)) return finishOut(out, 'failed', 'connection');
-      t.bytes += data.length;
-      t.bytesPerSecond = rate(t.bytes, out.startedAt);
-      progressed();
     }
     await control(t.peerId, { t: 'done', id: t.id, sha256: encodeBase64Url(hash.digest()) });
     // 'done' for the sender comes with the receiver's final ack (it checked the hash and has the file).
@@ -282,7 +307,7 @@ export function createFileTransfers(o: FileTransfersOptions): FileTransfers {
           error: null,
           url: null,
         };
-        incoming.set(m.id, { t, sink: null, hash: sha256.create(), next: 0, written: 0, lastAck: 0, writes: Promise.resolve(), startedAt: 0 });
+        incoming.set(m.id, { t, sink: null, hash: sha256.create(), next: 0, received: 0, pending: [], pendingBytes: 0, written: 0, lastAck: 0, writes: Promise.resolve(), startedAt: 0 });
         order.push(m.id);
         if (m.size > MAX_FILE_BYTES) {
           t.state = 'failed';
@@ -324,7 +349,13 @@ export function createFileTransfers(o: FileTransfersOptions): FileTransfers {
     void control(inc.t.peerId, { t: 'cancel', id: inc.t.id, reason: 'failed' });
   }
 
-  async function onChunk(peerId: string, frame: ArrayBuffer): Promise<void> {
+  /**
+   * Checks where a chunk belongs now, in arrival order, then lets its
+   * decryption run alongside the next chunks'; hashing and writing happen in
+   * order on `inc.writes`, in batches of WRITE_BATCH_BYTES (one disk write per
+   * batch, not per chunk).
+   */
+  function onChunk(peerId: string, frame: ArrayBuffer): void {
     const header = chunkHeader(frame);
     const inc = header ? incoming.get(header.id) : undefined;
     if (!header || !inc || inc.t.peerId !== peerId) return; // not a transfer of ours with this peer: drop
@@ -334,30 +365,47 @@ export function createFileTransfers(o: FileTransfersOptions): FileTransfers {
       return;
     }
     if (header.index !== inc.next) return failIn(inc, 'out_of_order');
-    const data = await openChunk(o.key, ctxFrom(peerId), frame, inc.t.id, header.index);
-    if (inc.t.state !== 'receiving') return;
-    if (!data) return failIn(inc, 'damaged');
-    if (inc.written + data.length > inc.t.size || inc.next * CHUNK_BYTES + data.length > inc.t.size) return failIn(inc, 'too_much_data');
     inc.next++;
-    inc.hash.update(data);
-    const sink = inc.sink!;
+    const opening = openChunk(o.key, ctxFrom(peerId), frame, inc.t.id, header.index);
     inc.writes = inc.writes.then(async () => {
-      // 'verifying': "done" came while writes were still queued; they must land before the check.
-      if (inc.t.state !== 'receiving' && inc.t.state !== 'verifying') return;
-      try {
-        await sink.write(data);
-      } catch {
-        return failIn(inc, 'storage');
-      }
-      inc.written += data.length;
-      inc.t.bytes = inc.written;
-      inc.t.bytesPerSecond = rate(inc.written, inc.startedAt);
-      if (inc.written - inc.lastAck >= ACK_EVERY_BYTES) {
-        inc.lastAck = inc.written;
-        void control(peerId, { t: 'ack', id: inc.t.id, bytes: inc.written });
-      }
-      progressed();
+      const data = await opening;
+      if (!taking(inc)) return;
+      if (!data) return failIn(inc, 'damaged');
+      if (inc.received + data.length > inc.t.size) return failIn(inc, 'too_much_data');
+      inc.received += data.length;
+      inc.hash.update(data);
+      inc.pending.push(data);
+      inc.pendingBytes += data.length;
+      if (inc.pendingBytes >= WRITE_BATCH_BYTES || inc.received === inc.t.size) await flush(inc);
     });
+  }
+
+  /** Whether chunks still count: 'verifying' means "done" came while some were still queued. */
+  const taking = (inc: Incoming) => inc.t.state === 'receiving' || inc.t.state === 'verifying';
+
+  async function flush(inc: Incoming): Promise<void> {
+    const batch = new Uint8Array(inc.pendingBytes);
+    let at = 0;
+    for (const part of inc.pending) {
+      batch.set(part, at);
+      at += part.length;
+    }
+    inc.pending = [];
+    inc.pendingBytes = 0;
+    try {
+      await inc.sink!.write(batch);
+    } catch {
+      return failIn(inc, 'storage');
+    }
+    if (!taking(inc)) return;
+    inc.written += batch.length;
+    inc.t.bytes = inc.written;
+    inc.t.bytesPerSecond = rate(inc.written, inc.startedAt);
+    if (inc.written - inc.lastAck >= ACK_EVERY_BYTES) {
+      inc.lastAck = inc.written;
+      void control(inc.t.peerId, { t: 'ack', id: inc.t.id, bytes: inc.written });
+    }
+    progressed();
   }
 
   async function complete(inc: Incoming, expected: string): Promise<void> {

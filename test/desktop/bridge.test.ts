@@ -224,7 +224,7 @@ describe('bridge: renderer ↔ preload bridge ↔ main handlers (real keychain, 
     await pwExpect.poll(() => host.notifications, { timeout: 30_000 }).toContainEqual(['Guest joined', 'meriMeet']);
     await guest.page.getByRole('button', { name: /^Chat/ }).click();
     await guest.page.getByRole('textbox', { name: 'Message' }).fill('are you there?');
-    await guest.page.getByRole('button', { name: 'Send' }).click();
+    await guest.page.getByRole('button', { name: 'Send', exact: true }).click();
     await pwExpect.poll(() => host.notifications, { timeout: 30_000 }).toContainEqual(['Guest', 'are you there?']);
     expect(guest.notifications).toEqual([]); // the guest's window is visible: main shows nothing
     await guest.close();

@@ -9,7 +9,7 @@ import { test, expect } from './support/fixtures.js';
 import { acceptFile, dropFile, incomingFiles, progressSeen, recordProgress, saveFile, sendFile, sha256, transfer } from './support/files.js';
 import { createMeeting } from './support/meetings.js';
 import type { Person } from './support/people.js';
-import { joinMeeting, openPanel, peerIdOf, tile } from './support/ui.js';
+import { chatMessages, joinMeeting, openPanel, peerIdOf, sendChat, tile } from './support/ui.js';
 
 const MiB = 1024 * 1024;
 
@@ -65,7 +65,7 @@ test('a 20 MiB file reaches two people, verified, with progress shown on both si
   }
 });
 
-test('declining, and cancelling from either side, leave nothing behind', async ({ people, server }) => {
+test('declining, and cancelling from either side, leave nothing behind; chat flows during a transfer', async ({ people, server }) => {
   const [ada, bob] = await meetingOf(people, server, ['Ada', 'Bob']);
 
   // Declined: the sender is told; nothing was ever written.
@@ -88,6 +88,10 @@ test('declining, and cancelling from either side, leave nothing behind', async (
     // Wait until part of it has been written, then cancel.
     await expect.poll(async () => (await progressSeen(bob!.page, `Progress of ${name} from Ada`)).some((v) => v > 0)).toBe(true);
     expect((await incomingFiles(bob!.page)).length).toBeGreaterThan(0); // the file (and the browser's .crswap) while it arrives
+    // Chat is not starved by a big transfer on the same connection.
+    await sendChat(ada!.page, `Sending ${name} now`);
+    await expect(chatMessages(bob!.page).filter({ hasText: `Sending ${name} now` })).toHaveCount(1);
+    await expect(transfer(bob!.page, name, 'from Ada')).toContainText('Receiving from Ada');
     const way = canceller === bob ? 'from Ada' : 'to Bob';
     await canceller.page.getByRole('button', { name: `Cancel ${name} ${way}`, exact: true }).click();
     for (const [p, w] of [

@@ -111,7 +111,7 @@ export async function openPanel(page: Page, name: 'Chat' | 'Participants'): Prom
 export async function sendChat(page: Page, text: string): Promise<void> {
   const chat = await openPanel(page, 'Chat');
   await chat.getByRole('textbox', { name: 'Message' }).fill(text);
-  await chat.getByRole('button', { name: 'Send' }).click();
+  await chat.getByRole('button', { name: 'Send', exact: true }).click();
 }
 
 export function chatMessages(page: Page): Locator {

@@ -58,7 +58,7 @@ export function FileTransfersSection(props: FileSectionProps) {
           multiple
           class="sr-only"
           tabIndex={-1}
-          aria-label="File to send"
+          aria-hidden="true"
           onChange={(e) => {
             const files = [...(e.currentTarget.files ?? [])];
             e.currentTarget.value = '';

@@ -21,7 +21,7 @@ const BENCHMARKS: Benchmark[] = [signalingBenchmark, callBenchmark, filesBenchma
 
 /** Flags that take a path rather than a number; handed to benchmarks through ctx.paths. */
 const PATH_FLAGS: Record<string, string> = {
-  'cpu-prof': 'write V8 CPU profiles of the servers under test (relay phase) under DIR',
+  'cpu-prof': 'write V8 CPU profiles under DIR: the servers under test (signaling, relay phase), both pages (files, first run)',
 };
 
 /** A mistake on the command line: said in one line, not as a crash. */

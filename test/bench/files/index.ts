@@ -39,10 +39,10 @@ export const filesBenchmark: Benchmark = {
     let samples: FileSamples;
     if (loopbackOnly()) {
       const { measureFiles } = await import('./measure.js');
-      samples = await measureFiles(mib, runs, webRoot, ctx.log);
+      samples = await measureFiles(mib, runs, webRoot, ctx.log, ctx.paths['cpu-prof']);
     } else {
       ctx.log('entering a loopback-only network namespace (unshare -n)');
-      const out = await runInLoopbackNamespace('test/bench/files/isolated.ts', [String(mib), String(runs), webRoot]);
+      const out = await runInLoopbackNamespace('test/bench/files/isolated.ts', [String(mib), String(runs), webRoot, ctx.paths['cpu-prof'] ?? '']);
       samples = JSON.parse(out.trim().split('\n').pop()!) as FileSamples;
     }
     return report(samples);

@@ -12,7 +12,7 @@
  * one bare data channel. Runs alternate, so drift in the machine's load
  * touches both sides alike.
  */
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { randomFillSync } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,7 +46,8 @@ const PAGES = {
   '/raw-channel.js': { type: 'text/javascript; charset=utf-8', url: new URL('./raw-channel.js', import.meta.url) },
 };
 
-export async function measureFiles(mib: number, runs: number, webRoot: string, log: (l: string) => void): Promise<FileSamples> {
+/** `profileDir`: write V8 CPU profiles of both pages during the first meriMeet run there (`--cpu-prof DIR`). */
+export async function measureFiles(mib: number, runs: number, webRoot: string, log: (l: string) => void, profileDir?: string): Promise<FileSamples> {
   const work = mkdtempSync(join(tmpdir(), 'merimeet-bench-files-'));
   const bytes = Math.round(mib * 1024 * 1024);
   const file = join(work, FILE_NAME);
@@ -81,7 +82,7 @@ export async function measureFiles(mib: number, runs: number, webRoot: string, l
       const row: Partial<Record<'meriMeet' | 'raw', Run>> = {};
       for (const side of order) {
         try {
-          row[side] = side === 'meriMeet' ? await meriMeetRun(call, file, pids) : await rawRun(ada.context, bob.context, raw.origin, bytes, i, pids);
+          row[side] = side === 'meriMeet' ? await meriMeetRun(call, file, pids, i === 0 ? profileDir : undefined) : await rawRun(ada.context, bob.context, raw.origin, bytes, i, pids);
         } catch (err) {
           samples.failures.push({ side, run: i, error: err instanceof Error ? err.message.split('\n')[0]! : String(err) });
         }
@@ -152,18 +153,24 @@ const ACCEPT_AND_TIME = `(() => {
   document.querySelector('button[aria-label="Accept ${FILE_NAME} from Ada"]').click();
 })()`;
 
-async function meriMeetRun(call: Call, file: string, pids: { sender: number; receiver: number }): Promise<Run> {
+async function meriMeetRun(call: Call, file: string, pids: { sender: number; receiver: number }, profileDir?: string): Promise<Run> {
   const chooser = call.sender.waitForEvent('filechooser');
   await call.sender.getByRole('button', { name: 'Send a file' }).click();
   await (await chooser).setFiles(file);
   await expect(call.receiver.getByRole('button', { name: `Accept ${FILE_NAME} from Ada`, exact: true })).toBeVisible();
   const idle = { sender: treeMemory(pids.sender), receiver: treeMemory(pids.receiver) };
+  const profiles = profileDir ? await Promise.all([startProfile(call.sender), startProfile(call.receiver)]) : null;
   const memory = sampleMemory(pids);
   const ms = await call.receiver
     .evaluate(ACCEPT_AND_TIME)
     .then(() => poll(call.receiver, 'window.__filesResult'))
     .finally(() => memory.stop());
   const peak = memory.stop();
+  if (profiles && profileDir) {
+    mkdirSync(profileDir, { recursive: true });
+    writeFileSync(join(profileDir, 'files-sender.cpuprofile'), JSON.stringify(await profiles[0]!()));
+    writeFileSync(join(profileDir, 'files-receiver.cpuprofile'), JSON.stringify(await profiles[1]!()));
+  }
   if (ms < 0) throw new Error('the transfer failed: ' + (await call.receiver.getByRole('list', { name: 'File transfers' }).textContent()));
   // Clear both lists (and the received copy from the browser's storage) for the next run.
   await call.receiver.getByRole('button', { name: `Remove ${FILE_NAME} from Ada from the list`, exact: true }).click();
@@ -202,4 +209,12 @@ async function poll(page: Page, expression: string): Promise<number> {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`no result within ${RUN_TIMEOUT_MS / 1000} s`);
+}
+
+/** Starts the V8 profiler of a page; the returned function stops it and gives the profile (Chrome DevTools format). */
+async function startProfile(page: Page): Promise<() => Promise<unknown>> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.start');
+  return async () => (await cdp.send('Profiler.stop')).profile;
 }

@@ -1,7 +1,8 @@
 /**
  * One RTCPeerConnection to one remote participant: perfect negotiation (the
  * decisions are in negotiation.ts), SDP MACs (sdp-mac.ts), the ICE watchdog,
- * the `chat` data channel, sender encodings, and a window on stats and audio
+ * the `chat` data channel, sender encodings, a shared screen (a second video
+ * track on its own stream and transceivers), and a window on stats and audio
  * levels. The call engine creates links through a factory so its own tests
  * can use fakes; this file is exercised for real in Chromium end-to-end.
  */
@@ -27,6 +28,7 @@ import {
   verifyHello,
   type SignalParties,
 } from './sdp-mac.js';
+import { screenEncodingsMatch, type ScreenEncodingPolicy } from './screen-share.js';
 import { levelFromEnergy, type AudioEnergy } from './stats.js';
 import type { FramePipe } from './files/file-transfers.js';
 
@@ -40,6 +42,8 @@ const FILES_LOW_WATER_BYTES = 256 * 1024;
 export interface PeerLinkEvents {
   /** Remote media arrived or changed (same stream object, new tracks). */
   onRemoteStream(stream: MediaStream): void;
+  /** The peer's shared screen arrived (its stream), or they stopped sharing (null). */
+  onRemoteScreen?(stream: MediaStream | null): void;
   onStateChange(state: PeerConnectionState): void;
   /** A raw frame from the chat data channel, not yet decrypted or validated. */
   onChatFrame(frame: string): void;
@@ -94,6 +98,12 @@ export interface PeerLink {
   /** The `files` data channel (file transfers; binary chunks and sealed control messages). */
   readonly files: FramePipe;
   replaceTrack(track: MediaStreamTrack): Promise<void>;
+  /**
+   * Sends this screen (its video, and its audio if any) next to the camera,
+   * or stops sending it (null). The link never stops the tracks. Calling it
+   * again with the same stream only applies a new encoding.
+   */
+  setScreen(stream: MediaStream | null, encoding: ScreenEncodingPolicy): Promise<void>;
   setVideoPolicy(policy: VideoEncodingPolicy): Promise<void>;
   /** Fresh TURN credentials after a resume. */
   setIceServers(servers: RTCIceServer[]): void;
@@ -132,6 +142,14 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
   const localTracks = new Map<string, MediaStreamTrack>();
   for (const track of o.stream?.getTracks() ?? []) if (!localTracks.has(track.kind)) localTracks.set(track.kind, track);
   let attached = false;
+  /** The screen we share, its encoding, and the transceivers it goes out on (kept and reused when sharing again). */
+  let localScreen: MediaStream | null = null;
+  let screenEncoding: ScreenEncodingPolicy | null = null;
+  const screenTransceivers = new Map<string, RTCRtpTransceiver>();
+  const isScreenSender = (sender: RTCRtpSender) => [...screenTransceivers.values()].some((t) => t.sender === sender);
+  /** The peer's screen: the stream id its last verified description claimed, and the stream once its tracks came. */
+  let remoteScreenId: string | null = null;
+  let remoteScreen: MediaStream | null = null;
   let chat: RTCDataChannel | null = null;
   let files: RTCDataChannel | null = null;
   let connectTimer: ReturnType<typeof setTimeout> | null = null;
@@ -162,9 +180,10 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
       const d = pc.localDescription;
       // No peer nonce yet: nothing we could send would be accepted; the hello triggers the offer.
       if (!d || remoteNonce === null) return null;
-      const claim = { type: d.type, sdp: d.sdp, nonce: localNonce, peerNonce: remoteNonce, seq: ++sendSeq };
+      const screen = localScreen && screenTransceivers.size > 0 ? localScreen.id : null;
+      const claim = { type: d.type, sdp: d.sdp, nonce: localNonce, peerNonce: remoteNonce, seq: ++sendSeq, screen };
       const mac = await signDescription(o.sdpMacKey, outgoing, claim);
-      return { kind: 'description', description: { type: d.type, sdp: d.sdp }, nonce: localNonce, peerNonce: remoteNonce, seq: claim.seq, mac };
+      return { kind: 'description', description: { type: d.type, sdp: d.sdp }, nonce: localNonce, peerNonce: remoteNonce, seq: claim.seq, screen, mac };
     });
 
   const sendHello = () =>
@@ -182,6 +201,8 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
       if (o.stream) pc.addTrack(track, o.stream);
       else pc.addTrack(track);
     }
+    // After the camera, so the camera's transceivers come first on both ends.
+    if (localScreen) void applyScreen();
     // Negotiated with a fixed id: both ends create it, no in-band announcement needed.
     chat = pc.createDataChannel('chat', { negotiated: true, id: 0, ordered: true });
     chat.onmessage = (ev: MessageEvent) => {
@@ -265,7 +286,7 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
     const { description, mac } = msg;
     if (description.type === 'rollback') return;
     // Check the MAC and freshness before anything touches the connection.
-    const claim = { type: description.type, sdp: description.sdp, nonce: msg.nonce, peerNonce: msg.peerNonce, seq: msg.seq };
+    const claim = { type: description.type, sdp: description.sdp, nonce: msg.nonce, peerNonce: msg.peerNonce, seq: msg.seq, screen: msg.screen ?? null };
     const ok = await verifyDescription(o.sdpMacKey, incoming, claim, mac);
     if (closed) return;
     if (!ok) return o.events.onSecurityError({ kind: 'forged', verified });
@@ -283,12 +304,18 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
     }
     ignoreOffer = false;
     isSettingRemoteAnswerPending = description.type === 'answer';
+    // Before applying it: ontrack fires inside setRemoteDescription and must know which stream is the screen.
+    remoteScreenId = claim.screen;
     try {
       // For the polite peer in glare this implicitly rolls back our own offer.
       await pc.setRemoteDescription(description);
       verified = true;
     } finally {
       isSettingRemoteAnswerPending = false;
+    }
+    if (remoteScreen && remoteScreen.id !== remoteScreenId) {
+      remoteScreen = null;
+      o.events.onRemoteScreen?.(null);
     }
     if (decision.answer) {
       if (!attached) {
@@ -341,6 +368,7 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
       if (disconnectTimer) clearTimeout(disconnectTimer);
       disconnectTimer = null;
       if (policy) void applyPolicy(policy); // encodings may only be settable once negotiated
+      void applyScreenEncoding();
       if (!rampedUp && !rampTimer) {
         rampTimer = setTimeout(() => {
           rampedUp = true;
@@ -374,7 +402,15 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
 
   pc.ontrack = (ev: RTCTrackEvent) => {
     if (closed) return;
-    const stream = ev.streams[0] ?? remoteStream ?? new MediaStream();
+    const labelled = ev.streams[0];
+    if (labelled && remoteScreenId !== null && labelled.id === remoteScreenId) {
+      remoteScreen = labelled;
+      o.events.onRemoteScreen?.(labelled);
+      return;
+    }
+    // A stream we were not told about never replaces the camera's.
+    if (labelled && remoteStream && labelled.id !== remoteStream.id) return;
+    const stream = labelled ?? remoteStream ?? new MediaStream();
     if (!ev.streams[0] && !stream.getTracks().includes(ev.track)) stream.addTrack(ev.track);
     remoteStream = stream;
     o.events.onRemoteStream(stream);
@@ -385,7 +421,7 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
     const p = rampedUp ? full : startingPolicy(full);
     for (const sender of pc.getSenders()) {
       const kind = sender.track?.kind;
-      if (!kind) continue;
+      if (!kind || isScreenSender(sender)) continue;
       const params = sender.getParameters();
       if (!params.encodings || params.encodings.length === 0) continue; // not negotiated yet; retried on 'connected'
       const already = params.encodings.every((enc) =>
@@ -409,6 +445,56 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
       } catch {
         /* parameters changed under us (renegotiation); the next change or 'connected' re-applies */
       }
+    }
+  }
+
+  // ---- The shared screen ----
+  /** Puts localScreen's tracks on our screen transceivers (adding them the first time), or parks them. */
+  async function applyScreen(): Promise<void> {
+    if (!attached || closed) return;
+    const stream = localScreen;
+    for (const kind of ['video', 'audio'] as const) {
+      const track = stream?.getTracks().find((t) => t.kind === kind) ?? null;
+      const transceiver = screenTransceivers.get(kind);
+      if (!stream || !track) {
+        // Inactive, not removed: the next share reuses it instead of growing the SDP by a section each time.
+        if (transceiver && transceiver.direction !== 'inactive') {
+          transceiver.direction = 'inactive';
+          await transceiver.sender.replaceTrack(null);
+        }
+        continue;
+      }
+      if (!transceiver) {
+        const init: RTCRtpTransceiverInit = { direction: 'sendonly', streams: [stream] };
+        if (kind === 'video' && screenEncoding) init.sendEncodings = [{ maxBitrate: screenEncoding.maxBitrate, maxFramerate: screenEncoding.maxFramerate, scaleResolutionDownBy: 1 }];
+        screenTransceivers.set(kind, pc.addTransceiver(track, init));
+      } else {
+        transceiver.sender.setStreams(stream);
+        await transceiver.sender.replaceTrack(track);
+        transceiver.direction = 'sendonly';
+      }
+    }
+    await applyScreenEncoding();
+  }
+
+  async function applyScreenEncoding(): Promise<void> {
+    const sender = screenTransceivers.get('video')?.sender;
+    const p = screenEncoding;
+    if (!sender?.track || !p || closed) return;
+    const params = sender.getParameters() as RTCRtpSendParameters & { degradationPreference?: string };
+    if (!params.encodings || params.encodings.length === 0) return; // not negotiated yet; retried on 'connected'
+    if (screenEncodingsMatch(params.encodings, p) && params.degradationPreference === p.degradationPreference) return;
+    for (const enc of params.encodings) {
+      enc.maxBitrate = p.maxBitrate;
+      enc.maxFramerate = p.maxFramerate;
+      enc.scaleResolutionDownBy = p.scaleResolutionDownBy;
+    }
+    // A screen shows text: drop frames, never resolution, when the network is short.
+    params.degradationPreference = p.degradationPreference;
+    try {
+      await sender.setParameters(params);
+    } catch {
+      /* parameters changed under us (renegotiation); the next change or 'connected' re-applies */
     }
   }
 
@@ -450,11 +536,17 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
     async replaceTrack(track) {
       localTracks.set(track.kind, track);
       if (!attached) return; // attachLocal sends it
-      const sender = pc.getSenders().find((s) => s.track?.kind === track.kind);
+      const sender = pc.getSenders().find((s) => s.track?.kind === track.kind && !isScreenSender(s));
       if (sender) await sender.replaceTrack(track);
       else if (o.stream) pc.addTrack(track, o.stream); // a kind we did not send before: renegotiates
       else pc.addTrack(track);
       if (policy) await applyPolicy(policy);
+    },
+    async setScreen(stream, encoding) {
+      screenEncoding = encoding;
+      if (stream === localScreen) return applyScreenEncoding();
+      localScreen = stream;
+      await applyScreen(); // not attached yet: attachLocal does it
     },
     async setVideoPolicy(p) {
       policy = p;
@@ -474,7 +566,9 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
       return pc.getStats();
     },
     async getAudioLevel() {
-      const receiver = closed ? undefined : pc.getReceivers().find((r) => r.track.kind === 'audio');
+      // The person's microphone, not the sound of a screen they share.
+      const screenTracks = remoteScreen?.getTracks() ?? [];
+      const receiver = closed ? undefined : pc.getReceivers().find((r) => r.track.kind === 'audio' && !screenTracks.includes(r.track));
       if (!receiver) return null;
       let next: AudioEnergy | null = null;
       (await receiver.getStats()).forEach((r: { type?: string; kind?: string } & Partial<AudioEnergy>) => {

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { videoEncodingFor } from './bitrate-policy.js';
+import { SCREEN_TIERS, displayMediaOptions, prepareScreenStream, screenEncodingFor, screenEncodingsMatch } from './screen-share.js';
+
+describe('screen encoding', () => {
+  it('never scales a screen down and keeps resolution over frame rate, at every meeting size', () => {
+    for (const n of [1, 2, 3, 5, 8, 9, 50]) {
+      const p = screenEncodingFor(n);
+      expect(p.scaleResolutionDownBy).toBe(1);
+      expect(p.degradationPreference).toBe('maintain-resolution');
+      expect(p.maxFramerate).toBeGreaterThanOrEqual(5);
+      expect(p.maxFramerate).toBeLessThanOrEqual(15);
+    }
+  });
+
+  it('gives text more bits than the camera gets at the same size, and shrinks as the mesh grows', () => {
+    let last = Infinity;
+    for (const n of [2, 3, 4, 5, 8, 9, 20]) {
+      const p = screenEncodingFor(n);
+      expect(p.maxBitrate).toBeGreaterThan(videoEncodingFor(n).maxBitrate);
+      expect(p.maxBitrate).toBeLessThanOrEqual(last);
+      last = p.maxBitrate;
+    }
+    expect(screenEncodingFor(1000)).toMatchObject({ maxBitrate: SCREEN_TIERS.at(-1)!.maxBitrate });
+  });
+
+  it('knows when encodings already match (so it does not reconfigure the encoder for nothing)', () => {
+    const p = screenEncodingFor(2);
+    expect(screenEncodingsMatch([{ maxBitrate: p.maxBitrate, maxFramerate: p.maxFramerate, scaleResolutionDownBy: 1 }], p)).toBe(true);
+    expect(screenEncodingsMatch([{ maxBitrate: p.maxBitrate, maxFramerate: p.maxFramerate, scaleResolutionDownBy: 2 }], p)).toBe(false);
+    expect(screenEncodingsMatch([{ maxBitrate: 1, maxFramerate: p.maxFramerate, scaleResolutionDownBy: 1 }], p)).toBe(false);
+    expect(screenEncodingsMatch([], p)).toBe(false);
+  });
+});
+
+describe('capture', () => {
+  it('asks for video with sound where offered, and keeps our own tab out of the choice', () => {
+    const o = displayMediaOptions() as DisplayMediaStreamOptions & Record<string, unknown>;
+    expect(o.audio).toBe(true);
+    expect(o.video).toMatchObject({ frameRate: { ideal: 15 } });
+    expect(o.selfBrowserSurface).toBe('exclude');
+  });
+
+  it('marks the video as detail and leaves the sound alone', () => {
+    const video = { kind: 'video', contentHint: '' };
+    const audio = { kind: 'audio', contentHint: '' };
+    const stream = { getVideoTracks: () => [video] } as unknown as MediaStream;
+    expect(prepareScreenStream(stream)).toBe(stream);
+    expect(video.contentHint).toBe('detail');
+    expect(audio.contentHint).toBe('');
+  });
+});

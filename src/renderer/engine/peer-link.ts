@@ -146,6 +146,13 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
   let localScreen: MediaStream | null = null;
   let screenEncoding: ScreenEncodingPolicy | null = null;
   const screenTransceivers = new Map<string, RTCRtpTransceiver>();
+  /**
+   * The stream the screen is announced under (`a=msid`): one per link, kept
+   * across shares. Re-labelling the reused transceiver with each capture's
+   * own stream (setStreams) left the viewer without the second share in
+   * Chromium 156 (screen-share.spec); a stable label does not depend on it.
+   */
+  let screenLabel: MediaStream | null = null;
   const isScreenSender = (sender: RTCRtpSender) => [...screenTransceivers.values()].some((t) => t.sender === sender);
   /** The peer's screen: the stream id its last verified description claimed, and the stream once its tracks came. */
   let remoteScreenId: string | null = null;
@@ -180,7 +187,7 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
       const d = pc.localDescription;
       // No peer nonce yet: nothing we could send would be accepted; the hello triggers the offer.
       if (!d || remoteNonce === null) return null;
-      const screen = localScreen && screenTransceivers.size > 0 ? localScreen.id : null;
+      const screen = localScreen && screenLabel && screenTransceivers.size > 0 ? screenLabel.id : null;
       const claim = { type: d.type, sdp: d.sdp, nonce: localNonce, peerNonce: remoteNonce, seq: ++sendSeq, screen };
       const mac = await signDescription(o.sdpMacKey, outgoing, claim);
       return { kind: 'description', description: { type: d.type, sdp: d.sdp }, nonce: localNonce, peerNonce: remoteNonce, seq: claim.seq, screen, mac };
@@ -465,13 +472,13 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
         continue;
       }
       if (!transceiver) {
-        const init: RTCRtpTransceiverInit = { direction: 'sendonly', streams: [stream] };
+        screenLabel ??= new MediaStream();
+        const init: RTCRtpTransceiverInit = { direction: 'sendonly', streams: [screenLabel] };
         if (kind === 'video' && screenEncoding) init.sendEncodings = [{ maxBitrate: screenEncoding.maxBitrate, maxFramerate: screenEncoding.maxFramerate, scaleResolutionDownBy: 1 }];
         screenTransceivers.set(kind, pc.addTransceiver(track, init));
       } else {
-        transceiver.sender.setStreams(stream);
-        await transceiver.sender.replaceTrack(track);
         transceiver.direction = 'sendonly';
+        await transceiver.sender.replaceTrack(track);
       }
     }
     await applyScreenEncoding();

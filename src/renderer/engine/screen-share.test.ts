@@ -37,7 +37,7 @@ describe('capture', () => {
   it('asks for video with sound where offered, and keeps our own tab out of the choice', () => {
     const o = displayMediaOptions() as DisplayMediaStreamOptions & Record<string, unknown>;
     expect(o.audio).toBe(true);
-    expect(o.video).toMatchObject({ frameRate: { ideal: 15 } });
+    expect(o.video).toMatchObject({ width: { max: 1920 }, height: { max: 1080 }, frameRate: { ideal: 15 } });
     expect(o.selfBrowserSurface).toBe('exclude');
   });
 

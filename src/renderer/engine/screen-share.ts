@@ -49,8 +49,9 @@ export function screenEncodingsMatch(encodings: readonly RTCRtpEncodingParameter
 }
 
 /**
- * What we ask getDisplayMedia for: a screen, window or tab up to 1080p (the
- * encoder never scales it down, so this bounds the uplink), at the frame rate
+ * What we ask getDisplayMedia for: a screen, window or tab up to 1920×1080
+ * (the encoder never scales it down, so this bounds the uplink; a larger
+ * screen is scaled to fit, keeping its shape), at the frame rate
  * we send, with its sound where the platform offers it (a tab's or the
  * system's). The Chromium-only hints let the person switch the shared tab
  * and keep meriMeet's own tab out of the list (sharing it shows a hall of
@@ -58,7 +59,7 @@ export function screenEncodingsMatch(encodings: readonly RTCRtpEncodingParameter
  */
 export function displayMediaOptions(): DisplayMediaStreamOptions {
   const options: DisplayMediaStreamOptions & Record<string, unknown> = {
-    video: { height: { max: 1080 }, frameRate: { ideal: 15, max: 30 } },
+    video: { width: { max: 1920 }, height: { max: 1080 }, frameRate: { ideal: 15, max: 30 } },
     audio: true,
     selfBrowserSurface: 'exclude',
     surfaceSwitching: 'include',

@@ -10,6 +10,7 @@
  * transceiver.
  */
 import type { Page } from '@playwright/test';
+import { seriousViolations } from './support/axe.js';
 import { test, expect } from './support/fixtures.js';
 import { createMeeting } from './support/meetings.js';
 import { expectVideoFlowing } from './support/media.js';
@@ -71,6 +72,9 @@ test('a shared screen is seen at its full size, stops cleanly from the controls 
     expect(cameraBox.width * cameraBox.height).toBeLessThan((stageBox.width * stageBox.height) / 4);
     // Ada does not see a share of her own on a stage.
     await expect(ada.page.locator('video[data-screen-peer-id]')).toHaveCount(0);
+    // Both sides of a share stay accessible (axe: no serious or critical violation).
+    expect(await seriousViolations(bob.page)).toEqual([]);
+    expect(await seriousViolations(ada.page)).toEqual([]);
   });
 
   let firstMid: string | null = null;
@@ -134,20 +138,22 @@ test('a shared screen is seen at its full size, stops cleanly from the controls 
   });
 });
 
-test('three people: both viewers see the share at full size, started and stopped with the keyboard', async ({ people, server }) => {
+test('three people: both viewers see the share at full size, one of them joining while it is on; keyboard start and stop', async ({ people, server }) => {
   const meeting = await createMeeting(server);
   const ada = await people.open('Ada');
   const bob = await people.open('Bob');
   const cyd = await people.open('Cyd');
   await joinMeeting(ada.page, meeting, 'Ada');
   await joinMeeting(bob.page, meeting, 'Bob');
-  await joinMeeting(cyd.page, meeting, 'Cyd');
-  const viewers = [bob, cyd];
-  const adaIds = await Promise.all(viewers.map((v) => peerIdOf(v.page, 'Ada')));
+  await peerIdOf(ada.page, 'Bob');
 
   await expect(shareButton(ada.page)).toHaveAttribute('aria-keyshortcuts', 'Control+Shift+E');
   await ada.page.keyboard.press('Control+Shift+E');
   await expect(shareButton(ada.page)).toHaveAttribute('aria-pressed', 'true');
+  // Cyd's link to Ada is made while Ada shares: it must carry the screen from the start.
+  await joinMeeting(cyd.page, meeting, 'Cyd');
+  const viewers = [bob, cyd];
+  const adaIds = await Promise.all(viewers.map((v) => peerIdOf(v.page, 'Ada')));
   const size = await capturedSize(ada.page);
   for (const [i, viewer] of viewers.entries()) {
     await test.step(`${viewer.name} sees Ada's share`, async () => {

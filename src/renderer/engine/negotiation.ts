@@ -137,7 +137,7 @@ export const SignalDescription = v.object({
   nonce: LinkNonce,
   peerNonce: LinkNonce,
   seq: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(Number.MAX_SAFE_INTEGER)),
-  /** The stream id of the sender's shared screen in this SDP; absent or null when not sharing (MAC-covered). */
+  /** The stream id the sender's screen goes under on this link; absent or null before it first shared (MAC-covered). */
   screen: v.optional(v.nullable(StreamId)),
   /** HMAC under the meeting's end-to-end key (sdp-mac.ts). */
   mac: Mac,

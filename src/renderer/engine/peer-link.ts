@@ -28,7 +28,7 @@ import {
   verifyHello,
   type SignalParties,
 } from './sdp-mac.js';
-import { screenEncodingsMatch, type ScreenEncodingPolicy } from './screen-share.js';
+import { remoteTrackRole, screenEncodingsMatch, type ScreenEncodingPolicy } from './screen-share.js';
 import { levelFromEnergy, type AudioEnergy } from './stats.js';
 import type { FramePipe } from './files/file-transfers.js';
 
@@ -154,9 +154,11 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
    */
   let screenLabel: MediaStream | null = null;
   const isScreenSender = (sender: RTCRtpSender) => [...screenTransceivers.values()].some((t) => t.sender === sender);
-  /** The peer's screen: the stream id its last verified description claimed, and the stream once its tracks came. */
+  /** The peer's screen: the stream id its last verified description claimed, the stream once its tracks came, and whether it is shown. */
   let remoteScreenId: string | null = null;
   let remoteScreen: MediaStream | null = null;
+  let remoteSharing = false;
+  const remoteScreenTracks = new Set<MediaStreamTrack>();
   let chat: RTCDataChannel | null = null;
   let files: RTCDataChannel | null = null;
   let connectTimer: ReturnType<typeof setTimeout> | null = null;
@@ -187,7 +189,9 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
       const d = pc.localDescription;
       // No peer nonce yet: nothing we could send would be accepted; the hello triggers the offer.
       if (!d || remoteNonce === null) return null;
-      const screen = localScreen && screenLabel && screenTransceivers.size > 0 ? screenLabel.id : null;
+      // Claimed for as long as the sections exist, shared or not: the SDP says whether they send, and a
+      // claim that followed localScreen instead could miss an offer made just before a share stopped.
+      const screen = screenLabel?.id ?? null;
       const claim = { type: d.type, sdp: d.sdp, nonce: localNonce, peerNonce: remoteNonce, seq: ++sendSeq, screen };
       const mac = await signDescription(o.sdpMacKey, outgoing, claim);
       return { kind: 'description', description: { type: d.type, sdp: d.sdp }, nonce: localNonce, peerNonce: remoteNonce, seq: claim.seq, screen, mac };
@@ -320,8 +324,10 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
     } finally {
       isSettingRemoteAnswerPending = false;
     }
-    if (remoteScreen && remoteScreen.id !== remoteScreenId) {
-      remoteScreen = null;
+    // A share that stopped: its sections went inactive, which takes its tracks out of the stream.
+    const sharing = remoteScreen !== null && remoteScreen.id === remoteScreenId && remoteScreen.getVideoTracks().length > 0;
+    if (remoteSharing && !sharing) {
+      remoteSharing = false;
       o.events.onRemoteScreen?.(null);
     }
     if (decision.answer) {
@@ -410,13 +416,17 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
   pc.ontrack = (ev: RTCTrackEvent) => {
     if (closed) return;
     const labelled = ev.streams[0];
-    if (labelled && remoteScreenId !== null && labelled.id === remoteScreenId) {
+    const role = remoteTrackRole(labelled?.id, remoteScreenId, remoteStream?.id);
+    if (role === 'ignore') return;
+    if (role === 'screen' && labelled) {
       remoteScreen = labelled;
-      o.events.onRemoteScreen?.(labelled);
+      remoteScreenTracks.add(ev.track);
+      if (ev.track.kind === 'video') {
+        remoteSharing = true;
+        o.events.onRemoteScreen?.(labelled);
+      }
       return;
     }
-    // A stream we were not told about never replaces the camera's.
-    if (labelled && remoteStream && labelled.id !== remoteStream.id) return;
     const stream = labelled ?? remoteStream ?? new MediaStream();
     if (!ev.streams[0] && !stream.getTracks().includes(ev.track)) stream.addTrack(ev.track);
     remoteStream = stream;
@@ -574,8 +584,7 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
     },
     async getAudioLevel() {
       // The person's microphone, not the sound of a screen they share.
-      const screenTracks = remoteScreen?.getTracks() ?? [];
-      const receiver = closed ? undefined : pc.getReceivers().find((r) => r.track.kind === 'audio' && !screenTracks.includes(r.track));
+      const receiver = closed ? undefined : pc.getReceivers().find((r) => r.track.kind === 'audio' && !remoteScreenTracks.has(r.track));
       if (!receiver) return null;
       let next: AudioEnergy | null = null;
       (await receiver.getStats()).forEach((r: { type?: string; kind?: string } & Partial<AudioEnergy>) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { videoEncodingFor } from './bitrate-policy.js';
-import { SCREEN_TIERS, displayMediaOptions, prepareScreenStream, screenEncodingFor, screenEncodingsMatch } from './screen-share.js';
+import { SCREEN_TIERS, displayMediaOptions, prepareScreenStream, remoteTrackRole, screenEncodingFor, screenEncodingsMatch } from './screen-share.js';
 
 describe('screen encoding', () => {
   it('never scales a screen down and keeps resolution over frame rate, at every meeting size', () => {
@@ -30,6 +30,25 @@ describe('screen encoding', () => {
     expect(screenEncodingsMatch([{ maxBitrate: p.maxBitrate, maxFramerate: p.maxFramerate, scaleResolutionDownBy: 2 }], p)).toBe(false);
     expect(screenEncodingsMatch([{ maxBitrate: 1, maxFramerate: p.maxFramerate, scaleResolutionDownBy: 1 }], p)).toBe(false);
     expect(screenEncodingsMatch([], p)).toBe(false);
+  });
+});
+
+describe('remote tracks', () => {
+  it('are a screen only on the stream the verified description claimed', () => {
+    expect(remoteTrackRole('scr', 'scr', 'cam')).toBe('screen');
+    expect(remoteTrackRole('scr', 'scr', undefined)).toBe('screen'); // the screen may arrive first (joined while sharing)
+    expect(remoteTrackRole('cam', 'scr', 'cam')).toBe('camera');
+    expect(remoteTrackRole('cam', null, undefined)).toBe('camera'); // the first stream is the camera's
+  });
+
+  it('never let another stream replace the camera, claimed or not', () => {
+    expect(remoteTrackRole('other', 'scr', 'cam')).toBe('ignore');
+    expect(remoteTrackRole('scr', null, 'cam')).toBe('ignore'); // a screen whose claim was withdrawn
+  });
+
+  it('take tracks without a stream label as the camera (a peer who had no camera stream)', () => {
+    expect(remoteTrackRole(undefined, 'scr', 'cam')).toBe('camera');
+    expect(remoteTrackRole(undefined, null, undefined)).toBe('camera');
   });
 });
 

@@ -69,6 +69,20 @@ export function displayMediaOptions(): DisplayMediaStreamOptions {
 }
 
 /**
+ * What an arriving remote track is, from the stream it is labelled with
+ * (`a=msid`): the peer's screen only if their MAC-verified description
+ * claimed that stream as the screen; otherwise their camera and microphone,
+ * which all come on one stream (or none, for a peer without a camera at
+ * first). Any other stream is ignored rather than allowed to replace the
+ * camera's.
+ */
+export function remoteTrackRole(label: string | undefined, screenClaim: string | null, cameraStream: string | undefined): 'screen' | 'camera' | 'ignore' {
+  if (label !== undefined && screenClaim !== null && label === screenClaim) return 'screen';
+  if (label !== undefined && cameraStream !== undefined && label !== cameraStream) return 'ignore';
+  return 'camera';
+}
+
+/**
  * Readies a captured screen for sending: the `detail` hint makes the encoder
  * favour sharpness over motion (and keeps Chromium from scaling it down);
  * the stream's other tracks (its audio) are sent as they are.

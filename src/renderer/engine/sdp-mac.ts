@@ -63,7 +63,11 @@ export interface SignalParties {
 export interface DescriptionClaim {
   type: string;
   sdp: string;
-  /** The stream id (`a=msid`) of the sender's shared screen in this SDP; null when not sharing. */
+  /**
+   * The stream id (`a=msid`) the sender's screen goes under on this link; null
+   * before it first shared. Whether it shares now, the SDP says (its screen
+   * sections send, or are inactive).
+   */
   screen: string | null;
   /** The sender's link nonce. */
   nonce: string;

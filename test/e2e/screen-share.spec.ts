@@ -15,7 +15,8 @@ import { test, expect } from './support/fixtures.js';
 import { createMeeting } from './support/meetings.js';
 import { expectVideoFlowing } from './support/media.js';
 import { decodedScreen, endCaptureAsTheBrowserWould, expectScreenDecoded, firstScreenFrameAt, screenSenders, shareButton, shareStage } from './support/screen.js';
-import { joinMeeting, peerIdOf } from './support/ui.js';
+import { plugInCamera, unplugCamera } from './support/no-camera.js';
+import { controls, joinMeeting, peerIdOf } from './support/ui.js';
 
 /** The size the presenter captures (and so must send and the others decode), once they share. */
 async function capturedSize(page: Page): Promise<{ width: number; height: number }> {
@@ -173,4 +174,32 @@ test('three people: both viewers see the share at full size, one of them joining
     await expect(shareStage(viewer.page, 'Ada')).toHaveCount(0);
     await expectVideoFlowing(viewer.page, adaIds[i]!);
   }
+});
+
+test('without cameras: one shares, the other plugs a camera in later, and the sharer sees that camera', async ({ people, server }) => {
+  // Each has only a microphone, so the only idle video transceiver on Xi's side is the one Sam's screen
+  // arrives on: turning Xi's camera on must not send it there (Sam's end of it only sends).
+  const meeting = await createMeeting(server);
+  const sam = await people.open('Sam');
+  const xi = await people.open('Xi');
+  await unplugCamera(sam);
+  await unplugCamera(xi);
+  await joinMeeting(sam.page, meeting, 'Sam');
+  await joinMeeting(xi.page, meeting, 'Xi');
+  const samId = await peerIdOf(xi.page, 'Sam');
+  const xiId = await peerIdOf(sam.page, 'Xi');
+
+  await shareButton(sam.page).click();
+  const size = await capturedSize(sam.page);
+  await expectScreenDecoded(xi.page, samId, size.width, size.height);
+
+  await plugInCamera(xi);
+  const camera = controls(xi.page).getByRole('button', { name: /^Camera\b/ });
+  // Without a camera the person may have joined with it "on" (nothing to send) or off: turn it on for real.
+  if ((await camera.getAttribute('aria-pressed')) === 'true') await camera.click();
+  await camera.click();
+  await expect(camera).toHaveAttribute('aria-pressed', 'true');
+  await expectVideoFlowing(sam.page, xiId);
+  // And the share still reaches Xi.
+  await expectScreenDecoded(xi.page, samId, size.width, size.height);
 });

@@ -208,10 +208,7 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
   function attachLocal(): void {
     if (attached || closed) return;
     attached = true;
-    for (const track of localTracks.values()) {
-      if (o.stream) pc.addTrack(track, o.stream);
-      else pc.addTrack(track);
-    }
+    for (const track of localTracks.values()) sendTrack(track);
     // After the camera, so the camera's transceivers come first on both ends.
     if (localScreen) void applyScreen();
     // Negotiated with a fixed id: both ends create it, no in-band announcement needed.
@@ -227,6 +224,23 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
       const data: unknown = ev.data;
       if ((typeof data === 'string' && data.length <= MAX_FILE_CONTROL_FRAME) || data instanceof ArrayBuffer) o.events.onFileFrame?.(data);
     };
+  }
+
+  /**
+   * Sends a camera or microphone track on a transceiver of its own kind.
+   * addTrack takes the first idle transceiver of that kind, which can be the
+   * one a peer's screen arrives on (when they have no camera): the peer's end
+   * of that one only sends, so our camera would never reach them. Then we
+   * open a new transceiver instead.
+   */
+  function sendTrack(track: MediaStreamTrack): void {
+    const reused = pc
+      .getTransceivers()
+      .find((t) => t.receiver.track.kind === track.kind && t.sender.track === null && t.direction === 'recvonly' && t.currentDirection !== 'stopped');
+    if (reused && remoteScreenTracks.has(reused.receiver.track)) {
+      pc.addTransceiver(track, { direction: 'sendrecv', streams: o.stream ? [o.stream] : [] });
+    } else if (o.stream) pc.addTrack(track, o.stream);
+    else pc.addTrack(track);
   }
 
   /** Resolves when the files channel's buffer is low again (or it closed): the sender's backpressure. */
@@ -555,8 +569,7 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
       if (!attached) return; // attachLocal sends it
       const sender = pc.getSenders().find((s) => s.track?.kind === track.kind && !isScreenSender(s));
       if (sender) await sender.replaceTrack(track);
-      else if (o.stream) pc.addTrack(track, o.stream); // a kind we did not send before: renegotiates
-      else pc.addTrack(track);
+      else sendTrack(track); // a kind we did not send before: renegotiates
       if (policy) await applyPolicy(policy);
     },
     async setScreen(stream, encoding) {

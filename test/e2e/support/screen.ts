@@ -74,9 +74,10 @@ export interface ScreenSender {
 }
 
 /**
- * Every transceiver of the presenter's connections that is not the camera's
- * or microphone's (those are the first two of each connection: attachLocal
- * adds them before the screen's).
+ * Every transceiver of the presenter's connections that carries (or carried)
+ * its screen: the engine makes those `sendonly` and parks them `inactive`; a
+ * camera or microphone is `sendrecv`, and a peer's share arrives on
+ * `recvonly` ones.
  */
 export async function screenSenders(page: Page): Promise<ScreenSender[]> {
   return page.evaluate(() =>
@@ -85,8 +86,7 @@ export async function screenSenders(page: Page): Promise<ScreenSender[]> {
       .flatMap((pc) =>
         pc
           .getTransceivers()
-          // Ours are sendonly (inactive once stopped); a peer's share arrives on recvonly ones.
-          .filter((t, i) => i >= 2 && t.direction !== 'recvonly')
+          .filter((t) => t.direction === 'sendonly' || t.direction === 'inactive')
           .map((t) => {
             const p = t.sender.getParameters() as RTCRtpSendParameters & { degradationPreference?: string };
             const enc = p.encodings?.[0];

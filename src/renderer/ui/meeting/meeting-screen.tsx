@@ -156,7 +156,9 @@ function InMeeting(props: MeetingProps & { engine: CallEngine }) {
   const sharing = state.local.screen !== null;
   const toggleShare = useCallback(async () => {
     if (sharing) return engine.stopScreenShare();
-    if (!getDisplayMedia) return;
+    // Not before being let in: there is nobody to share with, and the engine would refuse.
+    const phase = engine.getState().phase;
+    if (!getDisplayMedia || (phase !== 'in-call' && phase !== 'reconnecting')) return;
     let stream: MediaStream;
     try {
       stream = await getDisplayMedia(displayMediaOptions());
@@ -359,7 +361,7 @@ function InMeeting(props: MeetingProps & { engine: CallEngine }) {
           handRaised={state.local.handRaised}
           chatOpen={chatOpen}
           participantsOpen={peopleOpen}
-          {...(getDisplayMedia ? { sharing } : {})}
+          {...(getDisplayMedia && (inCall || sharing) ? { sharing } : {})}
           unread={state.unreadChat}
           waiting={isHost ? state.lobby.length : 0}
           onAction={act}

@@ -155,6 +155,9 @@ test('three people: both viewers see the share at full size, one of them joining
   await joinMeeting(cyd.page, meeting, 'Cyd');
   const viewers = [bob, cyd];
   const adaIds = await Promise.all(viewers.map((v) => peerIdOf(v.page, 'Ada')));
+  // Which end offers first depends on the (random) peer ids (negotiation.ts); both must work, say which ran.
+  const cydId = await peerIdOf(ada.page, 'Cyd');
+  console.log(`[screen-share] late joiner: Ada is ${adaIds[1]! > cydId ? 'polite (Cyd offers first)' : 'impolite (Ada offers first, screen included)'}`);
   const size = await capturedSize(ada.page);
   for (const [i, viewer] of viewers.entries()) {
     await test.step(`${viewer.name} sees Ada's share`, async () => {

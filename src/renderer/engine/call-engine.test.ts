@@ -3,6 +3,7 @@ import type { ServerMessage } from '@merimeet/signaling/protocol';
 import { createCallEngine } from './call-engine.js';
 import type { CallEngine, JoinOptions } from './call-state.js';
 import type { PeerLink, PeerLinkOptions } from './peer-link.js';
+import type { ScreenEncodingPolicy } from './screen-share.js';
 import { SignalingError, type ConnectionState, type OpenInfo, type OutgoingMessage, type SignalingConnection } from './signaling-client.js';
 
 const ME = '1111111111111111';
@@ -106,6 +107,10 @@ class FakeLink implements PeerLink {
     return true;
   }
   async replaceTrack() {}
+  screens: { stream: MediaStream | null; encoding: ScreenEncodingPolicy }[] = [];
+  async setScreen(stream: MediaStream | null, encoding: ScreenEncodingPolicy) {
+    this.screens.push({ stream, encoding });
+  }
   async setVideoPolicy(p: unknown) {
     this.policies.push(p);
   }
@@ -687,6 +692,111 @@ describe('end-to-end verification', () => {
   it('gives every link the meeting id its MACs are bound to', async () => {
     await joinedCall();
     expect(linkTo(A)!.opts.meetingId).toBe(MEETING);
+  });
+});
+
+describe('screen sharing', () => {
+  /** A getDisplayMedia stream: a video track that can end (the browser's own "Stop sharing"), and tab audio. */
+  function fakeScreen() {
+    const video = Object.assign(new EventTarget(), { kind: 'video', contentHint: '', readyState: 'live', stop: vi.fn() });
+    const audio = Object.assign(new EventTarget(), { kind: 'audio', contentHint: '', readyState: 'live', stop: vi.fn() });
+    const stream = { id: 'screen-1', getTracks: () => [video, audio], getVideoTracks: () => [video], getAudioTracks: () => [audio] } as unknown as MediaStream;
+    const end = () => {
+      video.readyState = 'ended';
+      video.dispatchEvent(new Event('ended'));
+    };
+    return { stream, video, audio, end };
+  }
+  const lastScreen = (id: string) => linkTo(id)!.screens.at(-1);
+
+  it('sends the screen to every link as a sharp, low-frame-rate detail track, and shows it as ours', async () => {
+    await joinedCall({}, joined({ peers: [peer(A), peer(B)] }));
+    const screen = fakeScreen();
+    await engine.shareScreen(screen.stream);
+    expect(screen.video.contentHint).toBe('detail');
+    for (const id of [A, B]) {
+      expect(lastScreen(id)).toEqual({ stream: screen.stream, encoding: expect.objectContaining({ scaleResolutionDownBy: 1, degradationPreference: 'maintain-resolution' }) });
+    }
+    const { encoding } = lastScreen(A)!;
+    const camera = linkTo(A)!.policies.at(-1) as { maxBitrate: number; maxFramerate: number };
+    expect(encoding.maxFramerate).toBeLessThan(camera.maxFramerate);
+    expect(encoding.maxBitrate).toBeGreaterThan(camera.maxBitrate);
+    expect(engine.getState().local.screen).toBe(screen.stream);
+  });
+
+  it('sends it to someone who joins later, and lowers it for everyone as the meeting grows', async () => {
+    await joinedCall();
+    const screen = fakeScreen();
+    await engine.shareScreen(screen.stream);
+    const before = lastScreen(A)!.encoding;
+    sig.push({ type: 'room.peerJoined', peer: peer(B) });
+    sig.push({ type: 'room.peerJoined', peer: peer(C) });
+    expect(lastScreen(C)?.stream).toBe(screen.stream);
+    const after = lastScreen(A)!.encoding;
+    expect(after.maxBitrate).toBeLessThan(before.maxBitrate);
+    expect(lastScreen(A)!.stream).toBe(screen.stream);
+  });
+
+  it('stops for everyone when the browser ends the capture, and shares again afterwards', async () => {
+    await joinedCall();
+    const first = fakeScreen();
+    await engine.shareScreen(first.stream);
+    first.end();
+    expect(lastScreen(A)?.stream).toBeNull();
+    expect(first.audio.stop).toHaveBeenCalled(); // the tab's sound stops with the picture
+    expect(engine.getState().local.screen).toBeNull();
+    const second = fakeScreen();
+    await engine.shareScreen(second.stream);
+    expect(lastScreen(A)?.stream).toBe(second.stream);
+    first.end(); // a stale capture ending again changes nothing
+    expect(lastScreen(A)?.stream).toBe(second.stream);
+  });
+
+  it('stops from the controls: the capture ends and the links stop sending it', async () => {
+    await joinedCall();
+    const screen = fakeScreen();
+    await engine.shareScreen(screen.stream);
+    engine.stopScreenShare();
+    expect(screen.video.stop).toHaveBeenCalled();
+    expect(screen.audio.stop).toHaveBeenCalled();
+    expect(lastScreen(A)?.stream).toBeNull();
+    expect(engine.getState().local.screen).toBeNull();
+  });
+
+  it('a new screen replaces the one shared before, whose capture stops', async () => {
+    await joinedCall();
+    const first = fakeScreen();
+    const second = fakeScreen();
+    await engine.shareScreen(first.stream);
+    await engine.shareScreen(second.stream);
+    expect(first.video.stop).toHaveBeenCalled();
+    expect(second.video.stop).not.toHaveBeenCalled();
+    expect(lastScreen(A)?.stream).toBe(second.stream);
+  });
+
+  it('stops the capture when leaving, and refuses (stopping it) outside a meeting', async () => {
+    await joinedCall();
+    const screen = fakeScreen();
+    await engine.shareScreen(screen.stream);
+    await engine.leave();
+    expect(screen.video.stop).toHaveBeenCalled();
+    expect(engine.getState().local.screen).toBeNull();
+    const late = fakeScreen();
+    await expect(engine.shareScreen(late.stream)).rejects.toThrow('not in a meeting');
+    expect(late.video.stop).toHaveBeenCalled();
+  });
+
+  it('shows a peer\'s screen while their link says it comes, and forgets it when their link is replaced', async () => {
+    await joinedCall();
+    const screen = fakeScreen().stream;
+    const link = linkTo(A)!;
+    link.opts.events.onRemoteScreen?.(screen);
+    expect(engine.getState().peers[0]!.screen).toBe(screen);
+    link.opts.events.onRemoteScreen?.(null);
+    expect(engine.getState().peers[0]!.screen).toBeNull();
+    link.opts.events.onRemoteScreen?.(screen);
+    link.opts.events.onRemoteRestart({ kind: 'hello', nonce: 'n2', mac: 'm' });
+    expect(engine.getState().peers[0]!.screen).toBeNull();
   });
 });
 

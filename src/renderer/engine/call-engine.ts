@@ -30,6 +30,7 @@ import { RETRY_REFRESH_MS, credentialRefreshDelay, hasTurnCredentials } from './
 import { callError } from './messages.js';
 import type { SignalPayload } from './negotiation.js';
 import { createPeerLink, type PeerLink, type PeerLinkOptions } from './peer-link.js';
+import { prepareScreenStream, screenEncodingFor } from './screen-share.js';
 import { certificatesOf, safetyCode } from './safety-code.js';
 import { deriveSdpMacKey } from './sdp-mac.js';
 import { SignalingClient, SignalingError, type OutgoingMessage, type SignalingConnection } from './signaling-client.js';
@@ -92,6 +93,8 @@ interface Session {
   speaker: SpeakerState;
   /** Tracks swapped in with replaceTrack, by kind: new links must send these, not the stream's. */
   replaced: Map<string, MediaStreamTrack>;
+  /** The screen we share (new links send it too), and how to forget it when its track ends. */
+  screen: { stream: MediaStream; off: () => void } | null;
   timers: ReturnType<typeof setInterval>[];
   staleTimer: ReturnType<typeof setTimeout> | null;
   /** The presence the server has from our last room.join (JSON of presenceSnapshot()). */
@@ -117,6 +120,7 @@ function initialState(): CallState {
       handRaised: false,
       isHost: false,
       stream: null,
+      screen: null,
       connection: 'connecting',
       quality: 'unknown',
       audioLevel: 0,
@@ -149,6 +153,7 @@ function participantFrom(info: PeerInfo, hostId: string | null): Participant {
     handRaised: info.handRaised,
     isHost: info.peerId === hostId,
     stream: null,
+    screen: null,
     connection: 'connecting',
     quality: 'unknown',
     audioLevel: 0,
@@ -210,6 +215,7 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
   function teardown(s: Session): void {
     if (s.ended) return;
     s.ended = true;
+    dropScreen(s);
     for (const t of s.timers) clearInterval(t);
     if (s.staleTimer) clearTimeout(s.staleTimer);
     if (s.iceRefreshTimer) clearTimeout(s.iceRefreshTimer);
@@ -233,8 +239,25 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
     offline: false,
     warning: null,
     lastDeparture: null,
-    local: { ...st.local, peerId: null, isHost: false, audioLevel: 0 },
+    local: { ...st.local, peerId: null, isHost: false, audioLevel: 0, screen: null },
   });
+
+  /** Stops our share's capture and forgets it; the links are left as they are (the caller updates or closes them). */
+  function dropScreen(s: Session): MediaStream | null {
+    const shared = s.screen;
+    if (!shared) return null;
+    s.screen = null;
+    shared.off();
+    for (const t of shared.stream.getTracks()) t.stop();
+    return shared.stream;
+  }
+
+  function stopSharing(s: Session): void {
+    if (!dropScreen(s)) return;
+    const encoding = screenEncodingFor(store.get().peers.length + 1);
+    for (const link of s.links.values()) void link.setScreen(null, encoding).catch(() => {});
+    update((st) => ({ ...st, local: { ...st.local, screen: null } }));
+  }
 
   function fail(s: Session, code: string, retryAfterMs?: number): void {
     if (!current(s)) return;
@@ -281,6 +304,9 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
         onRemoteStream: (stream) => {
           if (current(s)) updatePeer(peerId, { stream });
         },
+        onRemoteScreen: (screen) => {
+          if (current(s)) updatePeer(peerId, { screen });
+        },
         onStateChange: (connection) => {
           // Connected means DTLS finished with the fingerprints of a MAC-verified description.
           if (current(s)) updatePeer(peerId, connection === 'connected' ? { connection, verification: 'verified' } : { connection });
@@ -304,7 +330,7 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
           if (!current(s)) return;
           // Their new link cannot talk to our old one: start afresh, then give the new one their hello.
           closeLink(s, peerId);
-          updatePeer(peerId, { stream: null, connection: 'connecting', verification: 'pending', safetyCode: null });
+          updatePeer(peerId, { stream: null, screen: null, connection: 'connecting', verification: 'pending', safetyCode: null });
           ensureLink(s, peerId);
           void s.links.get(peerId)?.handleSignal(hello);
         },
@@ -317,6 +343,7 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
     });
     s.links.set(peerId, link);
     for (const track of s.replaced.values()) void link.replaceTrack(track).catch(() => {});
+    if (s.screen) void link.setScreen(s.screen.stream, screenEncodingFor(store.get().peers.length + 1)).catch(() => {});
     const early = s.early.get(peerId);
     s.early.delete(peerId);
     for (const data of early ?? []) void link.handleSignal(data);
@@ -337,6 +364,10 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
     const height = video?.getSettings?.().height;
     const policy = videoEncodingFor(st.peers.length + 1, height);
     for (const link of s.links.values()) void link.setVideoPolicy(policy).catch(() => {});
+    if (s.screen) {
+      const screen = screenEncodingFor(st.peers.length + 1);
+      for (const link of s.links.values()) void link.setScreen(s.screen.stream, screen).catch(() => {});
+    }
   }
 
   // ---- Peers ----
@@ -757,6 +788,7 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
       levels: new Map(),
       speaker: INITIAL_SPEAKER_STATE,
       replaced: new Map(),
+      screen: null,
       timers: [],
       staleTimer: null,
       unconfirmed: new Set(),
@@ -900,6 +932,32 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
       s.replaced.set(track.kind, track);
       await Promise.all([...s.links.values()].map((l) => l.replaceTrack(track).catch(() => {})));
       if (track.kind === 'video') applyBitratePolicy(s);
+    },
+    async shareScreen(stream) {
+      const s = session;
+      if (!s || s.ended || store.get().local.peerId === null) {
+        // Not in a call: nothing will ever stop this capture but us.
+        for (const t of stream.getTracks()) t.stop();
+        throw new Error('not in a meeting');
+      }
+      if (s.screen?.stream === stream) return;
+      dropScreen(s);
+      prepareScreenStream(stream);
+      const video = stream.getVideoTracks()[0];
+      // The browser's own "Stop sharing" (or a closed window) ends the track: stop for everyone.
+      const onEnded = () => {
+        if (s.screen?.stream === stream) stopSharing(s);
+      };
+      video?.addEventListener('ended', onEnded);
+      s.screen = { stream, off: () => video?.removeEventListener('ended', onEnded) };
+      update((st) => ({ ...st, local: { ...st.local, screen: stream } }));
+      const encoding = screenEncodingFor(store.get().peers.length + 1);
+      await Promise.all([...s.links.values()].map((l) => l.setScreen(stream, encoding).catch(() => {})));
+      if (video?.readyState === 'ended') onEnded();
+    },
+    stopScreenShare() {
+      const s = session;
+      if (s && !s.ended) stopSharing(s);
     },
     async sendChat(text) {
       const s = session;

@@ -47,6 +47,12 @@ export interface Participant {
   isHost: boolean;
   /** Remote media (null until tracks arrive); for `local`, the camera/mic stream. */
   stream: MediaStream | null;
+  /**
+   * The screen (window, tab) this person shares, or null. For a peer it is
+   * only set once their MAC-verified description named the stream and its
+   * tracks arrived; for `local`, it is the stream we send.
+   */
+  screen: MediaStream | null;
   connection: PeerConnectionState;
   quality: Quality;
   /** 0..1, smoothed, for the active-speaker highlight and level meters. */
@@ -169,6 +175,15 @@ export interface CallEngine {
   setDisplayName(name: string): void;
   /** Swap the camera or microphone mid-call (device picker). */
   replaceTrack(track: MediaStreamTrack): Promise<void>;
+  /**
+   * Shares a screen, window or tab (a getDisplayMedia stream, asked for by
+   * the UI through the platform) with everyone, next to the camera. The
+   * engine takes the stream over: it stops its tracks when sharing stops
+   * (stopScreenShare, leaving, or the browser's own "Stop sharing", which
+   * ends the video track). Sharing again replaces the previous screen.
+   */
+  shareScreen(stream: MediaStream): Promise<void>;
+  stopScreenShare(): void;
   sendChat(text: string): Promise<void>;
   /** Offers a file to these participants ('everyone': all who are here now), one transfer each. */
   sendFile(file: File, to: string[] | 'everyone'): void;

@@ -127,6 +127,12 @@ describe('signal payloads', () => {
     expect(parseSignal({ kind: 'description', description: { type: 'offer', sdp: 'v=0' }, ...fresh, nonce: 'has space' })).toBeNull();
     expect(parseSignal({ kind: 'description', description: { type: 'offer', sdp: 'v=0' }, mac: 'x' })).toBeNull(); // no freshness fields
     expect(parseSignal({ kind: 'description', description: { type: 'offer', sdp: 'x'.repeat(70_000) }, ...fresh })).toBeNull();
+    // The screen claim: a stream id, or null; nothing that could break the MAC input's fields apart.
+    expect(parseSignal({ kind: 'description', description: { type: 'offer', sdp: 'v=0' }, ...fresh, screen: '{0b7c-11}' })).not.toBeNull();
+    expect(parseSignal({ kind: 'description', description: { type: 'offer', sdp: 'v=0' }, ...fresh, screen: null })).not.toBeNull();
+    expect(parseSignal({ kind: 'description', description: { type: 'offer', sdp: 'v=0' }, ...fresh, screen: 'a\nb' })).toBeNull();
+    expect(parseSignal({ kind: 'description', description: { type: 'offer', sdp: 'v=0' }, ...fresh, screen: 's'.repeat(65) })).toBeNull();
+    expect(parseSignal({ kind: 'description', description: { type: 'offer', sdp: 'v=0' }, ...fresh, screen: '' })).toBeNull();
     expect(parseSignal({ kind: 'hello', nonce: 'nA' })).toBeNull();
     expect(parseSignal({ kind: 'candidate', candidate: { candidate: 1 } })).toBeNull();
     expect(parseSignal({ kind: 'chat', text: 'injected' })).toBeNull();

@@ -124,6 +124,8 @@ const MAX_SDP = 60_000;
 
 const LinkNonce = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/));
 const Mac = v.pipe(v.string(), v.maxLength(128));
+/** An `a=msid` stream id (RFC 8830: 1–64 visible ASCII characters). */
+const StreamId = v.pipe(v.string(), v.regex(/^[\x21-\x7e]{1,64}$/));
 
 export const SignalDescription = v.object({
   kind: v.literal('description'),
@@ -135,6 +137,8 @@ export const SignalDescription = v.object({
   nonce: LinkNonce,
   peerNonce: LinkNonce,
   seq: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(Number.MAX_SAFE_INTEGER)),
+  /** The stream id the sender's screen goes under on this link; absent or null before it first shared (MAC-covered). */
+  screen: v.optional(v.nullable(StreamId)),
   /** HMAC under the meeting's end-to-end key (sdp-mac.ts). */
   mac: Mac,
 });

@@ -1,7 +1,8 @@
 /**
  * One RTCPeerConnection to one remote participant: perfect negotiation (the
  * decisions are in negotiation.ts), SDP MACs (sdp-mac.ts), the ICE watchdog,
- * the `chat` data channel, sender encodings, and a window on stats and audio
+ * the `chat` data channel, sender encodings, a shared screen (a second video
+ * track on its own stream and transceivers), and a window on stats and audio
  * levels. The call engine creates links through a factory so its own tests
  * can use fakes; this file is exercised for real in Chromium end-to-end.
  */
@@ -27,6 +28,7 @@ import {
   verifyHello,
   type SignalParties,
 } from './sdp-mac.js';
+import { remoteTrackRole, screenEncodingsMatch, type ScreenEncodingPolicy } from './screen-share.js';
 import { levelFromEnergy, type AudioEnergy } from './stats.js';
 import type { FramePipe } from './files/file-transfers.js';
 
@@ -40,6 +42,8 @@ const FILES_LOW_WATER_BYTES = 256 * 1024;
 export interface PeerLinkEvents {
   /** Remote media arrived or changed (same stream object, new tracks). */
   onRemoteStream(stream: MediaStream): void;
+  /** The peer's shared screen arrived (its stream), or they stopped sharing (null). */
+  onRemoteScreen?(stream: MediaStream | null): void;
   onStateChange(state: PeerConnectionState): void;
   /** A raw frame from the chat data channel, not yet decrypted or validated. */
   onChatFrame(frame: string): void;
@@ -94,6 +98,12 @@ export interface PeerLink {
   /** The `files` data channel (file transfers; binary chunks and sealed control messages). */
   readonly files: FramePipe;
   replaceTrack(track: MediaStreamTrack): Promise<void>;
+  /**
+   * Sends this screen (its video, and its audio if any) next to the camera,
+   * or stops sending it (null). The link never stops the tracks. Calling it
+   * again with the same stream only applies a new encoding.
+   */
+  setScreen(stream: MediaStream | null, encoding: ScreenEncodingPolicy): Promise<void>;
   setVideoPolicy(policy: VideoEncodingPolicy): Promise<void>;
   /** Fresh TURN credentials after a resume. */
   setIceServers(servers: RTCIceServer[]): void;
@@ -132,6 +142,23 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
   const localTracks = new Map<string, MediaStreamTrack>();
   for (const track of o.stream?.getTracks() ?? []) if (!localTracks.has(track.kind)) localTracks.set(track.kind, track);
   let attached = false;
+  /** The screen we share, its encoding, and the transceivers it goes out on (kept and reused when sharing again). */
+  let localScreen: MediaStream | null = null;
+  let screenEncoding: ScreenEncodingPolicy | null = null;
+  const screenTransceivers = new Map<string, RTCRtpTransceiver>();
+  /**
+   * The stream the screen is announced under (`a=msid`): one per link, kept
+   * across shares. Re-labelling the reused transceiver with each capture's
+   * own stream (setStreams) left the viewer without the second share in
+   * Chromium 156 (screen-share.spec); a stable label does not depend on it.
+   */
+  let screenLabel: MediaStream | null = null;
+  const isScreenSender = (sender: RTCRtpSender) => [...screenTransceivers.values()].some((t) => t.sender === sender);
+  /** The peer's screen: the stream id its last verified description claimed, the stream once its tracks came, and whether it is shown. */
+  let remoteScreenId: string | null = null;
+  let remoteScreen: MediaStream | null = null;
+  let remoteSharing = false;
+  const remoteScreenTracks = new Set<MediaStreamTrack>();
   let chat: RTCDataChannel | null = null;
   let files: RTCDataChannel | null = null;
   let connectTimer: ReturnType<typeof setTimeout> | null = null;
@@ -162,9 +189,12 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
       const d = pc.localDescription;
       // No peer nonce yet: nothing we could send would be accepted; the hello triggers the offer.
       if (!d || remoteNonce === null) return null;
-      const claim = { type: d.type, sdp: d.sdp, nonce: localNonce, peerNonce: remoteNonce, seq: ++sendSeq };
+      // Claimed for as long as the sections exist, shared or not: the SDP says whether they send, and a
+      // claim that followed localScreen instead could miss an offer made just before a share stopped.
+      const screen = screenLabel?.id ?? null;
+      const claim = { type: d.type, sdp: d.sdp, nonce: localNonce, peerNonce: remoteNonce, seq: ++sendSeq, screen };
       const mac = await signDescription(o.sdpMacKey, outgoing, claim);
-      return { kind: 'description', description: { type: d.type, sdp: d.sdp }, nonce: localNonce, peerNonce: remoteNonce, seq: claim.seq, mac };
+      return { kind: 'description', description: { type: d.type, sdp: d.sdp }, nonce: localNonce, peerNonce: remoteNonce, seq: claim.seq, screen, mac };
     });
 
   const sendHello = () =>
@@ -178,10 +208,9 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
   function attachLocal(): void {
     if (attached || closed) return;
     attached = true;
-    for (const track of localTracks.values()) {
-      if (o.stream) pc.addTrack(track, o.stream);
-      else pc.addTrack(track);
-    }
+    for (const track of localTracks.values()) sendTrack(track);
+    // After the camera, so the camera's transceivers come first on both ends.
+    if (localScreen) void applyScreen();
     // Negotiated with a fixed id: both ends create it, no in-band announcement needed.
     chat = pc.createDataChannel('chat', { negotiated: true, id: 0, ordered: true });
     chat.onmessage = (ev: MessageEvent) => {
@@ -195,6 +224,23 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
       const data: unknown = ev.data;
       if ((typeof data === 'string' && data.length <= MAX_FILE_CONTROL_FRAME) || data instanceof ArrayBuffer) o.events.onFileFrame?.(data);
     };
+  }
+
+  /**
+   * Sends a camera or microphone track on a transceiver of its own kind.
+   * addTrack takes the first idle transceiver of that kind, which can be the
+   * one a peer's screen arrives on (when they have no camera): the peer's end
+   * of that one only sends, so our camera would never reach them. Then we
+   * open a new transceiver instead.
+   */
+  function sendTrack(track: MediaStreamTrack): void {
+    const reused = pc
+      .getTransceivers()
+      .find((t) => t.receiver.track.kind === track.kind && t.sender.track === null && t.direction === 'recvonly' && t.currentDirection !== 'stopped');
+    if (reused && remoteScreenTracks.has(reused.receiver.track)) {
+      pc.addTransceiver(track, { direction: 'sendrecv', streams: o.stream ? [o.stream] : [] });
+    } else if (o.stream) pc.addTrack(track, o.stream);
+    else pc.addTrack(track);
   }
 
   /** Resolves when the files channel's buffer is low again (or it closed): the sender's backpressure. */
@@ -265,7 +311,7 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
     const { description, mac } = msg;
     if (description.type === 'rollback') return;
     // Check the MAC and freshness before anything touches the connection.
-    const claim = { type: description.type, sdp: description.sdp, nonce: msg.nonce, peerNonce: msg.peerNonce, seq: msg.seq };
+    const claim = { type: description.type, sdp: description.sdp, nonce: msg.nonce, peerNonce: msg.peerNonce, seq: msg.seq, screen: msg.screen ?? null };
     const ok = await verifyDescription(o.sdpMacKey, incoming, claim, mac);
     if (closed) return;
     if (!ok) return o.events.onSecurityError({ kind: 'forged', verified });
@@ -283,12 +329,20 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
     }
     ignoreOffer = false;
     isSettingRemoteAnswerPending = description.type === 'answer';
+    // Before applying it: ontrack fires inside setRemoteDescription and must know which stream is the screen.
+    remoteScreenId = claim.screen;
     try {
       // For the polite peer in glare this implicitly rolls back our own offer.
       await pc.setRemoteDescription(description);
       verified = true;
     } finally {
       isSettingRemoteAnswerPending = false;
+    }
+    // A share that stopped: its sections went inactive, which takes its tracks out of the stream.
+    const sharing = remoteScreen !== null && remoteScreen.id === remoteScreenId && remoteScreen.getVideoTracks().length > 0;
+    if (remoteSharing && !sharing) {
+      remoteSharing = false;
+      o.events.onRemoteScreen?.(null);
     }
     if (decision.answer) {
       if (!attached) {
@@ -341,6 +395,7 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
       if (disconnectTimer) clearTimeout(disconnectTimer);
       disconnectTimer = null;
       if (policy) void applyPolicy(policy); // encodings may only be settable once negotiated
+      void applyScreenEncoding();
       if (!rampedUp && !rampTimer) {
         rampTimer = setTimeout(() => {
           rampedUp = true;
@@ -374,7 +429,19 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
 
   pc.ontrack = (ev: RTCTrackEvent) => {
     if (closed) return;
-    const stream = ev.streams[0] ?? remoteStream ?? new MediaStream();
+    const labelled = ev.streams[0];
+    const role = remoteTrackRole(labelled?.id, remoteScreenId, remoteStream?.id);
+    if (role === 'ignore') return;
+    if (role === 'screen' && labelled) {
+      remoteScreen = labelled;
+      remoteScreenTracks.add(ev.track);
+      if (ev.track.kind === 'video') {
+        remoteSharing = true;
+        o.events.onRemoteScreen?.(labelled);
+      }
+      return;
+    }
+    const stream = labelled ?? remoteStream ?? new MediaStream();
     if (!ev.streams[0] && !stream.getTracks().includes(ev.track)) stream.addTrack(ev.track);
     remoteStream = stream;
     o.events.onRemoteStream(stream);
@@ -385,7 +452,7 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
     const p = rampedUp ? full : startingPolicy(full);
     for (const sender of pc.getSenders()) {
       const kind = sender.track?.kind;
-      if (!kind) continue;
+      if (!kind || isScreenSender(sender)) continue;
       const params = sender.getParameters();
       if (!params.encodings || params.encodings.length === 0) continue; // not negotiated yet; retried on 'connected'
       const already = params.encodings.every((enc) =>
@@ -409,6 +476,56 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
       } catch {
         /* parameters changed under us (renegotiation); the next change or 'connected' re-applies */
       }
+    }
+  }
+
+  // ---- The shared screen ----
+  /** Puts localScreen's tracks on our screen transceivers (adding them the first time), or parks them. */
+  async function applyScreen(): Promise<void> {
+    if (!attached || closed) return;
+    const stream = localScreen;
+    for (const kind of ['video', 'audio'] as const) {
+      const track = stream?.getTracks().find((t) => t.kind === kind) ?? null;
+      const transceiver = screenTransceivers.get(kind);
+      if (!stream || !track) {
+        // Inactive, not removed: the next share reuses it instead of growing the SDP by a section each time.
+        if (transceiver && transceiver.direction !== 'inactive') {
+          transceiver.direction = 'inactive';
+          await transceiver.sender.replaceTrack(null);
+        }
+        continue;
+      }
+      if (!transceiver) {
+        screenLabel ??= new MediaStream();
+        const init: RTCRtpTransceiverInit = { direction: 'sendonly', streams: [screenLabel] };
+        if (kind === 'video' && screenEncoding) init.sendEncodings = [{ maxBitrate: screenEncoding.maxBitrate, maxFramerate: screenEncoding.maxFramerate, scaleResolutionDownBy: 1 }];
+        screenTransceivers.set(kind, pc.addTransceiver(track, init));
+      } else {
+        transceiver.direction = 'sendonly';
+        await transceiver.sender.replaceTrack(track);
+      }
+    }
+    await applyScreenEncoding();
+  }
+
+  async function applyScreenEncoding(): Promise<void> {
+    const sender = screenTransceivers.get('video')?.sender;
+    const p = screenEncoding;
+    if (!sender?.track || !p || closed) return;
+    const params = sender.getParameters() as RTCRtpSendParameters & { degradationPreference?: string };
+    if (!params.encodings || params.encodings.length === 0) return; // not negotiated yet; retried on 'connected'
+    if (screenEncodingsMatch(params.encodings, p) && params.degradationPreference === p.degradationPreference) return;
+    for (const enc of params.encodings) {
+      enc.maxBitrate = p.maxBitrate;
+      enc.maxFramerate = p.maxFramerate;
+      enc.scaleResolutionDownBy = p.scaleResolutionDownBy;
+    }
+    // A screen shows text: drop frames, never resolution, when the network is short.
+    params.degradationPreference = p.degradationPreference;
+    try {
+      await sender.setParameters(params);
+    } catch {
+      /* parameters changed under us (renegotiation); the next change or 'connected' re-applies */
     }
   }
 
@@ -450,11 +567,16 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
     async replaceTrack(track) {
       localTracks.set(track.kind, track);
       if (!attached) return; // attachLocal sends it
-      const sender = pc.getSenders().find((s) => s.track?.kind === track.kind);
+      const sender = pc.getSenders().find((s) => s.track?.kind === track.kind && !isScreenSender(s));
       if (sender) await sender.replaceTrack(track);
-      else if (o.stream) pc.addTrack(track, o.stream); // a kind we did not send before: renegotiates
-      else pc.addTrack(track);
+      else sendTrack(track); // a kind we did not send before: renegotiates
       if (policy) await applyPolicy(policy);
+    },
+    async setScreen(stream, encoding) {
+      screenEncoding = encoding;
+      if (stream === localScreen) return applyScreenEncoding();
+      localScreen = stream;
+      await applyScreen(); // not attached yet: attachLocal does it
     },
     async setVideoPolicy(p) {
       policy = p;
@@ -474,7 +596,8 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
       return pc.getStats();
     },
     async getAudioLevel() {
-      const receiver = closed ? undefined : pc.getReceivers().find((r) => r.track.kind === 'audio');
+      // The person's microphone, not the sound of a screen they share.
+      const receiver = closed ? undefined : pc.getReceivers().find((r) => r.track.kind === 'audio' && !remoteScreenTracks.has(r.track));
       if (!receiver) return null;
       let next: AudioEnergy | null = null;
       (await receiver.getStats()).forEach((r: { type?: string; kind?: string } & Partial<AudioEnergy>) => {

@@ -23,7 +23,11 @@ async function key(): Promise<CryptoKey> {
   return deriveSdpMacKey(e2e);
 }
 
-const offer = (over: Partial<DescriptionClaim> = {}): DescriptionClaim => ({ type: 'offer', sdp: sdp('AA:BB'), nonce: 'nA', peerNonce: 'nB', seq: 1, ...over });
+const offer = (over: Partial<DescriptionClaim> = {}): DescriptionClaim => ({ type: 'offer', sdp: sdp('AA:BB'), nonce: 'nA', peerNonce: 'nB', seq: 1, screen: null, ...over });
+
+/** Two media sections: a camera stream and a shared screen, each with its own msid. */
+const twoStreams = (camera: string, screen: string) =>
+  `${sdp('AA:BB')}m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:1\r\na=msid:${camera} t1\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:2\r\na=msid:${screen} t2\r\n`;
 
 describe('description MAC', () => {
   it('verifies for exactly the meeting, parties, fingerprints, nonces and sequence number it was made for', async () => {
@@ -40,6 +44,18 @@ describe('description MAC', () => {
     expect(await verifyDescription(k, { ...AB, to: C }, offer(), mac)).toBe(false);
     expect(await verifyDescription(k, { ...AB, meetingId: 'xyz-defg-hjk' }, offer(), mac)).toBe(false);
     expect(await verifyDescription(k, AB, offer({ type: 'answer' }), mac)).toBe(false);
+  });
+
+  it('fails when the server relabels streams or the screen claim (a camera passed off as a screen, a share hidden)', async () => {
+    const k = await key();
+    const claim = offer({ sdp: twoStreams('cam', 'scr'), screen: 'scr' });
+    const mac = await signDescription(k, AB, claim);
+    expect(await verifyDescription(k, AB, claim, mac)).toBe(true);
+    expect(await verifyDescription(k, AB, { ...claim, sdp: twoStreams('scr', 'cam') }, mac)).toBe(false); // msids swapped
+    expect(await verifyDescription(k, AB, { ...claim, screen: 'cam' }, mac)).toBe(false);
+    expect(await verifyDescription(k, AB, { ...claim, screen: null }, mac)).toBe(false);
+    const none = offer({ sdp: twoStreams('cam', 'scr') });
+    expect(await verifyDescription(k, AB, { ...none, screen: 'scr' }, await signDescription(k, AB, none))).toBe(false);
   });
 
   it('fails when nonces or the sequence number are changed (a replay cannot be refreshed)', async () => {

@@ -8,9 +8,14 @@
  *
  *   - the meeting id, the sender and the receiver (no re-addressing, no
  *     moving a description into another meeting);
- *   - the description's type and every `a=fingerprint` line (the
- *     fingerprints bind the DTLS handshake, and so SRTP keys and data
- *     channels, to the peer who holds the certificate);
+ *   - the description's type and its whole SDP: its `a=fingerprint` lines
+ *     bind the DTLS handshake, and so SRTP keys and data channels, to the
+ *     peer who holds the certificate; the rest says which stream each media
+ *     section belongs to (`a=msid`, `a=mid`, `a=ssrc`), which the receiver
+ *     relies on to tell a shared screen from a camera;
+ *   - the sender's claim of which of its streams is a shared screen (its
+ *     `a=msid` stream id, or none), so the server cannot pass a camera off as
+ *     a screen or hide that a screen is shared;
  *   - freshness: the sender's link nonce, the receiver's link nonce, and a
  *     sequence number. Each end of a link picks a random nonce when the link
  *     is made and announces it in a signed `hello`; a description must name
@@ -58,6 +63,12 @@ export interface SignalParties {
 export interface DescriptionClaim {
   type: string;
   sdp: string;
+  /**
+   * The stream id (`a=msid`) the sender's screen goes under on this link; null
+   * before it first shared. Whether it shares now, the SDP says (its screen
+   * sections send, or are inactive).
+   */
+  screen: string | null;
   /** The sender's link nonce. */
   nonce: string;
   /** The receiver's link nonce, as the sender knows it. */
@@ -68,7 +79,8 @@ export interface DescriptionClaim {
 const encode = (fields: (string | number)[]) => new TextEncoder().encode(fields.join('\n'));
 
 function descriptionInput(p: SignalParties, d: DescriptionClaim): Uint8Array<ArrayBuffer> {
-  return encode(['merimeet/v2/sdp', p.meetingId, p.from, p.to, d.type, d.nonce, d.peerNonce, d.seq, ...fingerprintLines(d.sdp)]);
+  // The SDP goes last: it is the only field that may hold a newline, so the fields cannot be shifted into each other.
+  return encode(['merimeet/v3/sdp', p.meetingId, p.from, p.to, d.type, d.nonce, d.peerNonce, d.seq, d.screen ?? '', d.sdp]);
 }
 
 function helloInput(p: SignalParties, nonce: string): Uint8Array<ArrayBuffer> {

@@ -374,6 +374,7 @@ export function App({ platform }: { platform: Platform }) {
           meetingId={route.meetingId}
           sinkId={prefs.sinkId}
           cameraId={prefs.cameraId}
+          getDisplayMedia={(options) => platform.getDisplayMedia(options)}
           onEnded={(reason: EndReason | null) => {
             endCall();
             go({ name: 'left', meetingId: route.meetingId, password: route.password, reason });

@@ -15,6 +15,7 @@ const base: CallState = {
     handRaised: false,
     isHost: false,
     stream: null,
+    screen: null,
     connection: 'connected',
     quality: 'good',
     audioLevel: 0,

@@ -17,6 +17,7 @@ describe('matchShortcut', () => {
     expect(matchShortcut(key('h', { ctrlKey: true }), false)).toBe('hand');
     expect(matchShortcut(key('C', { ctrlKey: true, shiftKey: true }), false)).toBe('chat');
     expect(matchShortcut(key('P', { ctrlKey: true, shiftKey: true }), false)).toBe('participants');
+    expect(matchShortcut(key('E', { ctrlKey: true, shiftKey: true }), false)).toBe('screen');
   });
 
   it('needs exactly the right modifiers', () => {
@@ -48,6 +49,7 @@ describe('matchShortcut', () => {
     expect(SHORTCUTS.mic.aria).toBe('Control+D');
     expect(SHORTCUTS.chat.aria).toBe('Control+Shift+C');
     expect(SHORTCUTS.participants.label).toBe('Ctrl+Shift+P');
+    expect(SHORTCUTS.screen.aria).toBe('Control+Shift+E');
   });
 });
 

@@ -2,7 +2,7 @@
  * The meeting's keyboard shortcuts. Each is announced in the control's
  * `aria-keyshortcuts` and its tooltip (docs/ui-contract.md).
  */
-export type ShortcutAction = 'mic' | 'camera' | 'hand' | 'chat' | 'participants';
+export type ShortcutAction = 'mic' | 'camera' | 'hand' | 'chat' | 'participants' | 'screen';
 
 export interface Shortcut {
   /** Lowercase letter. */
@@ -30,6 +30,8 @@ export const SHORTCUTS: Readonly<Record<ShortcutAction, Shortcut>> = {
   hand: shortcut('h', false),
   chat: shortcut('c', true),
   participants: shortcut('p', true),
+  // As in Teams; Ctrl+Shift+S is taken by browsers (Firefox: screenshot).
+  screen: shortcut('e', true),
 };
 
 /** The parts of a KeyboardEvent that matter here. */

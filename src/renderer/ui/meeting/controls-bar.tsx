@@ -7,6 +7,8 @@ export interface ControlsProps {
   handRaised: boolean;
   chatOpen: boolean;
   participantsOpen: boolean;
+  /** Whether this client shares its screen; undefined hides the button (a platform that cannot capture). */
+  sharing?: boolean;
   unread: number;
   waiting: number;
   onAction: (action: ShortcutAction) => void;
@@ -57,6 +59,13 @@ export function ControlsBar(p: ControlsProps) {
         </span>
       </Toggle>
       <Toggle action="hand" label="Raise hand" pressed={p.handRaised} hint={p.handRaised ? 'Lower hand' : 'Raise hand'} onAction={p.onAction} />
+      {p.sharing !== undefined ? (
+        <Toggle action="screen" label="Share screen" pressed={p.sharing} hint={p.sharing ? 'Stop sharing your screen' : 'Share your screen, a window or a tab'} onAction={p.onAction}>
+          <span class="state" aria-hidden="true">
+            {p.sharing ? 'on' : 'off'}
+          </span>
+        </Toggle>
+      ) : null}
       <Toggle
         action="chat"
         label="Chat"

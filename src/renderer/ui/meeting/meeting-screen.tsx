@@ -1,7 +1,9 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { CallEngine, CallPhase, CallState, EndReason } from '../../engine/call-state.js';
+import { displayMediaOptions } from '../../engine/screen-share.js';
 import { useCallState, useFocusOnMount } from '../hooks.js';
 import { CAMERA_LOST, OFFLINE, departureText, errorText, reconnectingTo } from '../messages.js';
+import { presenters, sharingText } from '../share-text.js';
 import { isTextField, matchShortcut, type ShortcutAction } from '../shortcuts.js';
 import { ChatPanel } from './chat-panel.js';
 import { ControlsBar } from './controls-bar.js';
@@ -22,6 +24,8 @@ export interface MeetingProps {
   onEnded: (reason: EndReason | null) => void;
   onRetry: () => void;
   onHome: () => void;
+  /** Screen capture through the platform (platform.ts); without it there is no "Share screen". */
+  getDisplayMedia?: (options: DisplayMediaStreamOptions) => Promise<MediaStream>;
   /** Call controls from outside the page (desktop tray, global shortcut); returns an unsubscribe. */
   subscribeControls?: (listener: (control: 'mic' | 'camera' | 'leave') => void) => () => void;
 }
@@ -80,6 +84,8 @@ function useCameraLost(state: CallState, engine: CallEngine): [boolean, () => vo
   }, [track, engine]);
   return [lost, () => setLost(false)];
 }
+
+const SHARE_FAILED = 'Your screen could not be shared.';
 
 /** How long "Bob left the meeting." stays up. */
 const DEPARTURE_NOTICE_MS = 8_000;
@@ -167,6 +173,29 @@ function InMeeting(props: MeetingProps & { engine: CallEngine }) {
     }
   }, [engine, state.local.stream, props.cameraId, clearCameraLost]);
 
+  const { getDisplayMedia } = props;
+  const sharing = state.local.screen !== null;
+  const toggleShare = useCallback(async () => {
+    if (sharing) return engine.stopScreenShare();
+    // Not before being let in: there is nobody to share with, and the engine would refuse.
+    const phase = engine.getState().phase;
+    if (!getDisplayMedia || (phase !== 'in-call' && phase !== 'reconnecting')) return;
+    let stream: MediaStream;
+    try {
+      stream = await getDisplayMedia(displayMediaOptions());
+    } catch (err) {
+      // NotAllowedError: the person closed the picker (or the browser refused); nothing to explain.
+      if ((err as { name?: string }).name !== 'NotAllowedError') setActionError(SHARE_FAILED);
+      return;
+    }
+    try {
+      await engine.shareScreen(stream);
+      setActionError(null);
+    } catch {
+      setActionError(SHARE_FAILED);
+    }
+  }, [engine, sharing, getDisplayMedia]);
+
   const act = useCallback(
     (action: ShortcutAction) => {
       switch (action) {
@@ -180,9 +209,11 @@ function InMeeting(props: MeetingProps & { engine: CallEngine }) {
           return setChatOpen((open) => !open);
         case 'participants':
           return setPeopleOpen((open) => !open);
+        case 'screen':
+          return void toggleShare();
       }
     },
-    [engine, state.local.muted, state.local.videoOff, state.local.handRaised, turnCameraOn],
+    [engine, state.local.muted, state.local.videoOff, state.local.handRaised, turnCameraOn, toggleShare],
   );
 
   useEffect(() => {
@@ -230,6 +261,7 @@ function InMeeting(props: MeetingProps & { engine: CallEngine }) {
   const error = state.phase === 'failed' ? errorText(state.error) ?? 'Could not join the meeting.' : null;
   const requester = state.muteRequestedBy === null ? null : (state.peers.find((p) => p.peerId === state.muteRequestedBy)?.displayName ?? 'The host');
   const inCall = state.phase === 'in-call' || state.phase === 'reconnecting';
+  const shareStatus = sharingText(sharing, presenters(state));
   if (error !== null) return <JoinFailed message={error} onRetry={props.onRetry} onHome={props.onHome} />;
 
   return (
@@ -326,6 +358,16 @@ function InMeeting(props: MeetingProps & { engine: CallEngine }) {
           {peopleOpen ? '' : 'Open Participants to let them in.'}
         </p>
       ) : null}
+      <div class={`banner share-banner${sharing || shareStatus ? '' : ' empty'}`}>
+        <p role="status" aria-live="polite" class="share-status">
+          {shareStatus}
+        </p>
+        {sharing ? (
+          <button type="button" class="small danger" onClick={() => engine.stopScreenShare()}>
+            Stop sharing
+          </button>
+        ) : null}
+      </div>
       <div class="meeting-body">
         <VideoGrid state={state} pinnedId={pinnedId} sinkId={props.sinkId} onPin={setPinnedId} />
         {chatOpen ? (
@@ -366,6 +408,7 @@ function InMeeting(props: MeetingProps & { engine: CallEngine }) {
           handRaised={state.local.handRaised}
           chatOpen={chatOpen}
           participantsOpen={peopleOpen}
+          {...(getDisplayMedia && (inCall || sharing) ? { sharing } : {})}
           unread={state.unreadChat}
           waiting={isHost ? state.lobby.length : 0}
           onAction={act}

@@ -7,7 +7,7 @@
  * One transfer, sender → receiver:
  *   → offer {id, name, size, type}        ← accept | decline
  *   → chunk 0, 1, 2, … (binary)           ← ack {bytes written so far}, now and then
- *   → done {sha256 of the whole file}     (the receiver checks it before offering to save)
+ *   → done {sha256: the file's content hash, content-hash.ts}   (checked before it can be saved)
  * Either side may send cancel at any time.
  */
 import * as v from 'valibot';
@@ -18,6 +18,8 @@ export const CHUNK_BYTES = 64 * 1024;
 export const MAX_FILE_BYTES = 4 * 1024 ** 3;
 /** Bytes a sender may have sent beyond what the receiver has written to disk. */
 export const CREDIT_WINDOW_BYTES = 8 * 1024 * 1024;
+/** The blocks of the whole-file hash (content-hash.ts); the sender also reads the file in these. */
+export const HASH_BLOCK_BYTES = 1024 * 1024;
 /** The receiver acknowledges at least this often. */
 export const ACK_EVERY_BYTES = 1024 * 1024;
 

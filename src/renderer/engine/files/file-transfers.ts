@@ -11,18 +11,19 @@
  * Receiving writes nothing before the person accepts; then each chunk is
  * checked (its transfer, its index — out-of-order chunks fail the transfer —
  * its AES-GCM tag, the size offered) and streamed into a sink (disk), while
- * SHA-256 runs over it. Only when the sender's final hash matches is the file
+ * its content hash (content-hash.ts, SHA-256 per block) is computed. Only
+ * when it matches the one the sender computed is the file
  * offered for saving; on any failure, cancel, or the sender leaving, the sink
  * is discarded: nothing half-saved stays behind.
  */
-import { sha256 } from '@noble/hashes/sha2.js';
 import { encodeBase64Url } from '../../../common/crypto/base64url.js';
 import { createSerialQueues } from '../serial.js';
 import { newEpoch } from '../sealed-json.js';
 import { createOrderCheck } from '../stream-order.js';
 import { chunkHeader, newTransferId, openChunk, openControl, sealChunk, sealControl, type FileLinkContext } from './file-crypto.js';
+import { createContentHash, type ContentHash } from './content-hash.js';
 import { sanitizeFileName } from './file-name.js';
-import { ACK_EVERY_BYTES, CHUNK_BYTES, CREDIT_WINDOW_BYTES, MAX_FILE_BYTES, type FileControl } from './file-protocol.js';
+import { ACK_EVERY_BYTES, CHUNK_BYTES, CREDIT_WINDOW_BYTES, HASH_BLOCK_BYTES, MAX_FILE_BYTES, type FileControl } from './file-protocol.js';
 
 /** A link's `files` data channel, as the transfers need it (peer-link.ts). */
 export interface FramePipe {
@@ -119,10 +120,8 @@ export interface FileTransfers {
 
 /** Chunks are not sent while this much is waiting in the channel's buffer. */
 export const HIGH_WATER_BYTES = 1024 * 1024;
-/** The sender reads and seals this much at a time. */
-const BLOCK_BYTES = 16 * CHUNK_BYTES;
-/** The receiver writes to disk in batches of this much. */
-const WRITE_BATCH_BYTES = 1024 * 1024;
+/** The sender reads, hashes and seals a block at a time; the receiver hashes and writes one at a time. */
+const BLOCK_BYTES = HASH_BLOCK_BYTES;
 const PROGRESS_EVERY_MS = 100;
 const CREDIT_RECHECK_MS = 1000;
 const CHANNEL_OPEN_WAIT_MS = 15_000;
@@ -141,12 +140,12 @@ interface Outgoing {
 interface Incoming {
   t: FileTransfer;
   sink: FileSink | null;
-  hash: ReturnType<typeof sha256.create>;
+  hash: ContentHash;
   next: number;
-  /** Decrypted and hashed so far; `pending` holds what is not yet written. */
+  /** Decrypted so far; the part of the current block not yet hashed and written is in `block`. */
   received: number;
-  pending: Uint8Array<ArrayBuffer>[];
-  pendingBytes: number;
+  block: Uint8Array<ArrayBuffer>;
+  blockFill: number;
   /** Written to the sink so far (t.bytes follows it). */
   written: number;
   lastAck: number;
@@ -249,7 +248,7 @@ export function createFileTransfers(o: FileTransfersOptions): FileTransfers {
       const frames = await Promise.all(chunks.map((chunk, k) => sealChunk(o.key, ctx, t.id, first + k, chunk)));
       return { data, chunks, frames };
     };
-    const hash = sha256.create();
+    const hash = createContentHash();
     out.startedAt = now();
     let next = t.size > 0 ? prepare(0) : null;
     for (let offset = 0; next; offset += BLOCK_BYTES) {
@@ -257,7 +256,7 @@ export function createFileTransfers(o: FileTransfersOptions): FileTransfers {
       // Prepare the next block while this one is sent (its promise is awaited on the next turn, or dropped).
       next = offset + BLOCK_BYTES < t.size ? prepare(offset + BLOCK_BYTES) : null;
       next?.catch(() => undefined);
-      hash.update(block.data);
+      hash.add(block.data);
       for (let k = 0; k < block.frames.length; k++) {
         let pipe = o.pipeTo(t.peerId);
         while (t.state === 'sending' && pipe?.open && (pipe.bufferedAmount > HIGH_WATER_BYTES || t.bytes - out.acked > CREDIT_WINDOW_BYTES)) {
@@ -279,7 +278,7 @@ export function createFileTransfers(o: FileTransfersOptions): FileTransfers {
         progressed();
       }
     }
-    await control(t.peerId, { t: 'done', id: t.id, sha256: encodeBase64Url(hash.digest()) });
+    await control(t.peerId, { t: 'done', id: t.id, sha256: encodeBase64Url(await hash.digest()) });
     // 'done' for the sender comes with the receiver's final ack (it checked the hash and has the file).
   }
 
@@ -307,7 +306,7 @@ export function createFileTransfers(o: FileTransfersOptions): FileTransfers {
           error: null,
           url: null,
         };
-        incoming.set(m.id, { t, sink: null, hash: sha256.create(), next: 0, received: 0, pending: [], pendingBytes: 0, written: 0, lastAck: 0, writes: Promise.resolve(), startedAt: 0 });
+        incoming.set(m.id, { t, sink: null, hash: createContentHash(), next: 0, received: 0, block: new Uint8Array(0), blockFill: 0, written: 0, lastAck: 0, writes: Promise.resolve(), startedAt: 0 });
         order.push(m.id);
         if (m.size > MAX_FILE_BYTES) {
           t.state = 'failed';
@@ -351,9 +350,9 @@ export function createFileTransfers(o: FileTransfersOptions): FileTransfers {
 
   /**
    * Checks where a chunk belongs now, in arrival order, then lets its
-   * decryption run alongside the next chunks'; hashing and writing happen in
-   * order on `inc.writes`, in batches of WRITE_BATCH_BYTES (one disk write per
-   * batch, not per chunk).
+   * decryption run alongside the next chunks'; the plaintext is gathered into
+   * blocks (the content hash's, whatever size the chunks are) that are hashed
+   * and written in order on `inc.writes`: one disk write per block.
    */
   function onChunk(peerId: string, frame: ArrayBuffer): void {
     const header = chunkHeader(frame);
@@ -373,25 +372,27 @@ export function createFileTransfers(o: FileTransfersOptions): FileTransfers {
       if (!data) return failIn(inc, 'damaged');
       if (inc.received + data.length > inc.t.size) return failIn(inc, 'too_much_data');
       inc.received += data.length;
-      inc.hash.update(data);
-      inc.pending.push(data);
-      inc.pendingBytes += data.length;
-      if (inc.pendingBytes >= WRITE_BATCH_BYTES || inc.received === inc.t.size) await flush(inc);
+      for (let at = 0; at < data.length; ) {
+        if (inc.block.length === 0) inc.block = new Uint8Array(Math.min(BLOCK_BYTES, inc.t.size - (inc.received - data.length + at)));
+        const n = Math.min(data.length - at, inc.block.length - inc.blockFill);
+        inc.block.set(data.subarray(at, at + n), inc.blockFill);
+        inc.blockFill += n;
+        at += n;
+        if (inc.blockFill === inc.block.length) await flush(inc);
+        if (!taking(inc)) return;
+      }
     });
   }
 
   /** Whether chunks still count: 'verifying' means "done" came while some were still queued. */
   const taking = (inc: Incoming) => inc.t.state === 'receiving' || inc.t.state === 'verifying';
 
+  /** Hashes and writes the full block. */
   async function flush(inc: Incoming): Promise<void> {
-    const batch = new Uint8Array(inc.pendingBytes);
-    let at = 0;
-    for (const part of inc.pending) {
-      batch.set(part, at);
-      at += part.length;
-    }
-    inc.pending = [];
-    inc.pendingBytes = 0;
+    const batch = inc.block;
+    inc.block = new Uint8Array(0);
+    inc.blockFill = 0;
+    inc.hash.add(batch);
     try {
       await inc.sink!.write(batch);
     } catch {
@@ -414,7 +415,8 @@ export function createFileTransfers(o: FileTransfersOptions): FileTransfers {
     await inc.writes;
     if (inc.t.state !== 'verifying') return;
     if (inc.written !== inc.t.size) return failIn(inc, 'incomplete');
-    if (encodeBase64Url(inc.hash.digest()) !== expected) return failIn(inc, 'hash_mismatch');
+    if (encodeBase64Url(await inc.hash.digest()) !== expected) return failIn(inc, 'hash_mismatch');
+    if (inc.t.state !== 'verifying') return;
     let blob: Blob;
     try {
       blob = await inc.sink!.finish();

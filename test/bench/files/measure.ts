@@ -29,17 +29,24 @@ export interface Run {
   /** Bytes of memory (PSS) each browser grew by during the transfer, at its peak. */
   senderGrowth: number;
   receiverGrowth: number;
+  /** Growth 3 s after the end (the received file still listed, not yet removed): what stays. */
+  senderAfter: number;
+  receiverAfter: number;
 }
 
 export interface FileSamples {
   bytes: number;
   meriMeet: Run[];
+  /** meriMeet transfers of a quarter-size file: memory that grows with the file would show as a difference. */
+  quarter: { bytes: number; runs: Run[] };
   raw: Run[];
   failures: { side: 'meriMeet' | 'raw'; run: number; error: string }[];
 }
 
 const FILE_NAME = 'bench.bin';
 const RUN_TIMEOUT_MS = 10 * 60_000;
+/** How long after a transfer "what stays" is measured. */
+const AFTER_MS = 3_000;
 
 const PAGES = {
   '/raw-channel.html': { type: 'text/html; charset=utf-8', url: new URL('./raw-channel.html', import.meta.url) },
@@ -58,7 +65,7 @@ export async function measureFiles(mib: number, runs: number, webRoot: string, l
   const raw = await startBaselineServer(tls, PAGES);
   const address: ServerAddress = { url: server.url, ca: server.certificatePem ?? '' };
   const origin = `https://${new URL(server.url).host}`;
-  const samples: FileSamples = { bytes, meriMeet: [], raw: [], failures: [] };
+  const samples: FileSamples = { bytes, meriMeet: [], quarter: { bytes: Math.round(bytes / 4), runs: [] }, raw: [], failures: [] };
   const browsers: BrowserContext[] = [];
   try {
     const open = async (name: string) => {
@@ -87,10 +94,22 @@ export async function measureFiles(mib: number, runs: number, webRoot: string, l
           samples.failures.push({ side, run: i, error: err instanceof Error ? err.message.split('\n')[0]! : String(err) });
         }
       }
-      const show = (r: Run | undefined) => (r === undefined ? 'FAILED' : `${(bytes / 1024 / 1024 / (r.ms / 1000)).toFixed(1)} MiB/s`);
+        const show = (r: Run | undefined) => (r === undefined ? 'FAILED' : `${(bytes / 1024 / 1024 / (r.ms / 1000)).toFixed(1)} MiB/s, memory +${inMiB(r.senderGrowth)}/+${inMiB(r.receiverGrowth)}, after ${inMiB(r.senderAfter)}/${inMiB(r.receiverAfter)}`);
       log(`run ${i + 1}/${runs}: meriMeet ${show(row.meriMeet)}, raw data channel ${show(row.raw)}`);
       if (row.meriMeet) samples.meriMeet.push(row.meriMeet);
       if (row.raw) samples.raw.push(row.raw);
+    }
+    const quarterFile = join(work, 'quarter', FILE_NAME);
+    mkdirSync(join(work, 'quarter'));
+    writeRandomFile(quarterFile, samples.quarter.bytes);
+    for (let i = 0; i < runs; i++) {
+      try {
+        const run = await meriMeetRun(call, quarterFile, pids);
+        samples.quarter.runs.push(run);
+        log(`quarter-size file ${i + 1}/${runs} (${inMiB(samples.quarter.bytes)}): memory +${inMiB(run.senderGrowth)}/+${inMiB(run.receiverGrowth)}, after ${inMiB(run.senderAfter)}/${inMiB(run.receiverAfter)}`);
+      } catch (err) {
+        samples.failures.push({ side: 'meriMeet', run: runs + i, error: err instanceof Error ? err.message.split('\n')[0]! : String(err) });
+      }
     }
   } finally {
     for (const b of browsers) await b.close().catch(() => undefined);
@@ -100,6 +119,8 @@ export async function measureFiles(mib: number, runs: number, webRoot: string, l
   }
   return samples;
 }
+
+const inMiB = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MiB`;
 
 function writeRandomFile(path: string, bytes: number): void {
   const fd = openSync(path, 'w');
@@ -172,10 +193,12 @@ async function meriMeetRun(call: Call, file: string, pids: { sender: number; rec
     writeFileSync(join(profileDir, 'files-receiver.cpuprofile'), JSON.stringify(await profiles[1]!()));
   }
   if (ms < 0) throw new Error('the transfer failed: ' + (await call.receiver.getByRole('list', { name: 'File transfers' }).textContent()));
+  await new Promise((resolve) => setTimeout(resolve, AFTER_MS));
+  const after = { sender: treeMemory(pids.sender) - idle.sender, receiver: treeMemory(pids.receiver) - idle.receiver };
   // Clear both lists (and the received copy from the browser's storage) for the next run.
   await call.receiver.getByRole('button', { name: `Remove ${FILE_NAME} from Ada from the list`, exact: true }).click();
   await call.sender.getByRole('button', { name: `Remove ${FILE_NAME} to Bob from the list`, exact: true }).click();
-  return { ms, senderGrowth: peak.sender! - idle.sender, receiverGrowth: peak.receiver! - idle.receiver };
+  return { ms, senderGrowth: peak.sender! - idle.sender, receiverGrowth: peak.receiver! - idle.receiver, senderAfter: after.sender, receiverAfter: after.receiver };
 }
 
 async function rawRun(sender: BrowserContext, receiver: BrowserContext, origin: string, bytes: number, run: number, pids: { sender: number; receiver: number }): Promise<Run> {
@@ -194,7 +217,9 @@ async function rawRun(sender: BrowserContext, receiver: BrowserContext, origin: 
       .then(() => poll(receive, 'window.__rawResult && window.__rawResult.ms'))
       .finally(() => memory.stop());
     const peak = memory.stop();
-    return { ms, senderGrowth: peak.sender! - idle.sender, receiverGrowth: peak.receiver! - idle.receiver };
+    await new Promise((resolve) => setTimeout(resolve, AFTER_MS));
+    const after = { sender: treeMemory(pids.sender) - idle.sender, receiver: treeMemory(pids.receiver) - idle.receiver };
+    return { ms, senderGrowth: peak.sender! - idle.sender, receiverGrowth: peak.receiver! - idle.receiver, senderAfter: after.sender, receiverAfter: after.receiver };
   } finally {
     await receive.close();
     await send.close();

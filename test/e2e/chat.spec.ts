@@ -1,8 +1,13 @@
 /** Chat among three: every message reaches both others, with its sender's name; unread counts show. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadTlsMaterial } from '../../signaling/src/tls/certificate.js';
 import { test, expect } from './support/fixtures.js';
+import { MaliciousServer } from './support/malicious-server.js';
 import { createMeeting } from './support/meetings.js';
-import type { Person } from './support/people.js';
-import { chatMessages, control, joinMeeting, openPanel, peerIdOf, sendChat } from './support/ui.js';
+import { People, type Person } from './support/people.js';
+import { chatMessages, control, joinMeeting, openPanel, peerIdOf, sendChat, tile } from './support/ui.js';
 
 /** Markup in a message must arrive as text, never as HTML. */
 const FIRST = 'Good morning <b>all</b>';
@@ -43,3 +48,32 @@ test('three people chat and each sees every message with its sender', async ({ p
 function others(everyone: Person[], me: Person): Person[] {
   return everyone.filter((p) => p !== me);
 }
+
+test('a message sent before the connection to someone is up still reaches them', async ({ browser, server }, testInfo) => {
+  // The connection set-up to Bob is held back for a few seconds (a slow server), so when
+  // Ada sees Bob arrive and writes at once, there is no open data channel to him yet.
+  const tlsDir = mkdtempSync(join(tmpdir(), 'merimeet-slow-'));
+  const slow = await MaliciousServer.start(server, await loadTlsMaterial({ dataDir: tlsDir }));
+  const people = new People(browser, slow.address);
+  try {
+    slow.tamper = (m, to) => {
+      if (m.type !== 'signal' || to.name !== 'Bob') return m;
+      setTimeout(() => to.deliver(m), 3_000);
+      return null;
+    };
+    const meeting = await createMeeting(server);
+    const ada = await people.open('Ada');
+    const bob = await people.open('Bob');
+    await joinMeeting(ada.page, meeting, 'Ada');
+    await joinMeeting(bob.page, meeting, 'Bob');
+    await expect(tile(ada.page, 'Bob')).toBeVisible();
+    await sendChat(ada.page, 'Welcome, Bob!');
+    expect(await tile(ada.page, 'Bob').textContent()).not.toContain('Connection:'); // still connecting
+    await openPanel(bob.page, 'Chat');
+    await expect(chatMessages(bob.page).filter({ hasText: 'Welcome, Bob!' })).toHaveCount(1, { timeout: 20_000 });
+  } finally {
+    await people.closeAll(testInfo);
+    await slow.close();
+    rmSync(tlsDir, { recursive: true, force: true });
+  }
+});

@@ -34,6 +34,8 @@ import type { FramePipe } from './files/file-transfers.js';
 
 /** Largest chat frame we accept from a data channel (the envelope of a 4,000-character message fits easily). */
 export const MAX_CHAT_FRAME = 32 * 1024;
+/** Chat frames kept for a peer whose chat channel is not open yet. */
+const MAX_CHAT_BACKLOG = 100;
 /** Largest text frame on the files channel (a sealed control message). */
 const MAX_FILE_CONTROL_FRAME = 16 * 1024;
 /** The files channel wakes a waiting sender when its buffer falls to this. */
@@ -160,6 +162,8 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
   let remoteSharing = false;
   const remoteScreenTracks = new Set<MediaStreamTrack>();
   let chat: RTCDataChannel | null = null;
+  /** Chat frames written before the chat channel opened: sent, in order, when it does. */
+  const chatBacklog: string[] = [];
   let files: RTCDataChannel | null = null;
   let connectTimer: ReturnType<typeof setTimeout> | null = null;
   /** Until RAMP_UP_MS after first connecting, video is sent at startingPolicy(): the first frame comes sooner. */
@@ -215,6 +219,9 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
     chat = pc.createDataChannel('chat', { negotiated: true, id: 0, ordered: true });
     chat.onmessage = (ev: MessageEvent) => {
       if (typeof ev.data === 'string' && ev.data.length <= MAX_CHAT_FRAME) o.events.onChatFrame(ev.data);
+    };
+    chat.onopen = () => {
+      for (const frame of chatBacklog.splice(0)) chat?.send(frame);
     };
     // A channel of its own, so a big file never queues in front of chat.
     files = pc.createDataChannel('files', { negotiated: true, id: 1, ordered: true });
@@ -541,9 +548,17 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
       return inChain;
     },
     sendChat(frame) {
-      if (closed || !chat || chat.readyState !== 'open') return false;
-      chat.send(frame);
-      return true;
+      if (closed) return false;
+      if (chat?.readyState === 'open') {
+        chat.send(frame);
+        return true;
+      }
+      // Someone who just joined shows before their channel opens; what is written to them meanwhile waits.
+      if ((chat === null || chat.readyState === 'connecting') && chatBacklog.length < MAX_CHAT_BACKLOG) {
+        chatBacklog.push(frame);
+        return true;
+      }
+      return false;
     },
     files: {
       get open() {
@@ -615,7 +630,8 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
       if (disconnectTimer) clearTimeout(disconnectTimer);
       if (connectTimer) clearTimeout(connectTimer);
       if (rampTimer) clearTimeout(rampTimer);
-      if (chat) chat.onmessage = null;
+      if (chat) chat.onmessage = chat.onopen = null;
+      chatBacklog.length = 0;
       if (files) files.onmessage = null;
       pc.onnegotiationneeded = null;
       pc.onicecandidate = null;

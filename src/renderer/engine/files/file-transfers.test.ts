@@ -4,7 +4,7 @@ import { encodeBase64Url } from '../../../common/crypto/base64url.js';
 import { newEpoch } from '../sealed-json.js';
 import { deriveFileKey, sealChunk, sealControl } from './file-crypto.js';
 import { CHUNK_BYTES, CREDIT_WINDOW_BYTES, MAX_FILE_BYTES } from './file-protocol.js';
-import { createFileTransfers, type FileSink, type FileTransfer, type FileTransfers, type FramePipe } from './file-transfers.js';
+import { createFileTransfers, STALL_MS, type FileSink, type FileTransfer, type FileTransfers, type FramePipe } from './file-transfers.js';
 
 const MEETING = 'abc-defg-hjk';
 const ADA = '00000000000000aa';
@@ -45,7 +45,7 @@ interface Side {
  * Two managers joined by in-memory pipes. `tap` sees each frame on its way
  * and may return a replacement (or null to drop it): the test's hand on the wire.
  */
-async function pair(tap?: (from: string, frame: string | ArrayBuffer) => string | ArrayBuffer | null) {
+async function pair(tap?: (from: string, frame: string | ArrayBuffer) => string | ArrayBuffer | null, now?: () => number) {
   const e2e = await crypto.subtle.importKey('raw', crypto.getRandomValues(new Uint8Array(32)), 'HKDF', false, ['deriveKey', 'deriveBits']);
   const key = await deriveFileKey(e2e);
   const sides = new Map<string, Side>();
@@ -82,6 +82,7 @@ async function pair(tap?: (from: string, frame: string | ArrayBuffer) => string 
         return sink;
       },
       onChange: (t) => side.states.push(t),
+      now,
     });
     return side;
   };
@@ -303,6 +304,28 @@ describe('file transfer', () => {
     await settle();
     bob.files.peerGone(ADA);
     expect(only(bob)).toMatchObject({ state: 'failed', error: 'peer_left', url: null });
+    expect(bob.sinks[0]!.discarded).toBe(true);
+  });
+
+  it('fails a transfer whose sender has gone quiet, discarding what arrived', async () => {
+    let clock = 0;
+    let chunks = 0;
+    const { ada, bob, settle } = await pair(
+      (from, f) => {
+        if (from === ADA && typeof f !== 'string') chunks++;
+        return from === ADA && chunks > 1 ? null : f; // Ada's channel dies after her first chunk; she never leaves
+      },
+      () => clock,
+    );
+    ada.files.send(fileOf(5 * CHUNK_BYTES), [BOB]);
+    await settle();
+    await bob.files.accept(only(bob).id);
+    await settle();
+    clock += STALL_MS - 1_000;
+    await new Promise((r) => setTimeout(r, 1_500)); // a check runs: not quiet for long enough yet
+    expect(only(bob).state).toBe('receiving');
+    clock += 2_000;
+    await vi.waitFor(() => expect(only(bob)).toMatchObject({ state: 'failed', error: 'stalled', url: null }), { timeout: 3_000 });
     expect(bob.sinks[0]!.discarded).toBe(true);
   });
 

@@ -65,6 +65,7 @@ export type TransferError =
   | 'incomplete' // "done" before all bytes arrived
   | 'hash_mismatch' // the whole file's SHA-256 did not match
   | 'storage' // the sink could not be created or written
+  | 'stalled' // nothing came from the sender for STALL_MS while receiving
   | 'connection'; // the data channel closed
 
 export interface FileTransfer {
@@ -126,6 +127,13 @@ const PROGRESS_EVERY_MS = 100;
 const CREDIT_RECHECK_MS = 1000;
 const CHANNEL_OPEN_WAIT_MS = 15_000;
 const CHANNEL_OPEN_POLL_MS = 100;
+/**
+ * A receiving transfer with nothing from its sender for this long fails: a
+ * sender whose channel died without them leaving the meeting sends no
+ * cancel, and the receiver must not wait forever with a half-written file.
+ */
+export const STALL_MS = 30_000;
+const STALL_CHECK_MS = 1_000;
 const ACTIVE: ReadonlySet<TransferState> = new Set(['offered', 'waiting', 'sending', 'receiving', 'verifying']);
 
 interface Outgoing {
@@ -151,6 +159,8 @@ interface Incoming {
   lastAck: number;
   writes: Promise<void>;
   startedAt: number;
+  /** When the sender was last heard from for this transfer (or a write finished). */
+  heardAt: number;
 }
 
 export function createFileTransfers(o: FileTransfersOptions): FileTransfers {
@@ -164,6 +174,23 @@ export function createFileTransfers(o: FileTransfersOptions): FileTransfers {
   const serially = createSerialQueues();
   let closed = false;
   let progressTimer: ReturnType<typeof setTimeout> | null = null;
+  let stallTimer: ReturnType<typeof setInterval> | null = null;
+
+  /** Runs while something is being received; fails what has gone quiet. */
+  function watchForStalls(): void {
+    stallTimer ??= setInterval(() => {
+      let receiving = 0;
+      for (const inc of incoming.values()) {
+        if (inc.t.state !== 'receiving') continue;
+        if (now() - inc.heardAt > STALL_MS) failIn(inc, 'stalled');
+        else receiving++;
+      }
+      if (receiving === 0 && stallTimer) {
+        clearInterval(stallTimer);
+        stallTimer = null;
+      }
+    }, STALL_CHECK_MS);
+  }
 
   const all = (): FileTransfer[] =>
     order.map((id) => (outgoing.get(id) ?? incoming.get(id))!.t).map((t) => ({ ...t }));
@@ -306,7 +333,7 @@ export function createFileTransfers(o: FileTransfersOptions): FileTransfers {
           error: null,
           url: null,
         };
-        incoming.set(m.id, { t, sink: null, hash: createContentHash(), next: 0, received: 0, block: new Uint8Array(0), blockFill: 0, written: 0, lastAck: 0, writes: Promise.resolve(), startedAt: 0 });
+        incoming.set(m.id, { t, sink: null, hash: createContentHash(), next: 0, received: 0, block: new Uint8Array(0), blockFill: 0, written: 0, lastAck: 0, writes: Promise.resolve(), startedAt: 0, heardAt: 0 });
         order.push(m.id);
         if (m.size > MAX_FILE_BYTES) {
           t.state = 'failed';
@@ -365,6 +392,7 @@ export function createFileTransfers(o: FileTransfersOptions): FileTransfers {
     }
     if (header.index !== inc.next) return failIn(inc, 'out_of_order');
     inc.next++;
+    inc.heardAt = now();
     const opening = openChunk(o.key, ctxFrom(peerId), frame, inc.t.id, header.index);
     inc.writes = inc.writes.then(async () => {
       const data = await opening;
@@ -400,6 +428,7 @@ export function createFileTransfers(o: FileTransfersOptions): FileTransfers {
     }
     if (!taking(inc)) return;
     inc.written += batch.length;
+    inc.heardAt = now(); // a slow disk holds the sender back: not the sender's silence
     inc.t.bytes = inc.written;
     inc.t.bytesPerSecond = rate(inc.written, inc.startedAt);
     if (inc.written - inc.lastAck >= ACK_EVERY_BYTES) {
@@ -469,7 +498,8 @@ export function createFileTransfers(o: FileTransfersOptions): FileTransfers {
         return failIn(inc, 'storage');
       }
       if (inc.t.state !== 'receiving') return void inc.sink.discard().catch(() => undefined);
-      inc.startedAt = now();
+      inc.startedAt = inc.heardAt = now();
+      watchForStalls();
       await control(inc.t.peerId, { t: 'accept', id });
     },
     decline(id) {
@@ -515,6 +545,7 @@ export function createFileTransfers(o: FileTransfersOptions): FileTransfers {
     close() {
       closed = true;
       if (progressTimer) clearTimeout(progressTimer);
+      if (stallTimer) clearInterval(stallTimer);
       for (const out of outgoing.values()) {
         out.t.state = ACTIVE.has(out.t.state) ? 'cancelled' : out.t.state;
         out.wake?.();

@@ -49,6 +49,7 @@ describe('file transfer text', () => {
       'incomplete',
       'hash_mismatch',
       'storage',
+      'stalled',
       'connection',
     ];
     const texts = errors.map((error) => transferStatus(t({ state: 'failed', error })));

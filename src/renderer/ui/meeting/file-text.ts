@@ -5,6 +5,7 @@
  */
 import type { FileTransfer } from '../../engine/call-state.js';
 import { MAX_FILE_BYTES } from '../../engine/files/file-protocol.js';
+import { STALL_MS } from '../../engine/files/file-transfers.js';
 
 const UNITS = ['bytes', 'KB', 'MB', 'GB', 'TB'];
 
@@ -37,6 +38,7 @@ const ERROR_TEXT: Record<NonNullable<FileTransfer['error']>, (who: string) => st
   too_much_data: (who) => `${who} sent more data than the file's size, so it was rejected. Nothing was kept.`,
   incomplete: (who) => `The file from ${who} ended before all of it arrived. Nothing was kept.`,
   hash_mismatch: (who) => `The file from ${who} does not match its checksum, so it was rejected. Nothing was kept.`,
+  stalled: (who) => `Nothing arrived from ${who} for ${STALL_MS / 1000} seconds, so the transfer was stopped. Nothing was kept.`,
   storage: () => 'The file could not be written to this device’s storage (it may be full). Nothing was kept.',
   connection: (who) => `The connection to ${who} closed during the transfer.`,
 };

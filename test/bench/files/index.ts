@@ -1,21 +1,13 @@
 /**
  * The "files" benchmark: one file of N MiB (200 by default) from one person
  * to another through meriMeet's file transfer (sealed chunks, backpressure,
- * SHA-256, written to the browser's disk) against a raw data-channel sender
+ * content hash, written to the browser's disk) against a raw data-channel sender
  * pushing the same bytes between the same two browsers in the same run
  * (raw-channel.js). Targets: meriMeet's throughput ≥ 0.9× the raw figure,
- * and neither browser holding the whole file in memory (every run's peak
- * growth below the file's size; what stays afterwards and a quarter-size
- * transfer shown alongside). Runs in a loopback-only network namespace, like the e2e
- * suite; measure.ts says what is timed.
- */
-import type { Benchmark, BenchReport } from '../support/benchmark.js';
-import { loopbackOnly, runInLoopbackNamespace } from '../support/netns.js';
-import { ensureWebBuild } from '../support/web-build.js';
-import type { FileSamples, Run } from './measure.js';
-
-const TARGET_RATIO = 0.9;
-/**
+ * and neither browser holding the whole file in memory. Runs in a
+ * loopback-only network namespace, like the e2e suite; measure.ts says what
+ * is timed.
+ *
  * "Nothing may hold the whole file": a whole copy anywhere in a browser would
  * grow it by at least the file's size, so every run's peak growth, on each
  * side, must stay below it. The peaks are mostly garbage not yet collected
@@ -23,6 +15,12 @@ const TARGET_RATIO = 0.9;
  * table also shows what stays 3 s after the transfer and the same figures for
  * a quarter-size file: memory that held the file would stay, and follow its size.
  */
+import type { Benchmark, BenchReport } from '../support/benchmark.js';
+import { loopbackOnly, runInLoopbackNamespace } from '../support/netns.js';
+import { ensureWebBuild } from '../support/web-build.js';
+import type { FileSamples, Run } from './measure.js';
+
+const TARGET_RATIO = 0.9;
 
 export const filesBenchmark: Benchmark = {
   name: 'files',

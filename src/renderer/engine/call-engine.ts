@@ -106,7 +106,8 @@ interface Session {
   ended: boolean;
 }
 
-function initialState(): CallState {
+/** The state before any call (also what tests build their states from). */
+export function initialState(): CallState {
   return {
     phase: 'idle',
     meetingId: null,

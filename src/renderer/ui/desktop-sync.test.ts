@@ -1,41 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { CallState, ChatMessage, Participant } from '../engine/call-state.js';
+import { initialState } from '../engine/call-engine.js';
 import { callNotifications, trayCallState } from './desktop-sync.js';
 
+// From the engine's own initial state, so a new CallState field never needs adding here.
+const idle = initialState();
 const base: CallState = {
+  ...idle,
   phase: 'in-call',
   meetingId: 'abc-defg-hjk',
-  error: null,
-  endReason: null,
-  local: {
-    peerId: 'aaaaaaaaaaaaaaaa',
-    displayName: 'Me',
-    muted: true,
-    videoOff: false,
-    handRaised: false,
-    isHost: false,
-    stream: null,
-    screen: null,
-    connection: 'connected',
-    quality: 'good',
-    audioLevel: 0,
-    stats: null,
-    verification: 'verified',
-    safetyCode: null,
-    securityProblem: null,
-  },
-  peers: [],
-  hostId: null,
-  locked: false,
-  lobby: [],
-  chat: [],
-  unreadChat: 0,
-  transfers: [],
-  activeSpeakerId: null,
-  muteRequestedBy: null,
-  offline: false,
-  warning: null,
-  lastDeparture: null,
+  local: { ...idle.local, peerId: 'aaaaaaaaaaaaaaaa', displayName: 'Me', muted: true, connection: 'connected', quality: 'good' },
 };
 const peer = (peerId: string, displayName: string): Participant => ({ ...base.local, peerId, displayName });
 const msg = (id: string, text: string, mine = false): ChatMessage => ({ id, fromPeerId: 'b', fromName: 'Ada', text, sentAt: 0, mine });

@@ -9,10 +9,6 @@
  * - a replayed old offer is refused and the call goes on;
  * - a forged `from` and an injected chat message are refused.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadTlsMaterial } from '../../signaling/src/tls/certificate.js';
 import { test, expect } from './support/fixtures.js';
 import { MaliciousServer, swapFingerprints } from './support/malicious-server.js';
 import { createMeeting } from './support/meetings.js';
@@ -22,12 +18,9 @@ import { chatMessages, joinMeeting, openPanel, peerIdOf, sendChat, tile } from '
 
 let evil: MaliciousServer;
 let people: People;
-let tlsDir: string;
 
 test.beforeEach(async ({ browser, server }) => {
-  tlsDir = mkdtempSync(join(tmpdir(), 'merimeet-evil-'));
-  const tls = await loadTlsMaterial({ dataDir: tlsDir });
-  evil = await MaliciousServer.start(server, tls);
+  evil = await MaliciousServer.start(server);
   people = new People(browser, evil.address);
 });
 
@@ -35,7 +28,6 @@ test.beforeEach(async ({ browser, server }) => {
 test.afterEach(async ({}, testInfo) => {
   await people.closeAll(testInfo);
   await evil.close();
-  rmSync(tlsDir, { recursive: true, force: true });
 });
 
 const isDescription = (m: Record<string, unknown>) => m.type === 'signal' && (m.data as { kind?: string } | undefined)?.kind === 'description';

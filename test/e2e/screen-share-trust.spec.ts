@@ -6,10 +6,6 @@
  * off as her screen). The claim is under the SDP MAC, so Bob refuses those
  * descriptions, is told, shows no share stage, and keeps Ada's camera.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadTlsMaterial } from '../../signaling/src/tls/certificate.js';
 import { test, expect } from './support/fixtures.js';
 import { MaliciousServer } from './support/malicious-server.js';
 import { createMeeting } from './support/meetings.js';
@@ -20,12 +16,9 @@ import { joinMeeting, peerIdOf } from './support/ui.js';
 
 let evil: MaliciousServer;
 let people: People;
-let tlsDir: string;
 
 test.beforeEach(async ({ browser, server }) => {
-  tlsDir = mkdtempSync(join(tmpdir(), 'merimeet-evil-'));
-  const tls = await loadTlsMaterial({ dataDir: tlsDir });
-  evil = await MaliciousServer.start(server, tls);
+  evil = await MaliciousServer.start(server);
   people = new People(browser, evil.address);
 });
 
@@ -33,7 +26,6 @@ test.beforeEach(async ({ browser, server }) => {
 test.afterEach(async ({}, testInfo) => {
   await people.closeAll(testInfo);
   await evil.close();
-  rmSync(tlsDir, { recursive: true, force: true });
 });
 
 type Description = { kind: 'description'; description: { sdp: string }; screen?: string | null };

@@ -11,9 +11,13 @@
  * Frames are JSON text. Tampering happens on frames going *to* a browser
  * (server → client), which is where a server's lies land.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpsRequest, createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { WebSocket, WebSocketServer } from 'ws';
+import { loadTlsMaterial } from '../../../signaling/src/tls/certificate.js';
 import type { E2EServer } from './server-env.js';
 
 /** One browser's connection through the proxy. */
@@ -45,9 +49,14 @@ export class MaliciousServer {
     private readonly https: Server,
     private readonly wss: WebSocketServer,
     readonly address: E2EServer,
+    /** Where its own self-signed certificate lives; removed by close(). */
+    private readonly tlsDir: string,
   ) {}
 
-  static async start(upstream: E2EServer, tls: { cert: string; key: string }): Promise<MaliciousServer> {
+  /** Starts the proxy in front of `upstream`, with a certificate of its own (the attacker's). */
+  static async start(upstream: E2EServer): Promise<MaliciousServer> {
+    const tlsDir = mkdtempSync(join(tmpdir(), 'merimeet-evil-'));
+    const tls = await loadTlsMaterial({ dataDir: tlsDir });
     const upstreamUrl = new URL(upstream.origin);
     const https = createServer({ cert: tls.cert, key: tls.key }, (req, res) => {
       // The real web client, with the real headers (CSP included).
@@ -64,7 +73,7 @@ export class MaliciousServer {
     const wss = new WebSocketServer({ server: https, path: '/ws', handleProtocols: (protocols) => [...protocols][0] ?? false });
     await new Promise<void>((resolve) => https.listen(0, '127.0.0.1', resolve));
     const { port } = https.address() as AddressInfo;
-    const proxy = new MaliciousServer(https, wss, { url: `wss://127.0.0.1:${port}/ws`, origin: `https://127.0.0.1:${port}`, ca: upstream.ca });
+    const proxy = new MaliciousServer(https, wss, { url: `wss://127.0.0.1:${port}/ws`, origin: `https://127.0.0.1:${port}`, ca: upstream.ca }, tlsDir);
     wss.on('connection', (client, req) => proxy.carry(client, upstream, String(req.headers['sec-websocket-protocol'] ?? '')));
     return proxy;
   }
@@ -124,6 +133,7 @@ export class MaliciousServer {
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
     this.https.closeAllConnections();
     await new Promise<void>((resolve) => this.https.close(() => resolve()));
+    rmSync(this.tlsDir, { recursive: true, force: true });
   }
 }
 

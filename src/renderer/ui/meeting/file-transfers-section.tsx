@@ -10,6 +10,7 @@ const MOVING = new Set<FileTransfer['state']>(['waiting', 'sending', 'receiving'
 export interface FileSectionProps {
   transfers: FileTransfer[];
   peers: Participant[];
+  /** The current recipient: 'everyone', or someone still in the meeting. */
   recipient: FileRecipient;
   onRecipient: (r: FileRecipient) => void;
   /** Sends each file to the chosen recipient; throws when nobody can receive. */
@@ -25,7 +26,6 @@ export interface FileSectionProps {
 export function FileTransfersSection(props: FileSectionProps) {
   const picker = useRef<HTMLInputElement>(null);
   const [error, setError] = useState<string | null>(null);
-  const recipientGone = props.recipient !== 'everyone' && !props.peers.some((p) => p.peerId === props.recipient);
 
   const send = (files: File[]) => {
     setError(null);
@@ -40,7 +40,7 @@ export function FileTransfersSection(props: FileSectionProps) {
     <section class="files" aria-label="Files">
       <div class="file-send">
         <label for="file-recipient">Send to</label>
-        <select id="file-recipient" value={recipientGone ? 'everyone' : props.recipient} onChange={(e) => props.onRecipient(e.currentTarget.value)}>
+        <select id="file-recipient" value={props.recipient} onChange={(e) => props.onRecipient(e.currentTarget.value)}>
           <option value="everyone">Everyone</option>
           {props.peers.map((p) => (
             <option key={p.peerId} value={p.peerId}>

@@ -382,7 +382,7 @@ function InMeeting(props: MeetingProps & { engine: CallEngine }) {
             <FileTransfersSection
               transfers={state.transfers}
               peers={state.peers}
-              recipient={fileRecipient}
+              recipient={recipientPeer?.peerId ?? 'everyone'}
               onRecipient={setFileRecipient}
               onSend={sendFiles}
               engine={engine}

@@ -7,15 +7,13 @@ const SERVER = 'wss://meet.example.org/ws';
 
 function fakeIpc(answer: (channel: string, payload: unknown) => unknown) {
   const listeners = new Map<string, Set<(event: unknown, payload: unknown) => void>>();
-  const ipc: IpcRendererLike & { emit(channel: string, payload: unknown): void; count(): number } = {
+  const ipc: IpcRendererLike & { emit(channel: string, payload: unknown): void } = {
     invoke: vi.fn(async (channel: string, payload: unknown) => answer(channel, payload)),
     on: (channel, listener) => {
       if (!listeners.has(channel)) listeners.set(channel, new Set());
       listeners.get(channel)?.add(listener);
     },
-    removeListener: (channel, listener) => listeners.get(channel)?.delete(listener),
     emit: (channel, payload) => listeners.get(channel)?.forEach((l) => l({ sender: 'ipcRenderer!' }, payload)),
-    count: () => [...listeners.values()].reduce((n, s) => n + s.size, 0),
   };
   return ipc;
 }
@@ -67,7 +65,28 @@ describe('preload bridge', () => {
     ipc.emit('tray:action', { action: 'toggle-mic' });
     expect(seen).toEqual([{ action: 'toggle-mic' }]);
     off();
-    expect(ipc.count()).toBe(0);
+    ipc.emit('tray:action', { action: 'leave' });
+    expect(seen).toEqual([{ action: 'toggle-mic' }]);
+  });
+
+  it('keeps events that came before anyone listened (a cold-start invite) for the first listener, once', async () => {
+    const ipc = fakeIpc(() => null);
+    const bridge = createBridge(ipc);
+    const link = { server: null, meetingId: 'abc-defg-hjk', password: 'Ab3dE5gH7k' };
+    ipc.emit('deep-link', link);
+    for (let i = 0; i < 12; i++) ipc.emit('tray:action', { action: 'toggle-mic', n: i });
+    const links: unknown[] = [];
+    const actions: unknown[] = [];
+    bridge.on('deep-link', (payload) => links.push(payload));
+    bridge.on('tray:action', (payload) => actions.push(payload));
+    expect(links).toEqual([]); // not during `on`
+    await Promise.resolve();
+    expect(links).toEqual([link]);
+    expect(actions).toHaveLength(10); // the last ten only
+    expect(actions[0]).toMatchObject({ n: 2 });
+    bridge.on('deep-link', (payload) => links.push(payload));
+    await Promise.resolve();
+    expect(links).toEqual([link]); // handed out once
   });
 
   it('refuses to subscribe to a channel the contract does not list', () => {

@@ -6,6 +6,11 @@
  * channels can be subscribed to, and the listener gets the payload only (never
  * Electron's event object, whose `sender` would be ipcRenderer itself).
  *
+ * Events that arrive while nobody listens on their channel are kept (the last
+ * EARLY_EVENTS_KEPT) for the first listener: main sends a cold-start invite
+ * link as soon as the page has loaded, before the app has rendered and
+ * subscribed, and it must not be lost.
+ *
  * Plain code (the ipc object is a parameter) so it is unit-tested without
  * Electron, and reused by the bridge test harness in Chromium.
  */
@@ -24,10 +29,22 @@ import {
 export interface IpcRendererLike {
   invoke(channel: string, payload: unknown): Promise<unknown>;
   on(channel: string, listener: (event: unknown, payload: unknown) => void): unknown;
-  removeListener(channel: string, listener: (event: unknown, payload: unknown) => void): unknown;
 }
 
+const EARLY_EVENTS_KEPT = 10;
+
 export function createBridge(ipc: IpcRendererLike): DesktopBridge {
+  const listeners = new Map<EventChannel, Set<(payload: never) => void>>();
+  const early = new Map<EventChannel, unknown[]>();
+  for (const name of Object.keys(eventChannels) as EventChannel[]) {
+    listeners.set(name, new Set());
+    ipc.on(name, (_event: unknown, payload: unknown) => {
+      const current = [...listeners.get(name)!];
+      if (current.length > 0) for (const listener of current) listener(payload as never);
+      else early.set(name, [...(early.get(name) ?? []), payload].slice(-EARLY_EVENTS_KEPT));
+    });
+  }
+
   async function call<C extends InvokeChannel>(channel: C, request: RequestOf<C>): Promise<ReplyOf<C>> {
     const envelope = (await ipc.invoke(channel, request)) as IpcEnvelope<ReplyOf<C>> | undefined;
     if (envelope?.ok === true) return envelope.value;
@@ -61,10 +78,15 @@ export function createBridge(ipc: IpcRendererLike): DesktopBridge {
     on: (channel, listener) => {
       if (!Object.hasOwn(eventChannels, channel)) throw new DesktopBridgeError('unknown_channel', 'unknown event');
       const name: EventChannel = channel;
-      const wrapped = (_event: unknown, payload: unknown): void => listener(payload as never);
-      ipc.on(name, wrapped);
+      const subscribed = listeners.get(name)!;
+      const own = (payload: never): void => listener(payload);
+      subscribed.add(own);
+      const kept = early.get(name);
+      early.delete(name);
+      // After `on` returns, so the caller holds its unsubscribe before anything arrives.
+      if (kept) queueMicrotask(() => kept.forEach((payload) => subscribed.has(own) && own(payload as never)));
       return () => {
-        ipc.removeListener(name, wrapped);
+        subscribed.delete(own);
       };
     },
   };

@@ -198,8 +198,8 @@ test('without cameras: one shares, the other plugs a camera in later, and the sh
 
   await plugInCamera(xi);
   const camera = controls(xi.page).getByRole('button', { name: /^Camera\b/ });
-  // Without a camera the person may have joined with it "on" (nothing to send) or off: turn it on for real.
-  if ((await camera.getAttribute('aria-pressed')) === 'true') await camera.click();
+  // Joined without a camera: the toolbar says so (off), and turning it on opens the camera now plugged in.
+  await expect(camera).toHaveAttribute('aria-pressed', 'false');
   await camera.click();
   await expect(camera).toHaveAttribute('aria-pressed', 'true');
   await expectVideoFlowing(sam.page, xiId);

@@ -88,8 +88,14 @@ export function PreJoinScreen(props: PreJoinProps) {
     return () => videoTrack.removeEventListener('ended', onEnded);
   }, [videoTrack]);
 
+  // Joining before getUserMedia has answered would hand the call no stream at all (and the
+  // late stream would be stopped on unmount): on a slow machine the keys can be ready first.
+  const mediaReady = media !== null;
+  const canJoin = keyState === 'ready' && mediaReady;
+
   const join = (event?: Event) => {
     event?.preventDefault();
+    if (!canJoin) return;
     const displayName = cleanDisplayName(name);
     if (displayName === '') {
       setNameError('Enter your name so others know who you are.');
@@ -97,7 +103,11 @@ export function PreJoinScreen(props: PreJoinProps) {
       return;
     }
     setNameError(null);
-    props.onJoin({ stream: handOver(), displayName, muted, videoOff, cameraId, micId, sinkId, relayOnly });
+    const handed = handOver();
+    // No camera could be opened: the call starts with the camera honestly off (the toolbar
+    // then offers to turn it on, which tries the camera again), never "on" with nothing sent.
+    const noCamera = !(handed?.getVideoTracks().some((t) => t.readyState === 'live') ?? false);
+    props.onJoin({ stream: handed, displayName, muted, videoOff: videoOff || noCamera, cameraId, micId, sinkId, relayOnly });
   };
 
   // Rejoining after a reload: no click needed, once (Back cancels it).
@@ -196,7 +206,9 @@ export function PreJoinScreen(props: PreJoinProps) {
               : keyState === 'deriving'
                 ? 'Preparing secure keys…'
                 : keyState === 'ready'
-                  ? 'Secure keys ready.'
+                  ? mediaReady
+                    ? 'Secure keys ready.'
+                    : 'Starting your camera and microphone…'
                   : ''}
           </p>
           {keyState === 'failed' ? (
@@ -205,7 +217,7 @@ export function PreJoinScreen(props: PreJoinProps) {
             </p>
           ) : null}
           <div class="actions">
-            <button type="submit" class="primary" disabled={keyState !== 'ready'}>
+            <button type="submit" class="primary" disabled={!canJoin}>
               Join meeting
             </button>
             <button type="button" onClick={props.onBack}>

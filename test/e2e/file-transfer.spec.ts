@@ -37,7 +37,7 @@ test('a 20 MiB file reaches two people, verified, with progress shown on both si
   const data = randomBytes(20 * MiB);
   for (const p of [ada!, bob!, cyd!]) await recordProgress(p.page);
 
-  await sendFile(ada!.page, { name: 'quarterly-report.pdf', mimeType: 'application/pdf', buffer: data });
+  await sendFile(ada!.page, { name: 'quarterly-report.pdf', buffer: data });
   for (const p of [bob!, cyd!]) {
     await expect(transfer(ada!.page, 'quarterly-report.pdf', `to ${p.name}`)).toContainText(`Waiting for ${p.name} to accept.`);
     // Nothing is written before the person accepts.
@@ -69,7 +69,7 @@ test('declining, and cancelling from either side, leave nothing behind; chat flo
   const [ada, bob] = await meetingOf(people, server, ['Ada', 'Bob']);
 
   // Declined: the sender is told; nothing was ever written.
-  await sendFile(ada!.page, { name: 'holiday.jpg', mimeType: 'image/jpeg', buffer: randomBytes(MiB) });
+  await sendFile(ada!.page, { name: 'holiday.jpg', buffer: randomBytes(MiB) });
   await expect(bob!.page.getByRole('status').filter({ hasText: 'Ada wants to send you holiday.jpg' })).toBeVisible();
   await bob!.page.getByRole('button', { name: 'Open chat' }).click();
   await bob!.page.getByRole('button', { name: 'Decline holiday.jpg from Ada', exact: true }).click();

@@ -5,8 +5,9 @@
  * files are written (nothing may be left there after a decline or cancel).
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { expect, type Locator, type Page } from '@playwright/test';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { openPanel } from './ui.js';
 
 export const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
@@ -16,13 +17,22 @@ export function transfer(page: Page, name: string, way: `${'from' | 'to'} ${stri
   return page.getByRole('list', { name: 'File transfers' }).getByRole('listitem', { name: `${name} ${way}`, exact: true });
 }
 
-/** Picks a file with "Send a file" in the chat panel, for `to` ("Everyone" or a name). */
-export async function sendFile(page: Page, file: { name: string; mimeType: string; buffer: Buffer }, to = 'Everyone'): Promise<void> {
+/**
+ * Picks a file with "Send a file" in the chat panel, for `to` ("Everyone" or a
+ * name). The bytes are written to disk first and the browser is handed the
+ * path, as a person's file picker does: a buffer would cross Playwright's
+ * protocol pipe base64-encoded, which took over 20 s for 20 MiB on a busy box.
+ */
+export async function sendFile(page: Page, file: { name: string; buffer: Buffer }, to = 'Everyone'): Promise<void> {
+  // Kept until the test ends (test-results/ is cleared on the next run): the browser reads it lazily while sending.
+  const path = test.info().outputPath('picked', file.name);
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, file.buffer);
   const chat = await openPanel(page, 'Chat');
   await chat.getByRole('combobox', { name: 'Send to' }).selectOption({ label: to });
   const chooser = page.waitForEvent('filechooser');
   await chat.getByRole('button', { name: 'Send a file' }).click();
-  await (await chooser).setFiles(file);
+  await (await chooser).setFiles(path);
 }
 
 /**

@@ -8,7 +8,7 @@ import type { Page } from '@playwright/test';
 import { test, expect } from './support/fixtures.js';
 import { createMeeting } from './support/meetings.js';
 import { expectAudioAudible, expectVideoFlowing } from './support/media.js';
-import { unplugCamera } from './support/no-camera.js';
+import { plugInCamera, unplugCamera } from './support/no-camera.js';
 import { makeDevicesSlow, openSlowDevices } from './support/slow-camera.js';
 import { continueToPreJoin, control, expectPhase, getReadyToJoin, joinButton, joinMeeting, ownTile, peerIdOf } from './support/ui.js';
 
@@ -44,11 +44,22 @@ test('Join meeting waits for a slow camera, and the call then carries its video'
   await expectAudioAudible(bob.page, adaId);
 });
 
-test('a person whose camera cannot be opened joins with the camera shown off', async ({ people, server }) => {
+test('a camera that cannot be opened: joined with it shown off, told when turning it on fails, and it can be tried again', async ({ people, server }) => {
   const meeting = await createMeeting(server);
   const ada = await people.open('Ada');
   await unplugCamera(ada);
   await joinMeeting(ada.page, meeting, 'Ada');
-  await expect(control(ada.page, 'Camera')).toHaveAttribute('aria-pressed', 'false');
+  const camera = control(ada.page, 'Camera');
+  await expect(camera).toHaveAttribute('aria-pressed', 'false');
   expect(await ownVideoWidth(ada.page)).toBe(0);
+
+  await camera.click();
+  await expect(ada.page.getByRole('alert').filter({ hasText: 'Your camera could not be started.' })).toBeVisible();
+  await expect(camera).toHaveAttribute('aria-pressed', 'false');
+
+  await plugInCamera(ada);
+  await ada.page.getByRole('button', { name: 'Try the camera again' }).click();
+  await expect(camera).toHaveAttribute('aria-pressed', 'true');
+  await expect.poll(() => ownVideoWidth(ada.page), { message: 'Ada sees her own camera' }).toBeGreaterThan(0);
+  await expect(ada.page.getByRole('alert').filter({ hasText: 'Your camera could not be started.' })).toHaveCount(0);
 });

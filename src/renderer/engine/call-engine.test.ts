@@ -428,6 +428,25 @@ describe('presence', () => {
     ]);
     expect(engine.getState().local).toMatchObject({ muted: true, videoOff: true, handRaised: true });
   });
+
+  it('a camera turned on later joins the local stream (own tile, and stopped with it), replacing an ended one', async () => {
+    const tracks: MediaStreamTrack[] = [fakeTrack('audio'), { ...fakeTrack('video'), readyState: 'ended' } as unknown as MediaStreamTrack];
+    const stream = {
+      getTracks: () => [...tracks],
+      getAudioTracks: () => tracks.filter((t) => t.kind === 'audio'),
+      getVideoTracks: () => tracks.filter((t) => t.kind === 'video'),
+      addTrack: (t: MediaStreamTrack) => tracks.push(t),
+      removeTrack: (t: MediaStreamTrack) => tracks.splice(tracks.indexOf(t), 1),
+    } as unknown as MediaStream;
+    await joinedCall({ stream });
+    const camera = fakeTrack('video');
+    await engine.replaceTrack(camera);
+    expect(engine.getState().local.stream).toBe(stream);
+    expect(stream.getVideoTracks()).toEqual([camera]);
+    expect(stream.getAudioTracks()).toHaveLength(1);
+    engine.setVideoOff(true);
+    expect(camera.enabled).toBe(false);
+  });
 });
 
 describe('reconnect', () => {

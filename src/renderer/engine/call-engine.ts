@@ -173,6 +173,18 @@ function setTracksEnabled(stream: MediaStream | null, kind: 'audio' | 'video', e
   for (const t of kind === 'audio' ? stream.getAudioTracks() : stream.getVideoTracks()) t.enabled = enabled;
 }
 
+/**
+ * The caller's stream with `track` in place of its other tracks of that kind
+ * (changed in place, so the caller still holds every track it must stop), or
+ * a new stream when the call started with none.
+ */
+export function streamWithTrack(stream: MediaStream | null, track: MediaStreamTrack): MediaStream {
+  if (!stream) return new MediaStream([track]);
+  for (const t of stream.getTracks()) if (t.kind === track.kind && t !== track) stream.removeTrack(t);
+  if (!stream.getTracks().includes(track)) stream.addTrack(track);
+  return stream;
+}
+
 export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
   const createSignaling = deps.createSignaling ?? ((url: string) => new SignalingClient({ url }));
   const createLink = deps.createLink ?? createPeerLink;
@@ -931,6 +943,10 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
       const s = session;
       if (!s || s.ended) return;
       s.replaced.set(track.kind, track);
+      // Your own tile shows the local stream, and whoever ends the call stops its tracks: the new
+      // track must be in it (a camera turned on after joining without one showed nothing, and stayed on after leaving).
+      const stream = streamWithTrack(st.local.stream, track);
+      update((cur) => ({ ...cur, local: { ...cur.local, stream } }));
       await Promise.all([...s.links.values()].map((l) => l.replaceTrack(track).catch(() => {})));
       if (track.kind === 'video') applyBitratePolicy(s);
     },

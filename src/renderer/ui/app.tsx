@@ -232,6 +232,8 @@ export function App({ platform }: { platform: Platform }) {
         const phase = current.engine.getState().phase;
         if (phase !== 'ended' && phase !== 'failed' && phase !== 'idle') void current.engine.leave().catch(() => undefined);
         stopStream(current.stream);
+        // A camera turned on during a call that started without any media lives only in the engine's stream.
+        stopStream(current.engine.getState().local.stream);
       }
       return null;
     });

@@ -86,6 +86,7 @@ function useCameraLost(state: CallState, engine: CallEngine): [boolean, () => vo
 }
 
 const SHARE_FAILED = 'Your screen could not be shared.';
+const CAMERA_FAILED = 'Your camera could not be started.';
 
 /** How long "Bob left the meeting." stays up. */
 const DEPARTURE_NOTICE_MS = 8_000;
@@ -169,7 +170,7 @@ function InMeeting(props: MeetingProps & { engine: CallEngine }) {
       clearCameraLost();
       setActionError(null);
     } catch {
-      setActionError('Your camera could not be started.');
+      setActionError(CAMERA_FAILED);
     }
   }, [engine, state.local.stream, props.cameraId, clearCameraLost]);
 
@@ -282,6 +283,11 @@ function InMeeting(props: MeetingProps & { engine: CallEngine }) {
           <p role="alert" class="alert">
             {cameraLost ? CAMERA_LOST : actionError}
           </p>
+          {cameraLost || actionError === CAMERA_FAILED ? (
+            <button type="button" class="small" onClick={() => void turnCameraOn()}>
+              Try the camera again
+            </button>
+          ) : null}
           <button
             type="button"
             class="small"

@@ -5,6 +5,7 @@ import type { CallEngine, JoinOptions } from './call-state.js';
 import type { PeerLink, PeerLinkOptions } from './peer-link.js';
 import type { ScreenEncodingPolicy } from './screen-share.js';
 import { SignalingError, type ConnectionState, type OpenInfo, type OutgoingMessage, type SignalingConnection } from './signaling-client.js';
+import { LEVEL_INTERVAL_MS, SPEAKER_SILENCE_HOLD_MS } from './stats.js';
 
 const ME = '1111111111111111';
 const A = 'aaaaaaaaaaaaaaaa';
@@ -126,6 +127,11 @@ class FakeLink implements PeerLink {
   level: number | null = 0;
   async getAudioLevel() {
     return this.level;
+  }
+  /** Our microphone as this link sends it. */
+  localLevel: number | null = null;
+  async getLocalAudioLevel() {
+    return this.localLevel;
   }
   close() {
     this.closed = true;
@@ -822,6 +828,71 @@ describe('active speaker', () => {
     toA.level = 0.3;
     await vi.waitFor(() => expect(engine.getState().activeSpeakerId).toBe(A));
     expect(engine.getState().peers.find((p) => p.peerId === A)!.audioLevel).toBeGreaterThan(0.1);
+  });
+
+  describe('with the level clock under test control', () => {
+    let made: FakeLink[];
+    beforeEach(() => {
+      vi.useFakeTimers();
+      made = [];
+      engine = createCallEngine({
+        createSignaling: () => sig,
+        createLink: (o) => {
+          const l = new FakeLink(o);
+          made.push(l);
+          return l;
+        },
+        statsIntervalMs: 1e9,
+        levelIntervalMs: LEVEL_INTERVAL_MS,
+      });
+    });
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+    const tick = (n = 1) => vi.advanceTimersByTimeAsync(n * LEVEL_INTERVAL_MS);
+
+    it('highlights us when our own microphone is the loud one, from what a link sends', async () => {
+      await joinedCall({}, joined({ peers: [peer(A)] }));
+      made[0]!.level = 0.01;
+      made[0]!.localLevel = 0.3;
+      await tick();
+      expect(engine.getState().activeSpeakerId).toBe(ME);
+      expect(engine.getState().local.audioLevel).toBeGreaterThan(0.1);
+    });
+
+    it('our own mute clears our highlight at once, without waiting for a tick', async () => {
+      await joinedCall({}, joined({ peers: [peer(A)] }));
+      made[0]!.localLevel = 0.3;
+      await tick();
+      expect(engine.getState().activeSpeakerId).toBe(ME);
+      engine.setMuted(true);
+      await vi.advanceTimersByTimeAsync(0); // the level reads only (no interval tick)
+      expect(engine.getState().activeSpeakerId).toBeNull();
+      await tick(4);
+      expect(engine.getState().activeSpeakerId).toBeNull(); // muted: never the speaker
+    });
+
+    it('a peer who mutes stops being the speaker as soon as we hear of it', async () => {
+      await joinedCall({}, joined({ peers: [peer(A)] }));
+      made[0]!.level = 0.3;
+      await tick();
+      expect(engine.getState().activeSpeakerId).toBe(A);
+      sig.push({ type: 'room.peerUpdated', peer: { ...peer(A), muted: true } });
+      await vi.advanceTimersByTimeAsync(0);
+      expect(engine.getState().activeSpeakerId).toBeNull();
+    });
+
+    it('silence clears the highlight after SPEAKER_SILENCE_HOLD_MS (and the meter falling)', async () => {
+      await joinedCall({}, joined({ peers: [peer(A)] }));
+      made[0]!.level = 0.3;
+      await tick();
+      made[0]!.level = 0;
+      await tick(4); // a pause between sentences
+      expect(engine.getState().activeSpeakerId).toBe(A);
+      // The smoothed level needs some ticks to fall under the threshold, then the hold runs.
+      await vi.advanceTimersByTimeAsync(SPEAKER_SILENCE_HOLD_MS + 4_000);
+      expect(engine.getState().activeSpeakerId).toBeNull();
+    });
   });
 });
 

@@ -36,6 +36,7 @@ import { deriveSdpMacKey } from './sdp-mac.js';
 import { SignalingClient, SignalingError, type OutgoingMessage, type SignalingConnection } from './signaling-client.js';
 import {
   INITIAL_SPEAKER_STATE,
+  LEVEL_INTERVAL_MS,
   STATS_INTERVAL_MS,
   computePeerStats,
   nextSpeaker,
@@ -177,7 +178,7 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
   const createSignaling = deps.createSignaling ?? ((url: string) => new SignalingClient({ url }));
   const createLink = deps.createLink ?? createPeerLink;
   const statsIntervalMs = deps.statsIntervalMs ?? STATS_INTERVAL_MS;
-  const levelIntervalMs = deps.levelIntervalMs ?? 250;
+  const levelIntervalMs = deps.levelIntervalMs ?? LEVEL_INTERVAL_MS;
   const createFileSink = deps.createFileSink ?? (() => createOpfsSink());
 
   const store = createStore<CallState>(initialState());
@@ -379,12 +380,15 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
     const i = st.peers.findIndex((p) => p.peerId === info.peerId);
     if (i >= 0) {
       // A peerJoined for a known id is an update (protocol §9.8).
+      const mutedNow = info.muted && !st.peers[i]!.muted;
       updatePeer(info.peerId, {
         displayName: info.displayName,
         muted: info.muted,
         videoOff: info.videoOff,
         handRaised: info.handRaised,
       });
+      // Muting ends their turn as the speaker now, not at the next level tick.
+      if (mutedNow) void pollLevels(s);
     } else {
       update((cur) => ({ ...cur, peers: [...cur.peers, participantFrom(info, cur.hostId)] }));
       ensureLink(s, info.peerId);
@@ -716,34 +720,64 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
     update((st) => ({ ...st, peers: st.peers.map((p) => (patches.has(p.peerId) ? { ...p, ...patches.get(p.peerId) } : p)) }));
   }
 
+  /**
+   * Our own microphone's level, from the first link that can say (every link
+   * sends the same track). Alone in the call there is no link, and nobody to
+   * highlight us for.
+   */
+  async function localAudioLevel(s: Session): Promise<number | null> {
+    for (const link of s.links.values()) {
+      const level = await link.getLocalAudioLevel().catch((err: unknown) => {
+        console.warn('meriMeet: could not read our microphone level', err);
+        return null;
+      });
+      if (level !== null) return level;
+    }
+    return null;
+  }
+
   async function pollLevels(s: Session): Promise<void> {
     if (!current(s) || s.pollingLevels) return;
     s.pollingLevels = true;
     const samples = new Map<string, number | null>();
+    let localSample: number | null;
     try {
-      await Promise.all(
-        [...s.links].map(async ([id, link]) => samples.set(id, await link.getAudioLevel().catch(() => null))),
-      );
+      [localSample] = await Promise.all([
+        localAudioLevel(s),
+        ...[...s.links].map(async ([id, link]) => samples.set(id, await link.getAudioLevel().catch(() => null))),
+      ]);
     } finally {
       s.pollingLevels = false;
     }
     if (!current(s)) return;
     const st = store.get();
+    const me = st.local.peerId;
     let changed = false;
     const levels = new Map<string, number>();
+    const muted = new Set<string>();
     for (const p of st.peers) {
       const raw = p.muted ? 0 : (samples.get(p.peerId) ?? 0);
       const level = smoothLevel(s.levels.get(p.peerId) ?? 0, raw);
       s.levels.set(p.peerId, level);
       levels.set(p.peerId, level);
+      if (p.muted) muted.add(p.peerId);
       if (Math.abs(level - p.audioLevel) >= 0.02) changed = true;
     }
-    s.speaker = nextSpeaker(s.speaker, levels);
+    let localLevel = st.local.audioLevel;
+    if (me !== null) {
+      localLevel = smoothLevel(s.levels.get(me) ?? 0, st.local.muted ? 0 : (localSample ?? 0));
+      s.levels.set(me, localLevel);
+      levels.set(me, localLevel);
+      if (st.local.muted) muted.add(me);
+      if (Math.abs(localLevel - st.local.audioLevel) >= 0.02) changed = true;
+    }
+    s.speaker = nextSpeaker(s.speaker, { levels, muted, now: Date.now() });
     if (s.speaker.speakerId !== st.activeSpeakerId) changed = true;
     if (!changed) return;
     update((cur) => ({
       ...cur,
       activeSpeakerId: s.speaker.speakerId,
+      local: Math.abs(localLevel - cur.local.audioLevel) < 0.02 ? cur.local : { ...cur.local, audioLevel: localLevel },
       peers: cur.peers.map((p) => {
         const level = levels.get(p.peerId);
         return level === undefined || Math.abs(level - p.audioLevel) < 0.02 ? p : { ...p, audioLevel: level };
@@ -907,6 +941,8 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
       if (a) a.enabled = !muted;
       update((st) => ({ ...st, local: { ...st.local, muted }, muteRequestedBy: muted ? null : st.muteRequestedBy }));
       sendPresence({ muted });
+      // Our own highlight goes now, not at the next level tick.
+      if (muted && session && !session.ended) void pollLevels(session);
     },
     setVideoOff(videoOff) {
       setTracksEnabled(store.get().local.stream, 'video', !videoOff);

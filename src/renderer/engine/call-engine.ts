@@ -47,6 +47,7 @@ import {
   type StatsSnapshot,
 } from './stats.js';
 import { createStore } from './store.js';
+import { INITIAL_TURN_AUTH_RETRY, onTurnRefused, onTurnRetryDone, type TurnAuthRetry } from './turn-auth-retry.js';
 
 export interface CallEngineDeps {
   /** Defaults to a reconnecting SignalingClient over the browser's WebSocket. */
@@ -85,6 +86,11 @@ interface Session {
   iceRefreshTimer: ReturnType<typeof setTimeout> | null;
   /** The server does not know ice.refresh (an older v1 server): new credentials only come with a resume. */
   iceRefreshUnsupported: boolean;
+  /** Where we are in retrying after the relay refused our credentials (turn-auth-retry.ts). */
+  turnAuth: TurnAuthRetry;
+  turnAuthTimer: ReturnType<typeof setTimeout> | null;
+  /** Links whose ICE gathering the relay refused since the last attempt: restarted with the fresh credentials. */
+  turnRefusedLinks: Set<string>;
   offlineTimer: ReturnType<typeof setTimeout> | null;
   graceMs: number;
   outbox: { to: string; data: SignalPayload }[];
@@ -221,6 +227,7 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
     for (const t of s.timers) clearInterval(t);
     if (s.staleTimer) clearTimeout(s.staleTimer);
     if (s.iceRefreshTimer) clearTimeout(s.iceRefreshTimer);
+    if (s.turnAuthTimer) clearTimeout(s.turnAuthTimer);
     if (s.offlineTimer) clearTimeout(s.offlineTimer);
     for (const off of s.offs) off();
     s.files?.close();
@@ -337,9 +344,9 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
           void s.links.get(peerId)?.handleSignal(hello);
         },
         onIceServerError: (errorCode) => {
-          // 401: the relay refused the credentials (wrong secret, or expired). Other codes
+          // 401: the relay refused the credentials (expired, or a wrong secret). Other codes
           // (701: unreachable) come and go while a relay restarts; the watchdog handles those.
-          if (current(s) && errorCode === 401) warn('turn_auth');
+          if (current(s) && errorCode === 401) turnRefused(s, peerId);
         },
       },
     });
@@ -354,6 +361,7 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
   function closeLink(s: Session, peerId: string): void {
     const link = s.links.get(peerId);
     s.links.delete(peerId);
+    s.turnRefusedLinks.delete(peerId);
     s.statsPrev.delete(peerId);
     s.levels.delete(peerId);
     s.early.delete(peerId);
@@ -451,25 +459,88 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
     if (s.opts.relayOnly && !hasTurnCredentials(s.iceServers)) warn('no_relay');
   }
 
+  /**
+   * Asks the server for fresh TURN credentials and gives them to every link.
+   * 'unsupported': an older server without ice.refresh (a resume still brings
+   * new credentials); 'unanswered': the socket is down, or the request failed.
+   */
+  async function fetchIceServers(s: Session): Promise<{ kind: 'applied'; ttlMs: number | undefined } | { kind: 'unsupported' } | { kind: 'unanswered' }> {
+    try {
+      const reply = await s.signaling.request({ type: 'ice.refresh' });
+      if (!current(s) || reply.type !== 'ice.servers') return { kind: 'unanswered' };
+      applyIceServers(s, reply.iceServers, reply.iceTtlMs);
+      return { kind: 'applied', ttlMs: reply.iceTtlMs };
+    } catch (err) {
+      if (err instanceof SignalingError && err.code === 'bad_message') {
+        s.iceRefreshUnsupported = true;
+        return { kind: 'unsupported' };
+      }
+      if (!(err instanceof SignalingError)) console.warn('meriMeet: asking for fresh TURN credentials failed', err);
+      return { kind: 'unanswered' };
+    }
+  }
+
   /** New credentials before the old ones expire; relayed links re-allocate with them (ICE restart). */
   async function refreshIce(s: Session): Promise<void> {
     if (!current(s)) return;
-    try {
-      const reply = await s.signaling.request({ type: 'ice.refresh' });
-      if (!current(s) || reply.type !== 'ice.servers') return;
-      applyIceServers(s, reply.iceServers, reply.iceTtlMs);
+    const got = await fetchIceServers(s);
+    if (!current(s)) return;
+    if (got.kind === 'applied') {
+      // Renewed on schedule: a later refusal is a new problem and gets its own attempts.
+      resetTurnAuth(s);
       const relayed = new Set(store.get().peers.filter((p) => p.stats?.relayed).map((p) => p.peerId));
       for (const [id, link] of s.links) if (relayed.has(id) || s.opts.relayOnly) link.restartIce();
-      scheduleIceRefresh(s, credentialRefreshDelay(reply.iceTtlMs));
-    } catch (err) {
-      if (!current(s)) return;
-      if (err instanceof SignalingError && err.code === 'bad_message') {
-        s.iceRefreshUnsupported = true; // an older server; a resume still brings new credentials
-        return;
-      }
+      scheduleIceRefresh(s, credentialRefreshDelay(got.ttlMs));
+    } else if (got.kind === 'unanswered' && s.signaling.state === 'open') {
       // Socket down: the resume brings new credentials and reschedules. Anything else: try again soon.
-      if (s.signaling.state === 'open') scheduleIceRefresh(s, RETRY_REFRESH_MS);
+      scheduleIceRefresh(s, RETRY_REFRESH_MS);
     }
+  }
+
+  /**
+   * The relay refused the credentials this link gathered with. Stale ones are
+   * replaced (fresh from the server, then an ICE restart on every refused
+   * link), with growing pauses; when even fresh ones are refused the person is
+   * told, and the engine stops asking (turn-auth-retry.ts).
+   */
+  function turnRefused(s: Session, peerId: string): void {
+    s.turnRefusedLinks.add(peerId);
+    const { state, action } = onTurnRefused(s.turnAuth, !s.iceRefreshUnsupported);
+    s.turnAuth = state;
+    if (action.kind === 'give-up') {
+      warn('turn_auth');
+    } else if (action.kind === 'retry') {
+      s.turnAuthTimer = setTimeout(() => {
+        s.turnAuthTimer = null;
+        void retryRefusedTurn(s);
+      }, action.delayMs);
+    }
+  }
+
+  function resetTurnAuth(s: Session): void {
+    if (s.turnAuthTimer) clearTimeout(s.turnAuthTimer);
+    s.turnAuthTimer = null;
+    s.turnAuth = INITIAL_TURN_AUTH_RETRY;
+  }
+
+  async function retryRefusedTurn(s: Session): Promise<void> {
+    if (!current(s)) return;
+    const got = await fetchIceServers(s);
+    if (!current(s)) return;
+    s.turnAuth = onTurnRetryDone(s.turnAuth);
+    if (got.kind === 'unsupported') {
+      // Nothing can bring fresh credentials before a resume: say so now.
+      s.turnAuth = { ...s.turnAuth, phase: 'gave-up' };
+      warn('turn_auth');
+      return;
+    }
+    // Unanswered: the next refusal (the link's watchdog restarts it) tries again, as one more attempt.
+    if (got.kind !== 'applied') return;
+    const refused = [...s.turnRefusedLinks];
+    s.turnRefusedLinks.clear();
+    for (const id of refused) s.links.get(id)?.restartIce();
+    // These credentials have a lifetime of their own.
+    scheduleIceRefresh(s, credentialRefreshDelay(got.ttlMs));
   }
 
   function appendChat(msg: ChatMessage): void {
@@ -507,6 +578,8 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
     }
     s.resumeToken = m.resumeToken;
     applyIceServers(s, m.iceServers, m.iceTtlMs);
+    // Credentials fresh from an admission or a resume: a later refusal gets its own attempts.
+    resetTurnAuth(s);
     scheduleIceRefresh(s, credentialRefreshDelay(m.iceTtlMs));
     s.graceMs = m.graceMs;
     update((st) => ({
@@ -815,6 +888,9 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
       iceTtlMs: undefined,
       iceRefreshTimer: null,
       iceRefreshUnsupported: false,
+      turnAuth: INITIAL_TURN_AUTH_RETRY,
+      turnAuthTimer: null,
+      turnRefusedLinks: new Set(),
       offlineTimer: null,
       graceMs: 30_000,
       outbox: [],

@@ -5,6 +5,8 @@ import type { CallEngine, JoinOptions } from './call-state.js';
 import type { PeerLink, PeerLinkOptions } from './peer-link.js';
 import type { ScreenEncodingPolicy } from './screen-share.js';
 import { SignalingError, type ConnectionState, type OpenInfo, type OutgoingMessage, type SignalingConnection } from './signaling-client.js';
+import { LEVEL_INTERVAL_MS, SPEAKER_SILENCE_HOLD_MS } from './stats.js';
+import { TURN_AUTH_RETRY_DELAYS_MS } from './turn-auth-retry.js';
 
 const ME = '1111111111111111';
 const A = 'aaaaaaaaaaaaaaaa';
@@ -117,8 +119,11 @@ class FakeLink implements PeerLink {
   setIceServers(s: RTCIceServer[]) {
     this.iceServers = s;
   }
+  /** What the "network" does when this link restarts ICE (a relay that refuses again, say). */
+  onRestart: (() => void) | null = null;
   restartIce() {
     this.restarts++;
+    this.onRestart?.();
   }
   async getStats() {
     return null;
@@ -126,6 +131,11 @@ class FakeLink implements PeerLink {
   level: number | null = 0;
   async getAudioLevel() {
     return this.level;
+  }
+  /** Our microphone as this link sends it. */
+  localLevel: number | null = null;
+  async getLocalAudioLevel() {
+    return this.localLevel;
   }
   close() {
     this.closed = true;
@@ -627,13 +637,94 @@ describe('TURN', () => {
     expect(engine.getState().warning?.code).toBe('no_relay');
   });
 
-  it('a relay that refuses the credentials (401) is reported; other ICE server errors are not', async () => {
+  const refreshes = () => sig.requested.filter((m) => m.type === 'ice.refresh').length;
+  const refuse = (id: string) => linkTo(id)!.opts.events.onIceServerError?.(401, 'turn:127.0.0.1:3478?transport=udp');
+
+  it('other ICE server errors (an unreachable relay) are left to the watchdog', async () => {
+    vi.useFakeTimers();
     await joinedCall();
     linkTo(A)!.opts.events.onIceServerError?.(701, 'turn:127.0.0.1:3478');
+    await vi.advanceTimersByTimeAsync(60_000);
     expect(engine.getState().warning).toBeNull();
-    linkTo(A)!.opts.events.onIceServerError?.(401, 'turn:127.0.0.1:3478');
+    expect(refreshes()).toBe(0);
+  });
+
+  it('stale credentials refused (401): fresh ones, one request for the whole burst, an ICE restart on each refused link, nobody bothered', async () => {
+    vi.useFakeTimers();
+    let n = 0;
+    sig.replies['ice.refresh'] = () => ({ type: 'ice.servers', iceServers: turn(`fresh-${++n}`), iceTtlMs: 600_000 });
+    await joinedCall({}, joined({ peers: [peer(A), peer(B), peer(C)], iceServers: turn('expired'), iceTtlMs: 600_000 }));
+    refuse(A);
+    refuse(A); // its other relay URL
+    refuse(B);
+    await vi.advanceTimersByTimeAsync(TURN_AUTH_RETRY_DELAYS_MS[0]! - 1);
+    expect(refreshes()).toBe(0); // the burst is gathered first
+    await vi.advanceTimersByTimeAsync(1);
+    expect(refreshes()).toBe(1);
+    expect(linkTo(A)!.iceServers).toEqual(turn('fresh-1'));
+    expect(linkTo(C)!.iceServers).toEqual(turn('fresh-1'));
+    expect([linkTo(A)!.restarts, linkTo(B)!.restarts, linkTo(C)!.restarts]).toEqual([1, 1, 0]);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(refreshes()).toBe(1);
+    expect(engine.getState().warning).toBeNull();
+  });
+
+  it('fresh credentials refused too (a secret that differs from the relay\'s): a few attempts, then people are told, and no loop', async () => {
+    vi.useFakeTimers();
+    await joinedCall({}, joined({ iceServers: turn('signed-with-the-wrong-secret') }));
+    linkTo(A)!.onRestart = () => refuse(A); // every new allocation is refused at once
+    const start = Date.now();
+    const askedAt: number[] = [];
+    sig.replies['ice.refresh'] = () => {
+      askedAt.push(Date.now() - start);
+      return { type: 'ice.servers', iceServers: turn('signed-with-the-wrong-secret'), iceTtlMs: 3_600_000 };
+    };
+    refuse(A);
+    const total = TURN_AUTH_RETRY_DELAYS_MS.reduce((a, b) => a + b, 0);
+    await vi.advanceTimersByTimeAsync(total - 1);
+    expect(engine.getState().warning).toBeNull(); // still trying
+    await vi.advanceTimersByTimeAsync(1);
+    expect(askedAt).toEqual([1_000, 5_000, 15_000]);
     expect(engine.getState().warning).toMatchObject({ code: 'turn_auth' });
     expect(engine.getState().warning!.message).toMatch(/refused our credentials/);
+    // The link's watchdog keeps restarting, and the relay keeps refusing: nobody asks any more.
+    for (let i = 0; i < 50; i++) {
+      refuse(A);
+      await vi.advanceTimersByTimeAsync(12_000);
+    }
+    expect(askedAt).toHaveLength(TURN_AUTH_RETRY_DELAYS_MS.length);
+    expect(linkTo(A)!.restarts).toBe(TURN_AUTH_RETRY_DELAYS_MS.length);
+  });
+
+  it('a server that cannot hand out fresh credentials: people are told after the first try', async () => {
+    vi.useFakeTimers();
+    sig.replies['ice.refresh'] = new SignalingError('bad_message', 'unknown type');
+    await joinedCall();
+    refuse(A);
+    await vi.advanceTimersByTimeAsync(TURN_AUTH_RETRY_DELAYS_MS[0]!);
+    expect(refreshes()).toBe(1);
+    expect(engine.getState().warning).toMatchObject({ code: 'turn_auth' });
+    refuse(A);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(refreshes()).toBe(1);
+  });
+
+  it('a resume brings fresh credentials, so a refusal after it gets its own attempts', async () => {
+    vi.useFakeTimers();
+    sig.replies['ice.refresh'] = () => ({ type: 'ice.servers', iceServers: turn('wrong'), iceTtlMs: 3_600_000 });
+    await joinedCall({}, joined({ iceServers: turn('wrong') }));
+    linkTo(A)!.onRestart = () => refuse(A);
+    refuse(A);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(refreshes()).toBe(TURN_AUTH_RETRY_DELAYS_MS.length);
+    linkTo(A)!.onRestart = null;
+    sig.replies['room.resume'] = joined({ resumed: true, iceServers: turn('after-resume') });
+    sig.drop();
+    sig.reopen();
+    await vi.advanceTimersByTimeAsync(0);
+    refuse(A);
+    await vi.advanceTimersByTimeAsync(TURN_AUTH_RETRY_DELAYS_MS[0]!);
+    expect(refreshes()).toBe(TURN_AUTH_RETRY_DELAYS_MS.length + 1);
   });
 
   it('refreshes TURN credentials before they expire and restarts ICE on relayed links', async () => {
@@ -841,6 +932,71 @@ describe('active speaker', () => {
     toA.level = 0.3;
     await vi.waitFor(() => expect(engine.getState().activeSpeakerId).toBe(A));
     expect(engine.getState().peers.find((p) => p.peerId === A)!.audioLevel).toBeGreaterThan(0.1);
+  });
+
+  describe('with the level clock under test control', () => {
+    let made: FakeLink[];
+    beforeEach(() => {
+      vi.useFakeTimers();
+      made = [];
+      engine = createCallEngine({
+        createSignaling: () => sig,
+        createLink: (o) => {
+          const l = new FakeLink(o);
+          made.push(l);
+          return l;
+        },
+        statsIntervalMs: 1e9,
+        levelIntervalMs: LEVEL_INTERVAL_MS,
+      });
+    });
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+    const tick = (n = 1) => vi.advanceTimersByTimeAsync(n * LEVEL_INTERVAL_MS);
+
+    it('highlights us when our own microphone is the loud one, from what a link sends', async () => {
+      await joinedCall({}, joined({ peers: [peer(A)] }));
+      made[0]!.level = 0.01;
+      made[0]!.localLevel = 0.3;
+      await tick();
+      expect(engine.getState().activeSpeakerId).toBe(ME);
+      expect(engine.getState().local.audioLevel).toBeGreaterThan(0.1);
+    });
+
+    it('our own mute clears our highlight at once, without waiting for a tick', async () => {
+      await joinedCall({}, joined({ peers: [peer(A)] }));
+      made[0]!.localLevel = 0.3;
+      await tick();
+      expect(engine.getState().activeSpeakerId).toBe(ME);
+      engine.setMuted(true);
+      await vi.advanceTimersByTimeAsync(0); // the level reads only (no interval tick)
+      expect(engine.getState().activeSpeakerId).toBeNull();
+      await tick(4);
+      expect(engine.getState().activeSpeakerId).toBeNull(); // muted: never the speaker
+    });
+
+    it('a peer who mutes stops being the speaker as soon as we hear of it', async () => {
+      await joinedCall({}, joined({ peers: [peer(A)] }));
+      made[0]!.level = 0.3;
+      await tick();
+      expect(engine.getState().activeSpeakerId).toBe(A);
+      sig.push({ type: 'room.peerUpdated', peer: { ...peer(A), muted: true } });
+      await vi.advanceTimersByTimeAsync(0);
+      expect(engine.getState().activeSpeakerId).toBeNull();
+    });
+
+    it('silence clears the highlight after SPEAKER_SILENCE_HOLD_MS (and the meter falling)', async () => {
+      await joinedCall({}, joined({ peers: [peer(A)] }));
+      made[0]!.level = 0.3;
+      await tick();
+      made[0]!.level = 0;
+      await tick(4); // a pause between sentences
+      expect(engine.getState().activeSpeakerId).toBe(A);
+      // The smoothed level needs some ticks to fall under the threshold, then the hold runs.
+      await vi.advanceTimersByTimeAsync(SPEAKER_SILENCE_HOLD_MS + 4_000);
+      expect(engine.getState().activeSpeakerId).toBeNull();
+    });
   });
 });
 

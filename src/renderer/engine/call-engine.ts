@@ -36,6 +36,7 @@ import { deriveSdpMacKey } from './sdp-mac.js';
 import { SignalingClient, SignalingError, type OutgoingMessage, type SignalingConnection } from './signaling-client.js';
 import {
   INITIAL_SPEAKER_STATE,
+  LEVEL_INTERVAL_MS,
   STATS_INTERVAL_MS,
   computePeerStats,
   nextSpeaker,
@@ -46,6 +47,7 @@ import {
   type StatsSnapshot,
 } from './stats.js';
 import { createStore } from './store.js';
+import { INITIAL_TURN_AUTH_RETRY, onTurnRefused, onTurnRetryDone, type TurnAuthRetry } from './turn-auth-retry.js';
 
 export interface CallEngineDeps {
   /** Defaults to a reconnecting SignalingClient over the browser's WebSocket. */
@@ -84,6 +86,11 @@ interface Session {
   iceRefreshTimer: ReturnType<typeof setTimeout> | null;
   /** The server does not know ice.refresh (an older v1 server): new credentials only come with a resume. */
   iceRefreshUnsupported: boolean;
+  /** Where we are in retrying after the relay refused our credentials (turn-auth-retry.ts). */
+  turnAuth: TurnAuthRetry;
+  turnAuthTimer: ReturnType<typeof setTimeout> | null;
+  /** Links whose ICE gathering the relay refused since the last attempt: restarted with the fresh credentials. */
+  turnRefusedLinks: Set<string>;
   offlineTimer: ReturnType<typeof setTimeout> | null;
   graceMs: number;
   outbox: { to: string; data: SignalPayload }[];
@@ -189,7 +196,7 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
   const createSignaling = deps.createSignaling ?? ((url: string) => new SignalingClient({ url }));
   const createLink = deps.createLink ?? createPeerLink;
   const statsIntervalMs = deps.statsIntervalMs ?? STATS_INTERVAL_MS;
-  const levelIntervalMs = deps.levelIntervalMs ?? 250;
+  const levelIntervalMs = deps.levelIntervalMs ?? LEVEL_INTERVAL_MS;
   const createFileSink = deps.createFileSink ?? (() => createOpfsSink());
 
   const store = createStore<CallState>(initialState());
@@ -232,6 +239,7 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
     for (const t of s.timers) clearInterval(t);
     if (s.staleTimer) clearTimeout(s.staleTimer);
     if (s.iceRefreshTimer) clearTimeout(s.iceRefreshTimer);
+    if (s.turnAuthTimer) clearTimeout(s.turnAuthTimer);
     if (s.offlineTimer) clearTimeout(s.offlineTimer);
     for (const off of s.offs) off();
     s.files?.close();
@@ -348,9 +356,9 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
           void s.links.get(peerId)?.handleSignal(hello);
         },
         onIceServerError: (errorCode) => {
-          // 401: the relay refused the credentials (wrong secret, or expired). Other codes
+          // 401: the relay refused the credentials (expired, or a wrong secret). Other codes
           // (701: unreachable) come and go while a relay restarts; the watchdog handles those.
-          if (current(s) && errorCode === 401) warn('turn_auth');
+          if (current(s) && errorCode === 401) turnRefused(s, peerId);
         },
       },
     });
@@ -365,6 +373,7 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
   function closeLink(s: Session, peerId: string): void {
     const link = s.links.get(peerId);
     s.links.delete(peerId);
+    s.turnRefusedLinks.delete(peerId);
     s.statsPrev.delete(peerId);
     s.levels.delete(peerId);
     s.early.delete(peerId);
@@ -391,12 +400,15 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
     const i = st.peers.findIndex((p) => p.peerId === info.peerId);
     if (i >= 0) {
       // A peerJoined for a known id is an update (protocol §9.8).
+      const mutedNow = info.muted && !st.peers[i]!.muted;
       updatePeer(info.peerId, {
         displayName: info.displayName,
         muted: info.muted,
         videoOff: info.videoOff,
         handRaised: info.handRaised,
       });
+      // Muting ends their turn as the speaker now, not at the next level tick.
+      if (mutedNow) void pollLevels(s);
     } else {
       update((cur) => ({ ...cur, peers: [...cur.peers, participantFrom(info, cur.hostId)] }));
       ensureLink(s, info.peerId);
@@ -459,25 +471,88 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
     if (s.opts.relayOnly && !hasTurnCredentials(s.iceServers)) warn('no_relay');
   }
 
+  /**
+   * Asks the server for fresh TURN credentials and gives them to every link.
+   * 'unsupported': an older server without ice.refresh (a resume still brings
+   * new credentials); 'unanswered': the socket is down, or the request failed.
+   */
+  async function fetchIceServers(s: Session): Promise<{ kind: 'applied'; ttlMs: number | undefined } | { kind: 'unsupported' } | { kind: 'unanswered' }> {
+    try {
+      const reply = await s.signaling.request({ type: 'ice.refresh' });
+      if (!current(s) || reply.type !== 'ice.servers') return { kind: 'unanswered' };
+      applyIceServers(s, reply.iceServers, reply.iceTtlMs);
+      return { kind: 'applied', ttlMs: reply.iceTtlMs };
+    } catch (err) {
+      if (err instanceof SignalingError && err.code === 'bad_message') {
+        s.iceRefreshUnsupported = true;
+        return { kind: 'unsupported' };
+      }
+      if (!(err instanceof SignalingError)) console.warn('meriMeet: asking for fresh TURN credentials failed', err);
+      return { kind: 'unanswered' };
+    }
+  }
+
   /** New credentials before the old ones expire; relayed links re-allocate with them (ICE restart). */
   async function refreshIce(s: Session): Promise<void> {
     if (!current(s)) return;
-    try {
-      const reply = await s.signaling.request({ type: 'ice.refresh' });
-      if (!current(s) || reply.type !== 'ice.servers') return;
-      applyIceServers(s, reply.iceServers, reply.iceTtlMs);
+    const got = await fetchIceServers(s);
+    if (!current(s)) return;
+    if (got.kind === 'applied') {
+      // Renewed on schedule: a later refusal is a new problem and gets its own attempts.
+      resetTurnAuth(s);
       const relayed = new Set(store.get().peers.filter((p) => p.stats?.relayed).map((p) => p.peerId));
       for (const [id, link] of s.links) if (relayed.has(id) || s.opts.relayOnly) link.restartIce();
-      scheduleIceRefresh(s, credentialRefreshDelay(reply.iceTtlMs));
-    } catch (err) {
-      if (!current(s)) return;
-      if (err instanceof SignalingError && err.code === 'bad_message') {
-        s.iceRefreshUnsupported = true; // an older server; a resume still brings new credentials
-        return;
-      }
+      scheduleIceRefresh(s, credentialRefreshDelay(got.ttlMs));
+    } else if (got.kind === 'unanswered' && s.signaling.state === 'open') {
       // Socket down: the resume brings new credentials and reschedules. Anything else: try again soon.
-      if (s.signaling.state === 'open') scheduleIceRefresh(s, RETRY_REFRESH_MS);
+      scheduleIceRefresh(s, RETRY_REFRESH_MS);
     }
+  }
+
+  /**
+   * The relay refused the credentials this link gathered with. Stale ones are
+   * replaced (fresh from the server, then an ICE restart on every refused
+   * link), with growing pauses; when even fresh ones are refused the person is
+   * told, and the engine stops asking (turn-auth-retry.ts).
+   */
+  function turnRefused(s: Session, peerId: string): void {
+    s.turnRefusedLinks.add(peerId);
+    const { state, action } = onTurnRefused(s.turnAuth, !s.iceRefreshUnsupported);
+    s.turnAuth = state;
+    if (action.kind === 'give-up') {
+      warn('turn_auth');
+    } else if (action.kind === 'retry') {
+      s.turnAuthTimer = setTimeout(() => {
+        s.turnAuthTimer = null;
+        void retryRefusedTurn(s);
+      }, action.delayMs);
+    }
+  }
+
+  function resetTurnAuth(s: Session): void {
+    if (s.turnAuthTimer) clearTimeout(s.turnAuthTimer);
+    s.turnAuthTimer = null;
+    s.turnAuth = INITIAL_TURN_AUTH_RETRY;
+  }
+
+  async function retryRefusedTurn(s: Session): Promise<void> {
+    if (!current(s)) return;
+    const got = await fetchIceServers(s);
+    if (!current(s)) return;
+    s.turnAuth = onTurnRetryDone(s.turnAuth);
+    if (got.kind === 'unsupported') {
+      // Nothing can bring fresh credentials before a resume: say so now.
+      s.turnAuth = { ...s.turnAuth, phase: 'gave-up' };
+      warn('turn_auth');
+      return;
+    }
+    // Unanswered: the next refusal (the link's watchdog restarts it) tries again, as one more attempt.
+    if (got.kind !== 'applied') return;
+    const refused = [...s.turnRefusedLinks];
+    s.turnRefusedLinks.clear();
+    for (const id of refused) s.links.get(id)?.restartIce();
+    // These credentials have a lifetime of their own.
+    scheduleIceRefresh(s, credentialRefreshDelay(got.ttlMs));
   }
 
   function appendChat(msg: ChatMessage): void {
@@ -515,6 +590,8 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
     }
     s.resumeToken = m.resumeToken;
     applyIceServers(s, m.iceServers, m.iceTtlMs);
+    // Credentials fresh from an admission or a resume: a later refusal gets its own attempts.
+    resetTurnAuth(s);
     scheduleIceRefresh(s, credentialRefreshDelay(m.iceTtlMs));
     s.graceMs = m.graceMs;
     update((st) => ({
@@ -728,34 +805,64 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
     update((st) => ({ ...st, peers: st.peers.map((p) => (patches.has(p.peerId) ? { ...p, ...patches.get(p.peerId) } : p)) }));
   }
 
+  /**
+   * Our own microphone's level, from the first link that can say (every link
+   * sends the same track). Alone in the call there is no link, and nobody to
+   * highlight us for.
+   */
+  async function localAudioLevel(s: Session): Promise<number | null> {
+    for (const link of s.links.values()) {
+      const level = await link.getLocalAudioLevel().catch((err: unknown) => {
+        console.warn('meriMeet: could not read our microphone level', err);
+        return null;
+      });
+      if (level !== null) return level;
+    }
+    return null;
+  }
+
   async function pollLevels(s: Session): Promise<void> {
     if (!current(s) || s.pollingLevels) return;
     s.pollingLevels = true;
     const samples = new Map<string, number | null>();
+    let localSample: number | null;
     try {
-      await Promise.all(
-        [...s.links].map(async ([id, link]) => samples.set(id, await link.getAudioLevel().catch(() => null))),
-      );
+      [localSample] = await Promise.all([
+        localAudioLevel(s),
+        ...[...s.links].map(async ([id, link]) => samples.set(id, await link.getAudioLevel().catch(() => null))),
+      ]);
     } finally {
       s.pollingLevels = false;
     }
     if (!current(s)) return;
     const st = store.get();
+    const me = st.local.peerId;
     let changed = false;
     const levels = new Map<string, number>();
+    const muted = new Set<string>();
     for (const p of st.peers) {
       const raw = p.muted ? 0 : (samples.get(p.peerId) ?? 0);
       const level = smoothLevel(s.levels.get(p.peerId) ?? 0, raw);
       s.levels.set(p.peerId, level);
       levels.set(p.peerId, level);
+      if (p.muted) muted.add(p.peerId);
       if (Math.abs(level - p.audioLevel) >= 0.02) changed = true;
     }
-    s.speaker = nextSpeaker(s.speaker, levels);
+    let localLevel = st.local.audioLevel;
+    if (me !== null) {
+      localLevel = smoothLevel(s.levels.get(me) ?? 0, st.local.muted ? 0 : (localSample ?? 0));
+      s.levels.set(me, localLevel);
+      levels.set(me, localLevel);
+      if (st.local.muted) muted.add(me);
+      if (Math.abs(localLevel - st.local.audioLevel) >= 0.02) changed = true;
+    }
+    s.speaker = nextSpeaker(s.speaker, { levels, muted, now: Date.now() });
     if (s.speaker.speakerId !== st.activeSpeakerId) changed = true;
     if (!changed) return;
     update((cur) => ({
       ...cur,
       activeSpeakerId: s.speaker.speakerId,
+      local: Math.abs(localLevel - cur.local.audioLevel) < 0.02 ? cur.local : { ...cur.local, audioLevel: localLevel },
       peers: cur.peers.map((p) => {
         const level = levels.get(p.peerId);
         return level === undefined || Math.abs(level - p.audioLevel) < 0.02 ? p : { ...p, audioLevel: level };
@@ -793,6 +900,9 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
       iceTtlMs: undefined,
       iceRefreshTimer: null,
       iceRefreshUnsupported: false,
+      turnAuth: INITIAL_TURN_AUTH_RETRY,
+      turnAuthTimer: null,
+      turnRefusedLinks: new Set(),
       offlineTimer: null,
       graceMs: 30_000,
       outbox: [],
@@ -919,6 +1029,8 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
       if (a) a.enabled = !muted;
       update((st) => ({ ...st, local: { ...st.local, muted }, muteRequestedBy: muted ? null : st.muteRequestedBy }));
       sendPresence({ muted });
+      // Our own highlight goes now, not at the next level tick.
+      if (muted && session && !session.ended) void pollLevels(session);
     },
     setVideoOff(videoOff) {
       setTracksEnabled(store.get().local.stream, 'video', !videoOff);

@@ -29,7 +29,7 @@ import {
   type SignalParties,
 } from './sdp-mac.js';
 import { remoteTrackRole, screenEncodingsMatch, type ScreenEncodingPolicy } from './screen-share.js';
-import { levelFromEnergy, type AudioEnergy } from './stats.js';
+import { audioEnergyOf, levelFromEnergy, recordsOf, type AudioEnergy } from './stats.js';
 import type { FramePipe } from './files/file-transfers.js';
 
 /** Largest chat frame we accept from a data channel (the envelope of a 4,000-character message fits easily). */
@@ -113,6 +113,8 @@ export interface PeerLink {
   getStats(): Promise<RTCStatsReport | null>;
   /** This peer's audio level (0..1, RMS) since the previous call; null when not known yet. */
   getAudioLevel(): Promise<number | null>;
+  /** Our own microphone's level as sent on this link (0..1, RMS) since the previous call; null when not known yet. */
+  getLocalAudioLevel(): Promise<number | null>;
   close(): void;
 }
 
@@ -171,6 +173,8 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
   let rampTimer: ReturnType<typeof setTimeout> | null = null;
   /** The audio counters at the previous getAudioLevel(). */
   let lastEnergy: AudioEnergy | null = null;
+  /** Our microphone's counters at the previous getLocalAudioLevel. */
+  let lastLocalEnergy: AudioEnergy | null = null;
   // Outgoing and incoming signals each go through a chain: signing and MAC checks are
   // async, and a candidate must never overtake the description it belongs to.
   let outChain: Promise<void> = Promise.resolve();
@@ -614,14 +618,18 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
       // The person's microphone, not the sound of a screen they share.
       const receiver = closed ? undefined : pc.getReceivers().find((r) => r.track.kind === 'audio' && !remoteScreenTracks.has(r.track));
       if (!receiver) return null;
-      let next: AudioEnergy | null = null;
-      (await receiver.getStats()).forEach((r: { type?: string; kind?: string } & Partial<AudioEnergy>) => {
-        if (r.type === 'inbound-rtp' && r.kind === 'audio' && typeof r.totalAudioEnergy === 'number' && typeof r.totalSamplesDuration === 'number') {
-          next = { totalAudioEnergy: r.totalAudioEnergy, totalSamplesDuration: r.totalSamplesDuration };
-        }
-      });
+      const next = audioEnergyOf(recordsOf(await receiver.getStats()), 'inbound-rtp');
       const level = levelFromEnergy(lastEnergy, next);
       lastEnergy = next;
+      return level;
+    },
+    async getLocalAudioLevel() {
+      // Our microphone as this link sends it (not a shared screen's sound).
+      const sender = closed ? undefined : pc.getSenders().find((s) => s.track?.kind === 'audio' && !isScreenSender(s));
+      if (!sender) return null;
+      const next = audioEnergyOf(recordsOf(await sender.getStats()), 'media-source');
+      const level = levelFromEnergy(lastLocalEnergy, next);
+      lastLocalEnergy = next;
       return level;
     },
     close() {

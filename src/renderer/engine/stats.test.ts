@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import type { PeerStats } from './call-state.js';
-import { INITIAL_SPEAKER_STATE, computePeerStats, levelFromEnergy, nextSpeaker, rateQuality, smoothLevel, type SpeakerState, type StatsRecord } from './stats.js';
+import {
+  INITIAL_SPEAKER_STATE,
+  LEVEL_INTERVAL_MS,
+  SPEAKER_SILENCE_HOLD_MS,
+  audioEnergyOf,
+  computePeerStats,
+  levelFromEnergy,
+  nextSpeaker,
+  rateQuality,
+  smoothLevel,
+  type SpeakerState,
+  type StatsRecord,
+} from './stats.js';
 
 function report(t: number, o: { bytesIn: number; bytesOut: number; got: number; lost: number; relay?: boolean }): StatsRecord[] {
   return [
@@ -75,15 +87,18 @@ describe('audio levels', () => {
 });
 
 describe('active speaker with hysteresis', () => {
-  const run = (ticks: Record<string, number>[], start: SpeakerState = INITIAL_SPEAKER_STATE) => {
+  const TICK = LEVEL_INTERVAL_MS;
+  /** One tick per entry, LEVEL_INTERVAL_MS apart; `muted` lists who is muted at that tick. */
+  const run = (ticks: Record<string, number>[], muted: (tick: number) => string[] = () => [], start: SpeakerState = INITIAL_SPEAKER_STATE) => {
     let s = start;
     const seen: (string | null)[] = [];
-    for (const t of ticks) {
-      s = nextSpeaker(s, new Map(Object.entries(t)));
+    ticks.forEach((t, i) => {
+      s = nextSpeaker(s, { levels: new Map(Object.entries(t)), muted: new Set(muted(i)), now: i * TICK });
       seen.push(s.speakerId);
-    }
+    });
     return seen;
   };
+  const repeat = <T,>(n: number, x: T): T[] => Array.from({ length: n }, () => x);
 
   it('nobody speaks below the threshold', () => {
     expect(run([{ a: 0.01, b: 0.02 }])).toEqual([null]);
@@ -94,15 +109,35 @@ describe('active speaker with hysteresis', () => {
   it('does not flicker when two people are about as loud', () => {
     expect(run([{ a: 0.3 }, { a: 0.3, b: 0.33 }, { a: 0.3, b: 0.35 }, { a: 0.3, b: 0.32 }, { a: 0.3, b: 0.34 }])).toEqual(['a', 'a', 'a', 'a', 'a']);
   });
-  it('moves only after the challenger is clearly louder for several ticks', () => {
+  it('someone else speaking takes over, once clearly louder for several ticks', () => {
     expect(run([{ a: 0.3 }, { a: 0.1, b: 0.5 }, { a: 0.1, b: 0.5 }, { a: 0.1, b: 0.5 }])).toEqual(['a', 'a', 'a', 'b']);
   });
   it('an interrupted challenge starts over', () => {
     expect(run([{ a: 0.3 }, { a: 0.1, b: 0.5 }, { a: 0.1, b: 0.5 }, { a: 0.3, b: 0.3 }, { a: 0.1, b: 0.5 }])).toEqual(['a', 'a', 'a', 'a', 'a']);
   });
-  it('keeps the last speaker through a pause, and drops one who left', () => {
-    expect(run([{ a: 0.3, b: 0 }, { a: 0, b: 0 }])).toEqual(['a', 'a']);
+  it('keeps the speaker through a brief pause, and drops one who left', () => {
+    const pause = repeat(Math.floor(SPEAKER_SILENCE_HOLD_MS / TICK) - 1, { a: 0, b: 0 });
+    expect(run([{ a: 0.3, b: 0 }, ...pause, { a: 0.3, b: 0 }])).toEqual(repeat(pause.length + 2, 'a'));
     expect(run([{ a: 0.3, b: 0 }, { b: 0 }])).toEqual(['a', null]);
+  });
+  it('clears after SPEAKER_SILENCE_HOLD_MS of silence, and the next speaker is taken at once', () => {
+    const silentTicks = SPEAKER_SILENCE_HOLD_MS / TICK;
+    const seen = run([{ a: 0.3, b: 0 }, ...repeat(silentTicks, { a: 0.01, b: 0 }), { a: 0.01, b: 0.2 }]);
+    expect(seen.slice(0, silentTicks)).toEqual(repeat(silentTicks, 'a')); // heard at tick 0; silent for less than the hold
+    expect(seen[silentTicks]).toBeNull(); // silent for the whole hold
+    expect(seen[silentTicks + 1]).toBe('b');
+  });
+  it('muting clears the highlight at once, however loud the level still is', () => {
+    expect(run([{ a: 0.3, b: 0 }, { a: 0.3, b: 0 }], (i) => (i === 1 ? ['a'] : []))).toEqual(['a', null]);
+  });
+  it('a muted person never becomes the speaker; someone else who speaks does at once', () => {
+    expect(run([{ a: 0.9, b: 0.2 }], () => ['a'])).toEqual(['b']);
+    expect(run([{ a: 0.3, b: 0.2 }, { a: 0.3, b: 0.2 }], (i) => (i === 1 ? ['a'] : []))).toEqual(['a', 'b']);
+  });
+  it('our own id is a speaker like anyone else, and never while we are muted', () => {
+    const me = 'me';
+    expect(run([{ [me]: 0.3, b: 0.01 }])).toEqual([me]);
+    expect(run([{ [me]: 0.3, b: 0.01 }, { [me]: 0.3, b: 0.01 }], (i) => (i === 1 ? [me] : []))).toEqual([me, null]);
   });
 });
 
@@ -122,5 +157,20 @@ describe('audio level from the received energy', () => {
   });
   it('never exceeds full scale', () => {
     expect(levelFromEnergy(at(0, 0), at(10, 1))).toBe(1);
+  });
+});
+
+describe('audio counters in a report', () => {
+  const rec = (type: string, kind: string, totalAudioEnergy?: number, totalSamplesDuration?: number): StatsRecord => ({
+    id: `${type}-${kind}`, type, kind, timestamp: 1, ...(totalAudioEnergy === undefined ? {} : { totalAudioEnergy, totalSamplesDuration }),
+  });
+  it('reads the received audio and our own microphone (media-source) separately', () => {
+    const records = [rec('inbound-rtp', 'video'), rec('inbound-rtp', 'audio', 2, 10), rec('media-source', 'video'), rec('media-source', 'audio', 3, 11)];
+    expect(audioEnergyOf(records, 'inbound-rtp')).toEqual({ totalAudioEnergy: 2, totalSamplesDuration: 10 });
+    expect(audioEnergyOf(records, 'media-source')).toEqual({ totalAudioEnergy: 3, totalSamplesDuration: 11 });
+  });
+  it('is null when the counters are missing (a browser that does not fill them in)', () => {
+    expect(audioEnergyOf([rec('media-source', 'audio')], 'media-source')).toBeNull();
+    expect(audioEnergyOf([], 'inbound-rtp')).toBeNull();
   });
 });

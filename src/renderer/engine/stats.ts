@@ -141,12 +141,46 @@ export function levelFromEnergy(previous: AudioEnergy | null, next: AudioEnergy 
   return Math.min(1, Math.sqrt(energy / duration));
 }
 
+/**
+ * The cumulative audio counters in a report: of the received audio
+ * ('inbound-rtp', someone else's voice) or of our own microphone as it is
+ * sent ('media-source', RTCAudioSourceStats: the same counters, measured on
+ * the captured audio before encoding). Null when the report has none.
+ */
+export function audioEnergyOf(records: readonly StatsRecord[], type: 'inbound-rtp' | 'media-source'): AudioEnergy | null {
+  for (const r of records) {
+    if (r.type !== type || r.kind !== 'audio') continue;
+    const totalAudioEnergy = num(r.totalAudioEnergy);
+    const totalSamplesDuration = num(r.totalSamplesDuration);
+    if (totalAudioEnergy !== null && totalSamplesDuration !== null) return { totalAudioEnergy, totalSamplesDuration };
+  }
+  return null;
+}
+
 /** Fast attack, slow release: a meter that jumps with speech and falls gently. */
 export function smoothLevel(previous: number, sample: number, attack = 0.6, release = 0.15): number {
   const s = Math.min(1, Math.max(0, Number.isFinite(sample) ? sample : 0));
   const k = s > previous ? attack : release;
   return previous + (s - previous) * k;
 }
+
+/**
+ * How often audio levels are sampled for the meters and the active speaker:
+ * four times a second is enough for a meter to look live, and cheap (one
+ * getStats per link).
+ */
+export const LEVEL_INTERVAL_MS = 250;
+
+/**
+ * How long the speaker may be silent (their smoothed level below the
+ * threshold) before the highlight goes. Longer than the pauses inside speech
+ * (between words and sentences, a breath: well under 2 s), so the highlight
+ * does not blink off mid-thought; short enough that, once someone has
+ * finished, nobody is shown as speaking for long. Counted after the smoothed
+ * level falls below the threshold, which itself takes a moment (smoothLevel's
+ * slow release).
+ */
+export const SPEAKER_SILENCE_HOLD_MS = 3_000;
 
 export interface SpeakerOptions {
   /** Below this (smoothed) level nobody is speaking. 0.05 ≈ -26 dBov. */
@@ -155,38 +189,62 @@ export interface SpeakerOptions {
   ratio: number;
   /** …for this many consecutive ticks before the highlight moves. */
   holdTicks: number;
+  /** The speaker silent this long (ms) is no longer the speaker (SPEAKER_SILENCE_HOLD_MS). */
+  silenceHoldMs: number;
 }
-export const DEFAULT_SPEAKER_OPTIONS: SpeakerOptions = { threshold: 0.05, ratio: 1.3, holdTicks: 3 };
+export const DEFAULT_SPEAKER_OPTIONS: SpeakerOptions = { threshold: 0.05, ratio: 1.3, holdTicks: 3, silenceHoldMs: SPEAKER_SILENCE_HOLD_MS };
 
 export interface SpeakerState {
   speakerId: string | null;
+  /** When the speaker was last heard at or above the threshold (the caller's clock, ms). */
+  speakerHeardAt: number;
   candidateId: string | null;
   candidateTicks: number;
 }
-export const INITIAL_SPEAKER_STATE: SpeakerState = { speakerId: null, candidateId: null, candidateTicks: 0 };
+export const INITIAL_SPEAKER_STATE: SpeakerState = { speakerId: null, speakerHeardAt: 0, candidateId: null, candidateTicks: 0 };
+
+/** What one tick of active-speaker detection looks at. */
+export interface SpeakerInput {
+  /**
+   * The smoothed level of everyone in the call, this client included (under
+   * its own peer id). Someone absent from the map has left.
+   */
+  levels: ReadonlyMap<string, number>;
+  /** Who is muted now (for others, what they report; for us, our own mute): never the speaker. */
+  muted: ReadonlySet<string>;
+  /** The time of this tick (ms, any monotonic-enough clock). */
+  now: number;
+}
 
 /**
  * One tick of active-speaker detection with hysteresis: the highlight moves
  * only when someone else has been clearly louder for a few ticks, so it
- * does not flicker between two people talking over each other. The last
- * speaker stays highlighted through pauses (as in most meeting apps) until
- * someone else speaks, or leaves.
+ * does not flicker between two people talking over each other. The speaker
+ * stays highlighted through brief pauses, but not past silenceHoldMs of
+ * silence, and never once muted (muting is a clear "I am done"; the level
+ * would take seconds to fall).
  */
-export function nextSpeaker(state: SpeakerState, levels: ReadonlyMap<string, number>, opts: SpeakerOptions = DEFAULT_SPEAKER_OPTIONS): SpeakerState {
+export function nextSpeaker(state: SpeakerState, input: SpeakerInput, opts: SpeakerOptions = DEFAULT_SPEAKER_OPTIONS): SpeakerState {
+  const { levels, muted, now } = input;
   let loudest: string | null = null;
   let loudestLevel = 0;
   for (const [id, level] of levels) {
-    if (level >= opts.threshold && level > loudestLevel) {
+    if (!muted.has(id) && level >= opts.threshold && level > loudestLevel) {
       loudest = id;
       loudestLevel = level;
     }
   }
-  const current = state.speakerId !== null && levels.has(state.speakerId) ? state.speakerId : null;
-  if (loudest === null || loudest === current) return { speakerId: current, candidateId: null, candidateTicks: 0 };
+  let current = state.speakerId !== null && levels.has(state.speakerId) && !muted.has(state.speakerId) ? state.speakerId : null;
   const currentLevel = current === null ? 0 : (levels.get(current) ?? 0);
-  if (current !== null && loudestLevel < currentLevel * opts.ratio) return { speakerId: current, candidateId: null, candidateTicks: 0 };
+  let heardAt = state.speakerHeardAt;
+  if (current !== null && currentLevel >= opts.threshold) heardAt = now;
+  if (current !== null && now - heardAt >= opts.silenceHoldMs) current = null;
+  const stay = (): SpeakerState => (current === null ? INITIAL_SPEAKER_STATE : { speakerId: current, speakerHeardAt: heardAt, candidateId: null, candidateTicks: 0 });
+
+  if (loudest === null || loudest === current) return stay();
+  if (current !== null && loudestLevel < currentLevel * opts.ratio) return stay();
   const ticks = state.candidateId === loudest ? state.candidateTicks + 1 : 1;
-  // Nobody highlighted yet: take the first clear speaker at once.
-  if (current === null || ticks >= opts.holdTicks) return { speakerId: loudest, candidateId: null, candidateTicks: 0 };
-  return { speakerId: current, candidateId: loudest, candidateTicks: ticks };
+  // Nobody highlighted (yet, or any more): take the first clear speaker at once.
+  if (current === null || ticks >= opts.holdTicks) return { speakerId: loudest, speakerHeardAt: now, candidateId: null, candidateTicks: 0 };
+  return { speakerId: current, speakerHeardAt: heardAt, candidateId: loudest, candidateTicks: ticks };
 }

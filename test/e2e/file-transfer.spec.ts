@@ -18,7 +18,10 @@ async function meetingOf(people: { open(name: string): Promise<Person> }, server
   const everyone: Person[] = [];
   for (const name of names) {
     const p = await people.open(name);
-    await joinMeeting(p.page, meeting, name);
+    // Cameras off: these tests are about files. With three people sending 720p video on a 2-core
+    // box, encoding and decoding starve the data channels (20 MiB took 54 s quiet, and crawled at
+    // ~250 KB/s with a CPU hog on one core); throughput is the `files` benchmark's job.
+    await joinMeeting(p.page, meeting, name, 'in-call', { cameraOff: true });
     everyone.push(p);
   }
   // Files go peer to peer: wait until everyone is connected to everyone (video may show before).
@@ -32,7 +35,16 @@ async function meetingOf(people: { open(name: string): Promise<Person> }, server
   return everyone;
 }
 
+/**
+ * Measured on 2 cores (all three people in one Chromium, so one network thread carries both ends of
+ * every channel): accept → both verified in 15.7 s quiet and 32.3 s with `stress-ng --cpu 1`; the
+ * whole test 34 s and 60 s. Budgets: about 2.5× and 3× the loaded figures.
+ */
+const RECEIVED_20_MIB_MS = 80_000;
+const TEST_20_MIB_MS = 180_000;
+
 test('a 20 MiB file reaches two people, verified, with progress shown on both sides', async ({ people, server }) => {
+  test.setTimeout(TEST_20_MIB_MS);
   const [ada, bob, cyd] = await meetingOf(people, server, ['Ada', 'Bob', 'Cyd']);
   const data = randomBytes(20 * MiB);
   for (const p of [ada!, bob!, cyd!]) await recordProgress(p.page);
@@ -48,7 +60,7 @@ test('a 20 MiB file reaches two people, verified, with progress shown on both si
 
   for (const p of [bob!, cyd!]) {
     const item = transfer(p.page, 'quarterly-report.pdf', 'from Ada');
-    await expect(item).toContainText('Received from Ada and verified (SHA-256).', { timeout: 60_000 });
+    await expect(item).toContainText('Received from Ada and verified (SHA-256).', { timeout: RECEIVED_20_MIB_MS });
     const saved = await saveFile(p.page, 'quarterly-report.pdf');
     expect(saved.suggested).toBe('quarterly-report.pdf');
     expect(saved.bytes.length).toBe(data.length);

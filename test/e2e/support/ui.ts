@@ -41,10 +41,11 @@ export async function joinMeeting(
   meeting: Pick<Meeting, 'meetingId' | 'password'>,
   displayName: string,
   outcome: JoinOutcome = 'in-call',
-  options: { relayOnly?: boolean } = {},
+  options: { relayOnly?: boolean; cameraOff?: boolean } = {},
 ): Promise<void> {
   await continueToPreJoin(page, meeting);
   if (options.relayOnly !== undefined) await page.getByRole('checkbox', { name: 'Connect through the relay only' }).setChecked(options.relayOnly);
+  if (options.cameraOff !== undefined) await page.getByRole('checkbox', { name: 'Join with camera off' }).setChecked(options.cameraOff);
   const join = await getReadyToJoin(page, displayName);
   await join.click();
   await expectPhase(page, displayName, outcome);

@@ -12,6 +12,7 @@ import { withDefaults, type ServerConfig } from './config.js';
 import { Connection } from './connection/connection.js';
 import { createContext, type ServerContext } from './context.js';
 import { createHttpHandler } from './http/http-handler.js';
+import { refuseUpgrade } from './http/refuse-upgrade.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { ServerMetrics } from './observability/metrics.js';
 import { CLOSE, MAX_FRAME_BYTES, SUBPROTOCOL, type ServerMessage } from './protocol/index.js';
@@ -77,10 +78,18 @@ export async function startServer(
   server.on('upgrade', (req, socket: Duplex, head) => {
     const path = (req.url ?? '').split('?')[0];
     if (path !== WS_PATH || ctx.draining) {
-      socket.end(`HTTP/1.1 ${ctx.draining ? '503 Service Unavailable' : '404 Not Found'}\r\nConnection: close\r\n\r\n`);
+      const status = ctx.draining ? 503 : 404;
+      metrics.connectionsRejected.inc({ reason: ctx.draining ? 'draining' : 'path' });
+      refuseUpgrade(socket, status, (err) =>
+        // A client that hangs up on a refusal is routine (scanners, a proxy giving up); worth a debug line, no more.
+        logger.debug({ event: 'upgrade_refused_socket_error', status, code: err.code ?? 'unknown', err: err.message }),
+      );
       return;
     }
-    socket.on('error', () => socket.destroy());
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      logger.debug({ event: 'upgrade_socket_error', code: err.code ?? 'unknown', err: err.message });
+      socket.destroy();
+    });
     wss.handleUpgrade(req, socket, head, (ws) => accept(ws, clientAddress(req, config.behindProxy)));
   });
 

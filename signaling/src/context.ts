@@ -79,6 +79,7 @@ export function createContext(config: ServerConfig, logger: Logger, metrics: Ser
         a: member.accountId,
         d: member.displayName,
         t: Date.now(),
+        j: member.joinedAt,
       }),
       resumed,
       graceMs: config.graceMs,

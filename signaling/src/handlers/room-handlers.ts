@@ -26,6 +26,7 @@ export const roomHandlers: HandlerTable<RoomMessage> = {
       peerId: randomBytes(8).toString('hex'),
       accountId: conn.principal?.accountId ?? null,
       nonce: ResumeTokens.newNonce(),
+      joinedAt: Date.now(),
       displayName: m.displayName,
       muted: m.muted ?? false,
       videoOff: m.videoOff ?? false,
@@ -56,6 +57,13 @@ export const roomHandlers: HandlerTable<RoomMessage> = {
     // Every (re)join hands out a fresh token, so only a long-silent participant holds an old one.
     if (Date.now() - claims.t > MAX_RESUME_TOKEN_AGE_MS) throw new AppError('resume_failed', 'that resume token has expired; join again');
     const failed = () => new AppError('resume_failed', 'your place in the meeting has gone; join again');
+    // The account signed out everywhere (or changed its password) after this
+    // membership took it on: whoever holds the token may be the reason why, so
+    // it must not get the account, nor host by ownership, back. Checked on both
+    // paths below, the live one and the rebuild after a restart.
+    if (claims.a !== null && (claims.j ?? claims.t) <= ctx.accounts.sessionsRevokedAt(claims.a)) {
+      throw new AppError('resume_failed', 'this account signed out everywhere since; join again');
+    }
     let room = ctx.rooms.get(claims.m);
     const member = room?.members.get(claims.p);
     if (room && member) {
@@ -80,6 +88,7 @@ export const roomHandlers: HandlerTable<RoomMessage> = {
       peerId: claims.p,
       accountId: claims.a,
       nonce: claims.n,
+      joinedAt: claims.j ?? claims.t,
       displayName: claims.d,
       muted: false,
       videoOff: false,

@@ -130,6 +130,10 @@ export const roomHandlers: HandlerTable<RoomMessage> = {
   'ice.refresh': (conn) => {
     // Members only: the TURN username names the peer id, and a relay is for calls in progress.
     const { member } = requireAdmitted(conn);
+    if (!conn.iceRefreshes.take()) {
+      const wait = conn.iceRefreshes.waitMs();
+      throw new AppError('ice_refresh_limited', 'fresh TURN credentials were asked for too often; wait before asking again', wait);
+    }
     const { config } = conn.ctx;
     return { type: 'ice.servers', iceServers: iceServersFor(config, member.peerId, Date.now()), iceTtlMs: config.turnTtlSeconds * 1000 };
   },

@@ -27,6 +27,7 @@ export const roomHandlers: HandlerTable<RoomMessage> = {
       accountId: conn.principal?.accountId ?? null,
       nonce: ResumeTokens.newNonce(),
       joinedAt: Date.now(),
+      address: conn.address,
       displayName: m.displayName,
       muted: m.muted ?? false,
       videoOff: m.videoOff ?? false,
@@ -37,11 +38,13 @@ export const roomHandlers: HandlerTable<RoomMessage> = {
     const owner = room.isOwner(member);
     if (room.locked && !owner) throw new AppError('meeting_locked', 'the host has locked this meeting');
     if (room.isFull()) throw new AppError('meeting_full', `the meeting is full (${meeting.maxParticipants} people)`);
-    const lobby = meeting.lobby && !owner;
+    // Someone the host removed comes back only if the host lets them in (rooms/removal-bans.ts).
+    const banned = !owner && ctx.removals.isBanned(room.id, member);
+    const lobby = (meeting.lobby || banned) && !owner;
     conn.membership = { room, member };
     try {
       const reply = lobby ? room.wait(member) : room.admit(member);
-      ctx.logger.info({ event: 'peer_joined', meetingId: room.id, peerId: member.peerId, lobby });
+      ctx.logger.info({ event: 'peer_joined', meetingId: room.id, peerId: member.peerId, lobby, banned });
       return reply;
     } catch (err) {
       conn.membership = null;
@@ -82,6 +85,7 @@ export const roomHandlers: HandlerTable<RoomMessage> = {
     const meeting = ctx.meetings.get(claims.m);
     if (!meeting || meeting.endedAt !== null) throw failed();
     if (isPeerRevoked(ctx.db, claims.m, claims.p, Date.now())) throw failed();
+    if (ctx.removals.isBanned(claims.m, { accountId: claims.a, address: conn.address })) throw failed();
     room ??= ctx.rooms.getOrCreate(meeting);
     if (room.isFull()) throw new AppError('meeting_full', 'the meeting is full');
     const restored: Member = {
@@ -89,6 +93,7 @@ export const roomHandlers: HandlerTable<RoomMessage> = {
       accountId: claims.a,
       nonce: claims.n,
       joinedAt: claims.j ?? claims.t,
+      address: conn.address,
       displayName: claims.d,
       muted: false,
       videoOff: false,
@@ -145,14 +150,14 @@ export const roomHandlers: HandlerTable<RoomMessage> = {
  */
 function admit(ctx: ServerContext, address: string, meetingId: string, admissionKey: string): MeetingRecord {
   const { admissionPerMeeting, admissionPerAddress } = ctx.throttles;
-  const wait = Math.max(admissionPerMeeting.retryAfter(meetingId), admissionPerAddress.retryAfter(address));
+  const wait = Math.max(admissionPerMeeting.retryAfter(meetingId, address), admissionPerAddress.retryAfter(address));
   if (wait > 0) throw new AppError('rate_limited', 'too many wrong attempts; wait before trying again', wait);
   const meeting = ctx.meetings.get(meetingId);
   const presented = createHash('sha256').update(Buffer.from(admissionKey, 'base64url')).digest();
   const matches = meeting !== undefined && meeting.verifier.length === 32 && timingSafeEqual(presented, meeting.verifier);
   if (!matches) {
     // Unknown ids count as failures too, so ids cannot be enumerated for free.
-    admissionPerMeeting.failure(meetingId);
+    admissionPerMeeting.failure(meetingId, address);
     admissionPerAddress.failure(address);
     ctx.metrics.admissionFailures.inc();
     ctx.logger.warn({ event: 'admission_failed', meetingId, address, known: meeting !== undefined });
@@ -160,6 +165,7 @@ function admit(ctx: ServerContext, address: string, meetingId: string, admission
     throw new AppError('wrong_key', 'wrong meeting id or password');
   }
   if (meeting.endedAt !== null) throw new AppError('meeting_ended', 'this meeting has ended');
+  admissionPerMeeting.admitted(meetingId, address);
   return meeting;
 }
 

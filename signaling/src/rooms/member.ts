@@ -17,6 +17,8 @@ export interface Member {
   readonly nonce: string;
   /** When this membership began (its join), epoch ms; a resume keeps the original. */
   readonly joinedAt: number;
+  /** The client address it joined from (client-address.ts), for removal bans. */
+  readonly address: string;
   displayName: string;
   muted: boolean;
   videoOff: boolean;

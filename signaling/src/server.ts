@@ -179,8 +179,11 @@ export async function startServer(
       clearInterval(gauges);
       logger.info({ event: 'draining', connections: connections.size });
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      const metricsClosed = new Promise<void>((resolve) => (metricsServer ? metricsServer.close(() => resolve()) : resolve()));
-      metricsServer?.closeAllConnections();
+      const metricsClosed = new Promise<void>((resolve) => {
+        if (!metricsServer) return resolve();
+        metricsServer.close(() => resolve());
+        metricsServer.closeAllConnections();
+      });
       const drained: ServerMessage = { type: 'server.draining', reconnectInMs: 1000 };
       for (const conn of connections) {
         conn.send(drained);

@@ -56,8 +56,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: HttpHandl
     sendBody(res, health.status === 'ok' ? 200 : 503, 'application/json; charset=utf-8', JSON.stringify(health));
     return;
   }
-  if (path === '/metrics' && (opts.metricsAccess ?? { kind: 'off' }).kind !== 'off') {
-    const access = opts.metricsAccess!;
+  const access: MetricsAccess = opts.metricsAccess ?? { kind: 'off' };
+  if (path === '/metrics' && access.kind !== 'off') {
     if (access.kind === 'token' && !bearerTokenMatches(req, access.token)) {
       res.setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
       sendText(res, 401, 'a bearer token is needed for /metrics');

@@ -117,6 +117,25 @@ describe('parseCli', () => {
     });
   });
 
+  it('reads the metrics options from flags and from the environment, off by default', () => {
+    expect(parseCli([], {})).not.toHaveProperty('metricsPort');
+    expect(parseCli([], {})).not.toHaveProperty('metricsToken');
+    expect(parseCli(['--metrics-port', '9100', '--metrics-token', 'tok'], {})).toMatchObject({
+      metricsPort: 9100,
+      metricsHost: '127.0.0.1',
+      metricsToken: 'tok',
+    });
+    expect(
+      parseCli([], { MERIMEET_METRICS_PORT: '9101', MERIMEET_METRICS_HOST: '0.0.0.0', MERIMEET_METRICS_TOKEN: 'from-env' }),
+    ).toMatchObject({ metricsPort: 9101, metricsHost: '0.0.0.0', metricsToken: 'from-env' });
+  });
+
+  it('refuses a metrics listener off loopback without a token (it is plain HTTP)', () => {
+    const exit = exitOf(['--metrics-port', '9100', '--metrics-host', '0.0.0.0']);
+    expect(exit.exitCode).not.toBe(0);
+    expect(exit.output).toMatch(/needs --metrics-token/);
+  });
+
   it('lets a flag win over the environment', () => {
     const config = parseCli(['--port', '1234', '--stun-url', 'stun:flag'], {
       MERIMEET_PORT: '4321',
@@ -211,7 +230,8 @@ describe('parseCli', () => {
     expect(exit.output).toMatch(/Runs the meriMeet signaling server/);
     expect(exit.output).toMatch(/Examples:/);
     for (const env of ['MERIMEET_HOST', 'MERIMEET_PORT', 'MERIMEET_DATA_DIR', 'MERIMEET_CERT', 'MERIMEET_KEY', 'MERIMEET_BEHIND_PROXY',
-      'MERIMEET_WEB_ROOT', 'MERIMEET_STUN_URLS', 'MERIMEET_TURN_URLS', 'MERIMEET_TURN_SECRET']) {
+      'MERIMEET_WEB_ROOT', 'MERIMEET_STUN_URLS', 'MERIMEET_TURN_URLS', 'MERIMEET_TURN_SECRET',
+      'MERIMEET_METRICS_PORT', 'MERIMEET_METRICS_HOST', 'MERIMEET_METRICS_TOKEN']) {
       expect(exit.output.replace(/\s+/g, " ")).toContain(`env: ${env}`);
     }
   });

@@ -162,6 +162,25 @@ function buildProgram(): Command {
         .default(d.messageBurst)
         .argParser(integer(1, 1_000_000)),
     )
+    .addOption(
+      new Option('--metrics-port <number>', 'serve /metrics (Prometheus) on a plain-HTTP listener of its own, on --metrics-host (default: no such listener)')
+        .env('MERIMEET_METRICS_PORT')
+        .argParser(integer(0, 65535)),
+    )
+    .addOption(
+      new Option('--metrics-host <address>', 'address of the --metrics-port listener; other than loopback it needs --metrics-token')
+        .env('MERIMEET_METRICS_HOST')
+        .default(d.metricsHost)
+        .argParser(nonEmpty),
+    )
+    .addOption(
+      new Option(
+        '--metrics-token <token>',
+        'bearer token for /metrics; with it, /metrics is also served on the main listener to requests carrying it (prefer the env var: flags show up in ps). Without this or --metrics-port, /metrics is off',
+      )
+        .env('MERIMEET_METRICS_TOKEN')
+        .argParser(nonEmpty),
+    )
     .addOption(new Option('--log-level <level>', 'log detail').env('MERIMEET_LOG_LEVEL').default(d.logLevel).choices(LOG_LEVELS));
 }
 
@@ -183,6 +202,9 @@ interface Parsed {
   maxConnectionsPerAddress: number;
   messageRate: number;
   messageBurst: number;
+  metricsPort?: number;
+  metricsHost: string;
+  metricsToken?: string;
   logLevel: ServerConfig['logLevel'];
 }
 
@@ -202,8 +224,11 @@ function toConfig(program: Command, env: NodeJS.ProcessEnv): ServerConfig {
     maxConnectionsPerAddress: o.maxConnectionsPerAddress,
     messagesPerSecond: o.messageRate,
     messageBurst: o.messageBurst,
+    metricsHost: o.metricsHost,
     logLevel: o.logLevel,
   };
+  if (o.metricsPort !== undefined) partial.metricsPort = o.metricsPort;
+  if (o.metricsToken !== undefined) partial.metricsToken = o.metricsToken;
   if (o.cert !== undefined) partial.certPath = o.cert;
   if (o.key !== undefined) partial.keyPath = o.key;
   if (o.turnSecret !== undefined) partial.turnSecret = o.turnSecret;

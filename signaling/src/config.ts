@@ -34,6 +34,15 @@ export interface ServerConfig {
   /** Bytes queued to one client before it counts as a slow consumer and is cut off. */
   maxBufferedBytes: number;
   sessionTtlSeconds: number;
+  /**
+   * /metrics is off unless one of these is set. With a token, it is served on
+   * the public listener to requests that carry it (Authorization: Bearer).
+   */
+  metricsToken?: string;
+  /** A plain-HTTP listener of its own for /metrics only (0: any free port). */
+  metricsPort?: number;
+  /** Where that listener binds; loopback unless a token guards it. */
+  metricsHost: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -57,6 +66,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   messageBurst: 200,
   maxBufferedBytes: 1024 * 1024,
   sessionTtlSeconds: 30 * 24 * 3600,
+  metricsHost: '127.0.0.1',
   logLevel: 'info',
 };
 
@@ -67,6 +77,11 @@ export function withDefaults(partial: Partial<ServerConfig>): ServerConfig {
   }
   if (config.turnUrls.length > 0 && !config.turnSecret) {
     throw new Error('--turn-url needs --turn-secret (short-lived TURN credentials, coturn use-auth-secret)');
+  }
+  if (config.metricsPort !== undefined && !isLoopback(config.metricsHost) && !config.metricsToken) {
+    throw new Error(
+      `--metrics-port serves plain HTTP; binding it to --metrics-host ${config.metricsHost} (not loopback) needs --metrics-token`,
+    );
   }
   if ((config.certPath === undefined) !== (config.keyPath === undefined)) {
     throw new Error('--cert and --key go together');

@@ -12,7 +12,9 @@ import type { ServerMetrics } from './observability/metrics.js';
 import { peerInfo } from './rooms/member.js';
 import { RoomRegistry } from './rooms/room-registry.js';
 import { BackoffThrottle, POLICIES, type BackoffPolicy } from './security/backoff-throttle.js';
+import { MeetingAdmissionThrottle } from './security/meeting-admission-throttle.js';
 import { ResumeTokens } from './security/resume-token.js';
+import { RemovalBans } from './rooms/removal-bans.js';
 import { getOrCreateSecret, revokePeer, type Db } from './store/database.js';
 
 /** Registrations each cost a slow scrypt hash; a few per address, then back off. */
@@ -45,11 +47,13 @@ export interface ServerContext {
   meetings: MeetingStore;
   rooms: RoomRegistry;
   resumeTokens: ResumeTokens;
+  /** Who the host removed, per meeting: they rejoin only through the lobby. */
+  removals: RemovalBans;
   throttles: {
     loginPerAccount: BackoffThrottle;
     loginPerAddress: BackoffThrottle;
     registerPerAddress: BackoffThrottle;
-    admissionPerMeeting: BackoffThrottle;
+    admissionPerMeeting: MeetingAdmissionThrottle;
     admissionPerAddress: BackoffThrottle;
   };
   /** Live connections per account, so "log out everywhere" reaches open sockets too. */
@@ -62,6 +66,7 @@ export interface ServerContext {
 
 export function createContext(config: ServerConfig, logger: Logger, metrics: ServerMetrics, db: Db): ServerContext {
   const resumeTokens = new ResumeTokens(getOrCreateSecret(db, 'resume-token-hmac'));
+  const removals = new RemovalBans();
   const rooms = new RoomRegistry({
     graceMs: config.graceMs,
     welcome: (room, member, resumed) => ({
@@ -79,6 +84,7 @@ export function createContext(config: ServerConfig, logger: Logger, metrics: Ser
         a: member.accountId,
         d: member.displayName,
         t: Date.now(),
+        j: member.joinedAt,
       }),
       resumed,
       graceMs: config.graceMs,
@@ -86,7 +92,11 @@ export function createContext(config: ServerConfig, logger: Logger, metrics: Ser
     }),
     departed: (room, member, reason) => {
       logger.info({ event: 'peer_left', meetingId: room.id, peerId: member.peerId, reason });
-      if (reason === 'removed') revokePeer(db, room.id, member.peerId, Date.now() + REMOVAL_MEMORY_MS);
+      if (reason === 'removed') {
+        revokePeer(db, room.id, member.peerId, Date.now() + REMOVAL_MEMORY_MS);
+        // The owner is never banned from its own meeting (a host it handed over to may remove it).
+        if (!room.isOwner(member)) removals.ban(room.id, member);
+      }
     },
   });
   return {
@@ -98,11 +108,12 @@ export function createContext(config: ServerConfig, logger: Logger, metrics: Ser
     meetings: new MeetingStore(db),
     rooms,
     resumeTokens,
+    removals,
     throttles: {
       loginPerAccount: new BackoffThrottle(POLICIES.loginPerAccount),
       loginPerAddress: new BackoffThrottle(POLICIES.loginPerAddress),
       registerPerAddress: new BackoffThrottle(REGISTER_PER_ADDRESS),
-      admissionPerMeeting: new BackoffThrottle(POLICIES.admissionPerMeeting),
+      admissionPerMeeting: new MeetingAdmissionThrottle(POLICIES.admissionPerMeeting),
       admissionPerAddress: new BackoffThrottle(POLICIES.admissionPerAddress),
     },
     sessions: new Map(),

@@ -12,6 +12,8 @@ import { withDefaults, type ServerConfig } from './config.js';
 import { Connection } from './connection/connection.js';
 import { createContext, type ServerContext } from './context.js';
 import { createHttpHandler } from './http/http-handler.js';
+import type { MetricsAccess } from './http/metrics-access.js';
+import { refuseUpgrade } from './http/refuse-upgrade.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { ServerMetrics } from './observability/metrics.js';
 import { CLOSE, MAX_FRAME_BYTES, SUBPROTOCOL, type ServerMessage } from './protocol/index.js';
@@ -29,6 +31,8 @@ export interface RunningServer {
   fingerprint256: string | null;
   certificatePem: string | null;
   metrics: ServerMetrics;
+  /** http://host:port/metrics of the metrics listener (--metrics-port); null when there is none. */
+  metricsUrl: string | null;
   /** Tells every client to reconnect, waits up to drainMs for them to go, then stops. */
   shutdown(options?: { drainMs?: number }): Promise<void>;
 }
@@ -53,16 +57,26 @@ export async function startServer(
   const connections = new Set<Connection>();
   const perAddress = new Map<string, number>();
 
-  const handler = createHttpHandler({
-    metrics,
-    webRoot: config.webRoot,
-    logger,
-    health: () => ({
-      status: ctx.draining ? 'draining' : 'ok',
-      uptimeSeconds: Math.round((Date.now() - ctx.startedAt) / 1000),
-      connections: connections.size,
-    }),
+  const health = () => ({
+    status: ctx.draining ? ('draining' as const) : ('ok' as const),
+    uptimeSeconds: Math.round((Date.now() - ctx.startedAt) / 1000),
+    connections: connections.size,
   });
+  const tokenOnly: MetricsAccess = config.metricsToken ? { kind: 'token', token: config.metricsToken } : { kind: 'off' };
+  const handler = createHttpHandler({ metrics, webRoot: config.webRoot, logger, health, metricsAccess: tokenOnly });
+  // The metrics listener: /metrics (and /healthz) only, no web client; open to
+  // whoever reaches it unless a token is set (withDefaults keeps it on loopback then).
+  const metricsServer =
+    config.metricsPort === undefined
+      ? null
+      : createHttpServer(
+          createHttpHandler({
+            metrics,
+            logger,
+            health,
+            metricsAccess: config.metricsToken ? tokenOnly : { kind: 'open' },
+          }),
+        );
   const server: HttpServer = tls
     ? createHttpsServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' }, handler)
     : createHttpServer(handler);
@@ -77,10 +91,18 @@ export async function startServer(
   server.on('upgrade', (req, socket: Duplex, head) => {
     const path = (req.url ?? '').split('?')[0];
     if (path !== WS_PATH || ctx.draining) {
-      socket.end(`HTTP/1.1 ${ctx.draining ? '503 Service Unavailable' : '404 Not Found'}\r\nConnection: close\r\n\r\n`);
+      const status = ctx.draining ? 503 : 404;
+      metrics.connectionsRejected.inc({ reason: ctx.draining ? 'draining' : 'path' });
+      refuseUpgrade(socket, status, (err) =>
+        // A client that hangs up on a refusal is routine (scanners, a proxy giving up); worth a debug line, no more.
+        logger.debug({ event: 'upgrade_refused_socket_error', status, code: err.code ?? 'unknown', err: err.message }),
+      );
       return;
     }
-    socket.on('error', () => socket.destroy());
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      logger.debug({ event: 'upgrade_socket_error', code: err.code ?? 'unknown', err: err.message });
+      socket.destroy();
+    });
     wss.handleUpgrade(req, socket, head, (ws) => accept(ws, clientAddress(req, config.behindProxy)));
   });
 
@@ -131,6 +153,19 @@ export async function startServer(
     server.listen(config.port, config.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  let metricsUrl: string | null = null;
+  if (metricsServer) {
+    await new Promise<void>((resolve, reject) => {
+      metricsServer.once('error', (err) => {
+        server.close(); // do not leave the main listener up on a half-started server
+        reject(err);
+      });
+      metricsServer.listen(config.metricsPort, config.metricsHost, () => resolve());
+    });
+    const m = metricsServer.address() as AddressInfo;
+    metricsUrl = `http://${m.address.includes(':') ? `[${m.address}]` : m.address}:${m.port}/metrics`;
+    logger.info({ event: 'metrics_listening', url: metricsUrl, token: config.metricsToken !== undefined });
+  }
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `${tls ? 'wss' : 'ws'}://${host.includes(':') ? `[${host}]` : host}:${port}${WS_PATH}`;
   for (const note of tls?.notes ?? []) logger.info({ event: 'certificate', note });
@@ -144,6 +179,11 @@ export async function startServer(
       clearInterval(gauges);
       logger.info({ event: 'draining', connections: connections.size });
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const metricsClosed = new Promise<void>((resolve) => {
+        if (!metricsServer) return resolve();
+        metricsServer.close(() => resolve());
+        metricsServer.closeAllConnections();
+      });
       const drained: ServerMessage = { type: 'server.draining', reconnectInMs: 1000 };
       for (const conn of connections) {
         conn.send(drained);
@@ -154,6 +194,7 @@ export async function startServer(
       for (const conn of connections) conn.ws.terminate();
       server.closeAllConnections();
       await closed;
+      await metricsClosed;
       // Let requests already running (a login's hash) finish before the database goes.
       const settled = Promise.allSettled([...ctx.inflight]);
       await Promise.race([settled, new Promise((r) => setTimeout(r, 5000).unref())]);
@@ -170,6 +211,7 @@ export async function startServer(
     fingerprint256: tls?.fingerprint256 ?? null,
     certificatePem: tls?.cert ?? null,
     metrics,
+    metricsUrl,
     shutdown,
   };
 }

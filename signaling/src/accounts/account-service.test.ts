@@ -182,6 +182,19 @@ describe('sessions', () => {
     await rejectsWith(() => accounts.authenticate(b.token), 'session_expired');
     expect(accounts.authenticate(bob.token).username).toBe('bob');
   }, SLOW);
+
+  it('logoutAll and changePassword record when, so resume tokens bound earlier can be refused', async () => {
+    const a = await accounts.register('alice', 'correct horse battery');
+    const bob = await accounts.register('bob', 'bob has a good password');
+    expect(accounts.sessionsRevokedAt(a.accountId)).toBe(0);
+    clock += 1000;
+    accounts.logoutAll(a.accountId);
+    expect(accounts.sessionsRevokedAt(a.accountId)).toBe(clock);
+    expect(accounts.sessionsRevokedAt(bob.accountId)).toBe(0);
+    clock += 1000;
+    await accounts.changePassword(bob.accountId, 'bob has a good password', 'a brand new passphrase');
+    expect(accounts.sessionsRevokedAt(bob.accountId)).toBe(clock);
+  }, SLOW);
 });
 
 describe('changePassword', () => {

@@ -104,8 +104,17 @@ export class AccountService {
     if (KEY_B64URL_PATTERN.test(token)) this.q.deleteSession.run(hashToken(token));
   }
 
+  /** Ends every session of the account, and marks when, so older resume tokens stop carrying it. */
   logoutAll(accountId: number): void {
-    this.q.deleteAccountSessions.run(accountId);
+    this.db.transaction(() => {
+      this.q.deleteAccountSessions.run(accountId);
+      this.q.markRevoked.run(this.now(), accountId);
+    })();
+  }
+
+  /** When the account last had all its sessions revoked (epoch ms; 0 if never or no such account). */
+  sessionsRevokedAt(accountId: number): number {
+    return this.q.revokedAt.get(accountId)?.sessions_revoked_at ?? 0;
   }
 
   /** Replaces the password, revokes every session of the account, and returns a fresh one. */
@@ -123,6 +132,7 @@ export class AccountService {
       // the current password we checked is no longer current.
       if (changes === 0) throw new AppError('bad_credentials', 'the password was changed meanwhile; try again');
       this.q.deleteAccountSessions.run(accountId);
+      this.q.markRevoked.run(this.now(), accountId);
       return this.newSession(accountId, account.username);
     })();
   }
@@ -169,6 +179,9 @@ return {
     ),
     deleteSession: db.prepare<[Buffer]>('DELETE FROM sessions WHERE token_hash = ?'),
     deleteAccountSessions: db.prepare<[number]>('DELETE FROM sessions WHERE account_id = ?'),
+    // max(): clocks can step back; a revocation must never be undone by one.
+    markRevoked: db.prepare<[number, number]>('UPDATE accounts SET sessions_revoked_at = max(sessions_revoked_at, ?) WHERE id = ?'),
+    revokedAt: db.prepare<[number], { sessions_revoked_at: number }>('SELECT sessions_revoked_at FROM accounts WHERE id = ?'),
     deleteExpired: db.prepare<[number]>('DELETE FROM sessions WHERE expires_at <= ?'),
   };
 }

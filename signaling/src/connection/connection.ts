@@ -15,6 +15,7 @@ import {
 } from '../protocol/index.js';
 import type { Member, Outlet } from '../rooms/member.js';
 import type { Room } from '../rooms/room.js';
+import { iceRefreshBucket } from '../security/ice-refresh-limit.js';
 import { TokenBucket } from '../security/rate-limit.js';
 import { dispatch, type Reply } from './dispatch.js';
 
@@ -37,6 +38,8 @@ export class Connection implements Outlet, SessionHolder {
   principal: Authenticated | null = null;
   membership: Membership | null = null;
   private readonly bucket: TokenBucket;
+  /** ice.refresh has its own, much smaller allowance (security/ice-refresh-limit.ts). */
+  readonly iceRefreshes: TokenBucket;
   private strikes = 0;
   private rateDrops = 0;
   private lastRateNotice = 0;
@@ -50,6 +53,7 @@ export class Connection implements Outlet, SessionHolder {
     readonly ctx: ServerContext,
   ) {
     this.bucket = new TokenBucket(ctx.config.messagesPerSecond, ctx.config.messageBurst);
+    this.iceRefreshes = iceRefreshBucket(ctx.config.turnTtlSeconds);
     ws.on('message', (data, isBinary) => this.onFrame(data, isBinary));
     ws.on('pong', () => (this.alive = true));
     ws.on('close', () => this.onClose());

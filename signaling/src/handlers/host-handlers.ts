@@ -8,7 +8,11 @@ type HostMessage = 'host.admit' | 'host.deny' | 'host.lock' | 'host.remove' | 'h
 
 export const hostHandlers: HandlerTable<HostMessage> = {
   'host.admit': (conn, { peerId }) => {
-    requireHost(conn).room.admitFromLobby(peerId);
+    const { room } = requireHost(conn);
+    const waiting = room.lobby.get(peerId);
+    room.admitFromLobby(peerId);
+    // The host chose to let this person in: a removal no longer keeps them out.
+    if (waiting) conn.ctx.removals.lift(room.id, waiting);
     return undefined;
   },
 

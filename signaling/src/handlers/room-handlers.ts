@@ -26,6 +26,8 @@ export const roomHandlers: HandlerTable<RoomMessage> = {
       peerId: randomBytes(8).toString('hex'),
       accountId: conn.principal?.accountId ?? null,
       nonce: ResumeTokens.newNonce(),
+      joinedAt: Date.now(),
+      address: conn.address,
       displayName: m.displayName,
       muted: m.muted ?? false,
       videoOff: m.videoOff ?? false,
@@ -36,11 +38,13 @@ export const roomHandlers: HandlerTable<RoomMessage> = {
     const owner = room.isOwner(member);
     if (room.locked && !owner) throw new AppError('meeting_locked', 'the host has locked this meeting');
     if (room.isFull()) throw new AppError('meeting_full', `the meeting is full (${meeting.maxParticipants} people)`);
-    const lobby = meeting.lobby && !owner;
+    // Someone the host removed comes back only if the host lets them in (rooms/removal-bans.ts).
+    const banned = !owner && ctx.removals.isBanned(room.id, member);
+    const lobby = (meeting.lobby || banned) && !owner;
     conn.membership = { room, member };
     try {
       const reply = lobby ? room.wait(member) : room.admit(member);
-      ctx.logger.info({ event: 'peer_joined', meetingId: room.id, peerId: member.peerId, lobby });
+      ctx.logger.info({ event: 'peer_joined', meetingId: room.id, peerId: member.peerId, lobby, banned });
       return reply;
     } catch (err) {
       conn.membership = null;
@@ -56,6 +60,13 @@ export const roomHandlers: HandlerTable<RoomMessage> = {
     // Every (re)join hands out a fresh token, so only a long-silent participant holds an old one.
     if (Date.now() - claims.t > MAX_RESUME_TOKEN_AGE_MS) throw new AppError('resume_failed', 'that resume token has expired; join again');
     const failed = () => new AppError('resume_failed', 'your place in the meeting has gone; join again');
+    // The account signed out everywhere (or changed its password) after this
+    // membership took it on: whoever holds the token may be the reason why, so
+    // it must not get the account, nor host by ownership, back. Checked on both
+    // paths below, the live one and the rebuild after a restart.
+    if (claims.a !== null && (claims.j ?? claims.t) <= ctx.accounts.sessionsRevokedAt(claims.a)) {
+      throw new AppError('resume_failed', 'this account signed out everywhere since; join again');
+    }
     let room = ctx.rooms.get(claims.m);
     const member = room?.members.get(claims.p);
     if (room && member) {
@@ -74,12 +85,15 @@ export const roomHandlers: HandlerTable<RoomMessage> = {
     const meeting = ctx.meetings.get(claims.m);
     if (!meeting || meeting.endedAt !== null) throw failed();
     if (isPeerRevoked(ctx.db, claims.m, claims.p, Date.now())) throw failed();
+    if (ctx.removals.isBanned(claims.m, { accountId: claims.a, address: conn.address })) throw failed();
     room ??= ctx.rooms.getOrCreate(meeting);
     if (room.isFull()) throw new AppError('meeting_full', 'the meeting is full');
     const restored: Member = {
       peerId: claims.p,
       accountId: claims.a,
       nonce: claims.n,
+      joinedAt: claims.j ?? claims.t,
+      address: conn.address,
       displayName: claims.d,
       muted: false,
       videoOff: false,
@@ -121,6 +135,10 @@ export const roomHandlers: HandlerTable<RoomMessage> = {
   'ice.refresh': (conn) => {
     // Members only: the TURN username names the peer id, and a relay is for calls in progress.
     const { member } = requireAdmitted(conn);
+    if (!conn.iceRefreshes.take()) {
+      const wait = conn.iceRefreshes.waitMs();
+      throw new AppError('ice_refresh_limited', 'fresh TURN credentials were asked for too often; wait before asking again', wait);
+    }
     const { config } = conn.ctx;
     return { type: 'ice.servers', iceServers: iceServersFor(config, member.peerId, Date.now()), iceTtlMs: config.turnTtlSeconds * 1000 };
   },
@@ -132,14 +150,14 @@ export const roomHandlers: HandlerTable<RoomMessage> = {
  */
 function admit(ctx: ServerContext, address: string, meetingId: string, admissionKey: string): MeetingRecord {
   const { admissionPerMeeting, admissionPerAddress } = ctx.throttles;
-  const wait = Math.max(admissionPerMeeting.retryAfter(meetingId), admissionPerAddress.retryAfter(address));
+  const wait = Math.max(admissionPerMeeting.retryAfter(meetingId, address), admissionPerAddress.retryAfter(address));
   if (wait > 0) throw new AppError('rate_limited', 'too many wrong attempts; wait before trying again', wait);
   const meeting = ctx.meetings.get(meetingId);
   const presented = createHash('sha256').update(Buffer.from(admissionKey, 'base64url')).digest();
   const matches = meeting !== undefined && meeting.verifier.length === 32 && timingSafeEqual(presented, meeting.verifier);
   if (!matches) {
     // Unknown ids count as failures too, so ids cannot be enumerated for free.
-    admissionPerMeeting.failure(meetingId);
+    admissionPerMeeting.failure(meetingId, address);
     admissionPerAddress.failure(address);
     ctx.metrics.admissionFailures.inc();
     ctx.logger.warn({ event: 'admission_failed', meetingId, address, known: meeting !== undefined });
@@ -147,6 +165,7 @@ function admit(ctx: ServerContext, address: string, meetingId: string, admission
     throw new AppError('wrong_key', 'wrong meeting id or password');
   }
   if (meeting.endedAt !== null) throw new AppError('meeting_ended', 'this meeting has ended');
+  admissionPerMeeting.admitted(meetingId, address);
   return meeting;
 }
 

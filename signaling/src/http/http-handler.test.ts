@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../observability/logger.js';
 import { ServerMetrics } from '../observability/metrics.js';
 import { createHttpHandler } from './http-handler.js';
+import type { MetricsAccess } from './metrics-access.js';
 
 /** Written out here, not imported, so a change to the policy has to change this test too. */
 const EXPECTED_HEADERS = {
@@ -46,9 +47,10 @@ const metrics = new ServerMetrics();
 const silent = createLogger({ level: 'silent' });
 const servers: Server[] = [];
 
-async function listen(webRootOption: string | undefined): Promise<number> {
+async function listen(webRootOption: string | undefined, metricsAccess: MetricsAccess = { kind: 'open' }): Promise<number> {
   const handler = createHttpHandler({
     metrics,
+    metricsAccess,
     webRoot: webRootOption,
     logger: silent,
     health: () => ({ status: draining ? 'draining' : 'ok', connections: 3 }),
@@ -116,6 +118,29 @@ describe('health and metrics', () => {
     expect(reply.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
     expect(reply.headers['cache-control']).toBe('no-store');
     expect(reply.body).toMatch(/^merimeet_login_failures_total [1-9]/m);
+  });
+});
+
+describe('/metrics access', () => {
+  it('is a plain 404 when metrics are off (the default)', async () => {
+    const handler = createHttpHandler({ metrics, logger: silent, health: () => ({ status: 'ok' }) });
+    const server = createServer(handler);
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const reply = await fetchRaw((server.address() as AddressInfo).port, '/metrics');
+    expect(reply.status).toBe(404);
+    expect(reply.body).not.toContain('merimeet_');
+  });
+
+  it('with a token: 401 without it, with another, or with another scheme; 200 with it', async () => {
+    const port = await listen(undefined, { kind: 'token', token: 's3cret-token' });
+    expect((await fetchRaw(port, '/metrics')).status).toBe(401);
+    expect((await fetchRaw(port, '/metrics', 'GET', { Authorization: 'Bearer s3cret-tokem' })).status).toBe(401);
+    expect((await fetchRaw(port, '/metrics', 'GET', { Authorization: 'Bearer s3cret-token-and-more' })).status).toBe(401);
+    expect((await fetchRaw(port, '/metrics', 'GET', { Authorization: 'Basic s3cret-token' })).status).toBe(401);
+    const ok = await fetchRaw(port, '/metrics', 'GET', { Authorization: 'Bearer s3cret-token' });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatch(/^merimeet_/m);
   });
 });
 

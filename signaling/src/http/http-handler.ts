@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../observability/logger.js';
 import type { ServerMetrics } from '../observability/metrics.js';
+import { bearerTokenMatches, type MetricsAccess } from './metrics-access.js';
 import { applySecurityHeaders } from './security-headers.js';
 import { existingRoot, sendText, serveStatic } from './static-files.js';
 
@@ -16,6 +17,8 @@ export interface HttpHandlerOptions {
   webRoot?: string;
   health: () => { status: 'ok' | 'draining'; [k: string]: unknown };
   logger: Logger;
+  /** Whether /metrics is served here, and to whom (http/metrics-access.ts). Off unless said. */
+  metricsAccess?: MetricsAccess;
 }
 
 const NO_WEB_CLIENT =
@@ -53,7 +56,13 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: HttpHandl
     sendBody(res, health.status === 'ok' ? 200 : 503, 'application/json; charset=utf-8', JSON.stringify(health));
     return;
   }
-  if (path === '/metrics') {
+  const access: MetricsAccess = opts.metricsAccess ?? { kind: 'off' };
+  if (path === '/metrics' && access.kind !== 'off') {
+    if (access.kind === 'token' && !bearerTokenMatches(req, access.token)) {
+      res.setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
+      sendText(res, 401, 'a bearer token is needed for /metrics');
+      return;
+    }
     const { contentType, body } = await opts.metrics.render();
     res.setHeader('Cache-Control', 'no-store');
     sendBody(res, 200, contentType, body);

@@ -24,6 +24,7 @@ export const ERROR_CODES = [
   'not_joined', // this connection is not in a meeting
   'peer_not_found', // no such participant in your meeting
   'resume_failed', // the resume token is invalid or its grace period has passed
+  'ice_refresh_limited', // ice.refresh asked for too often on this connection; retry after `retryAfterMs`
   'internal',
 ] as const;
 

@@ -15,6 +15,10 @@ export interface Member {
   readonly accountId: number | null;
   /** Ties resume tokens to this membership; a new join gets a new nonce. */
   readonly nonce: string;
+  /** When this membership began (its join), epoch ms; a resume keeps the original. */
+  readonly joinedAt: number;
+  /** The client address it joined from (client-address.ts), for removal bans. */
+  readonly address: string;
   displayName: string;
   muted: boolean;
   videoOff: boolean;

@@ -25,7 +25,7 @@ function meeting(over: Partial<MeetingRecord> = {}): MeetingRecord {
 
 let n = 0;
 function member(name: string, accountId: number | null = null): Member & { outlet: FakeOutlet } {
-  return { peerId: (++n).toString(16).padStart(16, '0'), accountId, nonce: 'n', displayName: name, muted: false, videoOff: false, handRaised: false, outlet: new FakeOutlet(), outbox: [] };
+  return { peerId: (++n).toString(16).padStart(16, '0'), accountId, nonce: 'n', joinedAt: 0, address: '192.0.2.1', displayName: name, muted: false, videoOff: false, handRaised: false, outlet: new FakeOutlet(), outbox: [] };
 }
 
 function room(over: Partial<MeetingRecord> = {}) {

@@ -19,6 +19,12 @@ export interface ResumeClaims {
   d: string;
   /** issued at, epoch ms */
   t: number;
+  /**
+   * When this membership took on the account `a` (its join), epoch ms. A
+   * membership that began before the account signed out everywhere must not
+   * carry it back in. Absent from tokens of older servers; `t` stands in.
+   */
+  j?: number;
 }
 
 export class ResumeTokens {
@@ -49,7 +55,8 @@ export class ResumeTokens {
         typeof claims.n === 'string' &&
         (claims.a === null || typeof claims.a === 'number') &&
         typeof claims.d === 'string' &&
-        typeof claims.t === 'number';
+        typeof claims.t === 'number' &&
+        (claims.j === undefined || typeof claims.j === 'number');
       return valid ? claims : undefined;
     } catch {
       return undefined;

@@ -51,6 +51,13 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (meeting_id, peer_id)
   );
   `,
+  // v2
+  `
+  -- When the account last signed out everywhere (or changed its password): resume
+  -- tokens are signed, not stored, so those bound to the account before then must
+  -- be refused by date (handlers/room-handlers.ts, room.resume).
+  ALTER TABLE accounts ADD COLUMN sessions_revoked_at INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 /** The schema version this code writes and understands. */

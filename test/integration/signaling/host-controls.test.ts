@@ -118,6 +118,29 @@ describe('host controls', () => {
     for (const c of [back, bob.client, carol.client, m.owner]) c.close();
   });
 
+  it('keeps a removed participant out: joining again with the key lands in the lobby, until the host admits them', async () => {
+    const m = await hostMeeting(t);
+    const host = await ownerJoins(m);
+    // Bob joins from an address of his own, so the address ban touches nobody else here.
+    const bobConn = await connect(t, { localAddress: '127.0.5.1' });
+    const bob = await join(t, m, 'Bob', bobConn);
+    await host.client.expect('ok', { type: 'host.remove', peerId: bob.joined.peerId });
+    await bob.client.nextOf('room.removed');
+
+    const again = await connect(t, { localAddress: '127.0.5.1' });
+    const reply = await again.request({ type: 'room.join', meetingId: m.meetingId, admissionKey: m.admissionKey, displayName: 'Bob again' });
+    expect(reply).toMatchObject({ type: 'room.waiting' });
+    const lobby = await host.client.nextOf('room.lobby');
+    expect(lobby.waiting.map((w) => w.displayName)).toEqual(['Bob again']);
+    // Someone else, from elsewhere, still gets straight in (the meeting has no lobby).
+    const carol = await join(t, m, 'Carol');
+    expect(carol.joined.peerId).toBeTruthy();
+    // The host lets Bob back in, and the ban is lifted.
+    await host.client.expect('ok', { type: 'host.admit', peerId: lobby.waiting[0]!.peerId });
+    await again.nextOf('room.joined');
+    for (const c of [again, bob.client, carol.client, m.owner]) c.close();
+  });
+
   it('asks a participant to mute', async () => {
     const m = await hostMeeting(t);
     const host = await ownerJoins(m);

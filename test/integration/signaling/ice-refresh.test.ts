@@ -6,6 +6,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ICE_REFRESH_BURST } from '../../../signaling/src/security/ice-refresh-limit.js';
 import { connect, hostMeeting, join, sleep, type HostedMeeting } from '../support/meeting.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -42,5 +43,22 @@ describe('ice.refresh', () => {
     const c = await connect(t);
     expect(await c.request({ type: 'ice.refresh' })).toMatchObject({ type: 'error', code: 'not_joined' });
     c.close();
+  });
+
+  it('has an allowance of its own: a burst, then ice_refresh_limited with the time to wait', async () => {
+    const { client } = await join(t, meeting, 'Looper');
+    for (let i = 0; i < ICE_REFRESH_BURST; i++) await client.expect('ice.servers', { type: 'ice.refresh' });
+    const refused = await client.request({ type: 'ice.refresh' });
+    expect(refused).toMatchObject({ type: 'error', code: 'ice_refresh_limited' });
+    // --turn-ttl 600 here: a refill a minute (security/ice-refresh-limit.ts).
+    const wait = refused.type === 'error' ? (refused.retryAfterMs ?? 0) : 0;
+    expect(wait).toBeGreaterThan(50_000);
+    expect(wait).toBeLessThanOrEqual(60_000);
+    // Only ice.refresh is held back: the connection is otherwise served.
+    expect((await client.request({ type: 'ping' })).type).toBe('pong');
+    // And only on this connection.
+    const other = await join(t, meeting, 'Other');
+    await other.client.expect('ice.servers', { type: 'ice.refresh' });
+    for (const c of [client, other.client]) c.close();
   });
 });

@@ -96,3 +96,61 @@ describe('resume', () => {
     for (const c of [a2, b2]) c.close();
   });
 });
+
+describe('resume after "log out everywhere"', () => {
+  /** The owner joins its own meeting (so it is host) from a logged-in connection. */
+  async function ownerInMeeting() {
+    const m = await hostMeeting(t);
+    const joined = await m.owner.expect('room.joined', {
+      type: 'room.join',
+      meetingId: m.meetingId,
+      admissionKey: m.admissionKey,
+      displayName: 'Owner',
+    });
+    expect(joined.hostId).toBe(joined.peerId);
+    return { m, joined };
+  }
+
+  it('refuses a resume token issued before the owner logged out everywhere, even in the restart window', async () => {
+    const { m, joined } = await ownerInMeeting();
+    const guest = await join(t, m, 'Guest');
+    // Someone with the owner's resume token (a stolen laptop); the owner signs out everywhere from elsewhere.
+    const elsewhere = await connect(t);
+    await elsewhere.expect('account.session', { type: 'account.login', username: m.username, password: m.password });
+    await elsewhere.expect('ok', { type: 'account.logoutAll' });
+    await t.restart();
+    await guest.client.closed;
+    const g2 = await connect(t);
+    await g2.expect('room.joined', { type: 'room.resume', resumeToken: guest.joined.resumeToken });
+
+    const thief = await connect(t);
+    const reply = await thief.request({ type: 'room.resume', resumeToken: joined.resumeToken });
+    expect(reply).toMatchObject({ type: 'error', code: 'resume_failed' });
+    // And nobody was made host by it.
+    expect(g2.pending('room.hostChanged')).toEqual([]);
+    for (const c of [g2, thief]) c.close();
+  });
+
+  it('refuses it without a restart too, when the owner’s connection dropped', async () => {
+    const { m, joined } = await ownerInMeeting();
+    const elsewhere = await connect(t);
+    await elsewhere.expect('account.session', { type: 'account.login', username: m.username, password: m.password });
+    m.owner.close();
+    await m.owner.closed;
+    await elsewhere.expect('ok', { type: 'account.logoutAll' });
+    const thief = await connect(t);
+    const reply = await thief.request({ type: 'room.resume', resumeToken: joined.resumeToken });
+    expect(reply).toMatchObject({ type: 'error', code: 'resume_failed' });
+    for (const c of [elsewhere, thief]) c.close();
+  });
+
+  it('still resumes a guest, and an owner whose sessions were not revoked', async () => {
+    const { m, joined } = await ownerInMeeting();
+    m.owner.close();
+    await m.owner.closed;
+    const back = await connect(t);
+    const resumed = await back.expect('room.joined', { type: 'room.resume', resumeToken: joined.resumeToken });
+    expect(resumed.hostId).toBe(joined.peerId);
+    back.close();
+  });
+});

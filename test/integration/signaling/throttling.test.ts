@@ -56,4 +56,41 @@ describe('throttling guesses', () => {
     expect(await attempt()).toMatchObject({ code: 'rate_limited' });
     m.owner.close();
   });
+
+  it('lets nobody slow other people’s joins to a meeting by failing on purpose from one address', async () => {
+    const m = await hostMeeting(t);
+    const attacker = await connect(t, { localAddress: '127.0.1.1' });
+    const wrong = () =>
+      attacker.request({ type: 'room.join', meetingId: m.meetingId, admissionKey: newMeetingKey().admissionKey, displayName: 'X' });
+    // Well past the 10 free failures of the per-meeting policy, until the attacker's own address is held back.
+    for (let i = 0; i < 11; i++) expect(await wrong()).toMatchObject({ code: 'wrong_key' });
+    expect(await wrong()).toMatchObject({ code: 'rate_limited' });
+    const joiner = await connect(t, { localAddress: '127.0.1.2' });
+    await joiner.expect('room.joined', { type: 'room.join', meetingId: m.meetingId, admissionKey: m.admissionKey, displayName: 'J' });
+    for (const c of [attacker, joiner, m.owner]) c.close();
+  });
+
+  it('slows a guesser spread over many addresses, but lets through addresses that already got in', async () => {
+    const m = await hostMeeting(t);
+    const member = await connect(t, { localAddress: '127.0.2.1' });
+    await member.expect('room.joined', { type: 'room.join', meetingId: m.meetingId, admissionKey: m.admissionKey, displayName: 'M' });
+    await member.expect('ok', { type: 'room.leave' });
+    // 8 addresses, 3 wrong keys each: no address reaches its own back-off (10 free),
+    // but together they pass the meeting's (engaged from the 4th address, 10 free).
+    for (let a = 0; a < 8; a++) {
+      const guesser = await connect(t, { localAddress: `127.0.3.${a + 1}` });
+      for (let i = 0; i < 3; i++) {
+        await guesser.request({ type: 'room.join', meetingId: m.meetingId, admissionKey: newMeetingKey().admissionKey, displayName: 'G' });
+      }
+      guesser.close();
+    }
+    const newcomer = await connect(t, { localAddress: '127.0.2.2' });
+    // Even the right key waits for an address the meeting has not seen get in: no oracle.
+    const held = await newcomer.request({ type: 'room.join', meetingId: m.meetingId, admissionKey: m.admissionKey, displayName: 'N' });
+    expect(held).toMatchObject({ type: 'error', code: 'rate_limited' });
+    // The address that was in before comes back at once.
+    await member.expect('room.joined', { type: 'room.join', meetingId: m.meetingId, admissionKey: m.admissionKey, displayName: 'M' });
+    for (const c of [member, newcomer, m.owner]) c.close();
+  });
 });
+

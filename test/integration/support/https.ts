@@ -8,10 +8,13 @@ export interface HttpsReply {
   body: string;
 }
 
-export function httpsGet(t: TestServer, path: string, timeoutMs = 10_000): Promise<HttpsReply> {
+/** GET over https; /metrics carries the test server's bearer token unless `headers` says otherwise. */
+export function httpsGet(t: TestServer, path: string, timeoutMs = 10_000, headers?: Record<string, string>): Promise<HttpsReply> {
   const { hostname, port } = new URL(t.url);
+  const auth: Record<string, string> =
+    path.startsWith('/metrics') && t.metricsToken !== undefined ? { Authorization: `Bearer ${t.metricsToken}` } : {};
   return new Promise((resolve, reject) => {
-    const req = request({ hostname, port, path, method: 'GET', ca: t.ca, timeout: timeoutMs }, (res) => {
+    const req = request({ hostname, port, path, method: 'GET', ca: t.ca, timeout: timeoutMs, headers: headers ?? auth }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));

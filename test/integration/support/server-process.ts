@@ -13,7 +13,9 @@ export const CLI = join(ROOT, 'signaling/src/cli.ts');
 export interface ServerProcess {
   child: ChildProcess;
   url: string;
+  /** PEM of the server's certificate; '' behind a proxy (plain ws://). */
   ca: string;
+  /** '' behind a proxy. */
   fingerprint: string;
   output: () => string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -39,10 +41,12 @@ export async function startServerProcess(dataDir: string, extra: string[] = [], 
   );
   const deadline = Date.now() + 30_000;
   let match: RegExpMatchArray | null = null;
-  while (!(match = text.match(/on (wss:\/\/\S+)\s+certificate SHA-256 (\S+)/))) {
+  // Behind a proxy the server speaks plain ws:// and has no certificate of its own.
+  while (!(match = text.match(/on (wss?:\/\/\S+)\s+(?:certificate SHA-256 (\S+)|TLS is the reverse proxy)/))) {
     if (Date.now() > deadline || child.exitCode !== null) throw new Error(`server did not start:\n${text}`);
     await new Promise((r) => setTimeout(r, 50));
   }
-  const ca = readFileSync(join(dataDir, 'tls', 'cert.pem'), 'utf8');
-  return { child, url: match[1]!, fingerprint: match[2]!, ca, output: () => text, exited };
+  const fingerprint = match[2] ?? '';
+  const ca = fingerprint === '' ? '' : readFileSync(join(dataDir, 'tls', 'cert.pem'), 'utf8');
+  return { child, url: match[1]!, fingerprint, ca, output: () => text, exited };
 }

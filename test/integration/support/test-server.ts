@@ -17,12 +17,16 @@ export interface TestServer {
   /** PEM of the server's certificate, for clients to pin. */
   ca: string;
   dataDir: string;
+  /** Bearer token for /metrics (on unless the test turns it off with metricsToken: undefined). */
+  metricsToken: string | undefined;
   /** Every JSON log line the server wrote. */
   logs: string[];
   /** Stops the server and starts it again on the same port and data directory. */
   restart(overrides?: Partial<ServerConfig>): Promise<void>;
   stop(): Promise<void>;
 }
+
+export const TEST_METRICS_TOKEN = 'test-metrics-token';
 
 export function tempDataDir(): string {
   return mkdtempSync(join(tmpdir(), 'merimeet-test-'));
@@ -38,13 +42,15 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
     },
   });
   const logger = createLogger({ level: 'debug', destination });
-  const base: Partial<ServerConfig> = { host: '127.0.0.1', port: 0, dataDir, ...overrides };
+  // /metrics is off by default in production; tests that scrape it use this token.
+  const base: Partial<ServerConfig> = { host: '127.0.0.1', port: 0, dataDir, metricsToken: TEST_METRICS_TOKEN, ...overrides };
   let server = await startServer(base, { logger });
   const handle: TestServer = {
     server,
     url: server.url,
     ca: server.certificatePem ?? '',
     dataDir,
+    metricsToken: base.metricsToken,
     logs,
     async restart(more = {}) {
       await server.shutdown({ drainMs: 200 });

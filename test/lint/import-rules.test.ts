@@ -303,17 +303,12 @@ describe('import boundaries (eslint.config.js)', () => {
       'reports a two-file cycle in %s (and nothing else about it)',
       async (part) => {
         const dir = writeProbe(part, {
-          'a.ts': `import { b } from './b.js';
-export const a = (): string => 'a' + b();
-`,
-          'b.ts': `import { a } from './a.js';
-export const b = (): string => 'b' + String(a.length);
-`,
+          'a.ts': `import { b } from './b.js';\nexport const a = (): string => 'a' + b();\n`,
+          'b.ts': `import { a } from './a.js';\nexport const b = (): string => 'b' + String(a.length);\n`,
         });
         for (const name of ['a.ts', 'b.ts']) {
           const errors = await lintProbe(eslint, dir, name);
-          expect(errors.some((e) => e.startsWith(`${CYCLE}: `)), `${dir}/${name}: ${errors.join('
-') || 'no errors'}`).toBe(true);
+          expect(errors.some((e) => e.startsWith(`${CYCLE}: `)), `${dir}/${name}: ${errors.join('\n') || 'no errors'}`).toBe(true);
           expect(await lintProbe(eslintWithoutCycles, dir, name), `${dir}/${name} without no-cycle`).toEqual([]);
         }
       },
@@ -321,28 +316,18 @@ export const b = (): string => 'b' + String(a.length);
 
     it('reports a longer cycle through a re-export', async () => {
       const dir = writeProbe('src/renderer/ui', {
-        'a.tsx': `import { c } from './c.js';
-export const a = (): number => c;
-`,
-        'b.ts': `export { a } from './a.js';
-export const b = 2;
-`,
-        'c.ts': `import { b } from './b.js';
-export const c = b + 1;
-`,
+        'a.tsx': `import { c } from './c.js';\nexport const a = (): number => c;\n`,
+        'b.ts': `export { a } from './a.js';\nexport const b = 2;\n`,
+        'c.ts': `import { b } from './b.js';\nexport const c = b + 1;\n`,
       });
       const errors = await lintProbe(eslint, dir, 'a.tsx');
-      expect(errors.some((e) => e.startsWith(`${CYCLE}: `)), errors.join('
-') || 'no errors').toBe(true);
+      expect(errors.some((e) => e.startsWith(`${CYCLE}: `)), errors.join('\n') || 'no errors').toBe(true);
     });
 
     it('does not report one-way imports', async () => {
       const dir = writeProbe('signaling/src', {
-        'a.ts': `import { b } from './b.js';
-export const a = (): number => b;
-`,
-        'b.ts': `export const b = 1;
-`,
+        'a.ts': `import { b } from './b.js';\nexport const a = (): number => b;\n`,
+        'b.ts': `export const b = 1;\n`,
       });
       expect(await lintProbe(eslint, dir, 'a.ts')).toEqual([]);
     });

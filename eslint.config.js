@@ -134,6 +134,19 @@ export default defineConfig(
     },
   },
 
+  // ---- No import cycles ---------------------------------------------------
+  {
+    // A cycle makes module order matter (a half-initialised import is
+    // `undefined` at load time) and hides which layer depends on which. The
+    // rule follows runtime imports only: an `import type` is erased by the
+    // compiler and is not followed (the direction of type-only imports is kept
+    // by the zones below where it matters). Packages are not traversed.
+    files: ['src/**', 'signaling/**'],
+    rules: {
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+    },
+  },
+
   // ---- Boundaries (DESIGN.md, "Where things may reach") ------------------
   {
     // signaling/ is its own package and ships, and runs, without the desktop
@@ -149,6 +162,15 @@ export default defineConfig(
               target: 'signaling',
               from: 'src',
               message: 'signaling/ is a standalone package: it imports nothing from src/.',
+            },
+            {
+              // connection/ dispatches to handlers/; handlers are written against
+              // the port they own (handlers/handler-connection.ts), so the
+              // dependency runs one way, type imports included.
+              target: 'signaling/src/handlers',
+              from: 'signaling/src/connection',
+              message:
+                'handlers/ never imports connection/: use the HandlerConnection port (handlers/handler-connection.ts) and handlers/guards.ts.',
             },
           ],
         },
@@ -237,6 +259,21 @@ export default defineConfig(
               from: repo('signaling'),
               except: [repo(PROTOCOL)],
               message: `The renderer takes only the protocol from the server ('${PROTOCOL_IMPORT}').`,
+            },
+            {
+              // The call engine has no UI and no platform knowledge: ui/ drives
+              // it and platform/ is handed to the UI, never the other way round.
+              target: 'src/renderer/engine',
+              from: [repo('src/renderer/ui'), repo('src/renderer/platform')],
+              message:
+                'The engine imports neither ui/ nor platform/: move what both need into engine/ (or src/common) and let ui/ import it.',
+            },
+            {
+              // The shell imports every screen; a screen importing the shell (even
+              // a type) closes a cycle. Shared types live in their own module.
+              target: 'src/renderer/ui',
+              from: repo('src/renderer/ui/app.tsx'),
+              message: 'Screens never import the app shell (ui/app.tsx): put what they share in its own module (e.g. ui/session.ts).',
             },
           ],
         },

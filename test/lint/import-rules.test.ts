@@ -3,12 +3,17 @@
  * for every boundary, a violating import is rejected by the rule that owns it,
  * and a legal import passes with no message at all. The files are linted from
  * memory (ESLint's lintText with a virtual path), so nothing is written to the
- * source tree; imports resolve against the real repository.
+ * source tree; imports resolve against the real repository. The one exception
+ * is the import-cycle check: a cycle needs every file in it on disk (the rule
+ * parses the files an import leads to), so those probes are written to a
+ * temporary folder inside each part (gitignored: lint-probe-*) and removed
+ * afterwards.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ESLint } from 'eslint';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -16,6 +21,7 @@ const ZONES = 'import-x/no-restricted-paths';
 const NODE = 'import-x/no-nodejs-modules';
 const NAMES = '@typescript-eslint/no-restricted-imports';
 const UNRESOLVED = 'import-x/no-unresolved';
+const CYCLE = 'import-x/no-cycle';
 const BOUNDARY_RULES = [ZONES, NODE, NAMES];
 
 interface Violation {
@@ -115,6 +121,39 @@ const violations: Record<string, Violation[]> = {
       rule: ZONES,
     },
   ],
+  'the call engine imports neither the UI nor the platform': [
+    {
+      file: 'src/renderer/engine/probe.ts',
+      code: `import { formatInviteLink } from '../ui/invite.js';\nexport const x = formatInviteLink;`,
+      rule: ZONES,
+    },
+    {
+      file: 'src/renderer/engine/files/probe.ts',
+      code: `import type { Platform } from '../../platform/index.js';\nexport type X = Platform;`,
+      rule: ZONES,
+    },
+    {
+      file: 'src/renderer/engine/probe.ts',
+      code: `import { detectPlatform } from '../platform/index.js';\nexport const x = detectPlatform;`,
+      rule: ZONES,
+    },
+    { file: 'src/renderer/engine/probe.ts', code: `export const x = import('../ui/app.js');`, rule: ZONES },
+  ],
+  'screens never import the app shell (ui/app.tsx imports them)': [
+    { file: 'src/renderer/ui/home/probe.ts', code: `import type { App } from '../app.js';\nexport type X = typeof App;`, rule: ZONES },
+  ],
+  'server handlers never import connection/ (they use the HandlerConnection port)': [
+    {
+      file: 'signaling/src/handlers/probe.ts',
+      code: `import type { Connection } from '../connection/connection.js';\nexport type X = Connection;`,
+      rule: ZONES,
+    },
+    {
+      file: 'signaling/src/handlers/probe.ts',
+      code: `import { dispatch } from '../connection/dispatch.js';\nexport const x = dispatch;`,
+      rule: ZONES,
+    },
+  ],
   'an import nobody can resolve fails instead of slipping past the zones': [
     { file: 'src/common/probe.ts', code: `import x from './does-not-exist.js';\nexport default x;`, rule: UNRESOLVED },
     { file: 'src/renderer/probe.ts', code: `import x from 'not-an-installed-package';\nexport default x;`, rule: UNRESOLVED },
@@ -161,6 +200,26 @@ const legal: Record<string, { file: string; code: string }[]> = {
     {
       file: 'src/main/probe.ts',
       code: `import path from 'node:path';\nimport { app } from 'electron';\nimport * as protocol from '@merimeet/signaling/protocol';\nimport { APP_ID } from '../common/app-info.js';\nimport { mayNavigate } from './security/window-policy.js';\nexport const x = [path, app, protocol, APP_ID, mayNavigate];`,
+    },
+  ],
+  'the engine may use src/common and the protocol; ui/ and the entry point may use the engine': [
+    {
+      file: 'src/renderer/engine/probe.ts',
+      code: `import * as protocol from '@merimeet/signaling/protocol';\nimport { APP_ID } from '../../common/app-info.js';\nimport { createStore } from './store.js';\nexport const x = [protocol, APP_ID, createStore];`,
+    },
+    {
+      file: 'src/renderer/ui/probe.ts',
+      code: `import type { CallEngine } from '../engine/call-state.js';\nimport type { Platform } from '../platform/index.js';\nimport type { SignedIn } from './session.js';\nexport type X = [CallEngine, Platform, SignedIn];`,
+    },
+  ],
+  'server handlers may use their port and guards; connection/ may use handlers/': [
+    {
+      file: 'signaling/src/handlers/probe.ts',
+      code: `import { requireAccount } from './guards.js';\nimport type { HandlerConnection } from './handler-connection.js';\nexport const x = (c: HandlerConnection) => requireAccount(c);`,
+    },
+    {
+      file: 'signaling/src/connection/probe.ts',
+      code: `import { roomHandlers } from '../handlers/room-handlers.js';\nimport type { Reply } from '../handlers/handler-connection.js';\nexport const x = roomHandlers;\nexport type X = Reply;`,
     },
   ],
   'the preload may use contextBridge, ipcRenderer, Electron types and src/common': [
@@ -215,6 +274,65 @@ describe('import boundaries (eslint.config.js)', () => {
     }
   });
 
+  describe('no import cycles (import-x/no-cycle over src/ and signaling/)', () => {
+    /** Two-file probes, written into a temporary folder inside each part. */
+    const probeDirs: string[] = [];
+    /** The same config with no-cycle switched off: shows the assertions are not vacuous. */
+    let eslintWithoutCycles: ESLint;
+
+    function writeProbe(part: string, files: Record<string, string>): string {
+      const dir = fs.mkdtempSync(path.join(root, part, 'lint-probe-'));
+      probeDirs.push(dir);
+      for (const [name, code] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), code);
+      return path.relative(root, dir);
+    }
+
+    async function lintProbe(linter: ESLint, dir: string, name: string): Promise<string[]> {
+      return errorsOf(linter, path.join(dir, name), fs.readFileSync(path.join(root, dir, name), 'utf8'));
+    }
+
+    beforeAll(() => {
+      eslintWithoutCycles = new ESLint({ cwd: root, overrideConfig: { rules: { [CYCLE]: 'off' } } });
+    });
+
+    afterAll(() => {
+      for (const dir of probeDirs) fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    it.each(['src/renderer/ui', 'src/renderer/engine', 'signaling/src', 'src/main'])(
+      'reports a two-file cycle in %s (and nothing else about it)',
+      async (part) => {
+        const dir = writeProbe(part, {
+          'a.ts': `import { b } from './b.js';\nexport const a = (): string => 'a' + b();\n`,
+          'b.ts': `import { a } from './a.js';\nexport const b = (): string => 'b' + String(a.length);\n`,
+        });
+        for (const name of ['a.ts', 'b.ts']) {
+          const errors = await lintProbe(eslint, dir, name);
+          expect(errors.some((e) => e.startsWith(`${CYCLE}: `)), `${dir}/${name}: ${errors.join('\n') || 'no errors'}`).toBe(true);
+          expect(await lintProbe(eslintWithoutCycles, dir, name), `${dir}/${name} without no-cycle`).toEqual([]);
+        }
+      },
+    );
+
+    it('reports a longer cycle through a re-export', async () => {
+      const dir = writeProbe('src/renderer/ui', {
+        'a.tsx': `import { c } from './c.js';\nexport const a = (): number => c;\n`,
+        'b.ts': `export { a } from './a.js';\nexport const b = 2;\n`,
+        'c.ts': `import { b } from './b.js';\nexport const c = b + 1;\n`,
+      });
+      const errors = await lintProbe(eslint, dir, 'a.tsx');
+      expect(errors.some((e) => e.startsWith(`${CYCLE}: `)), errors.join('\n') || 'no errors').toBe(true);
+    });
+
+    it('does not report one-way imports', async () => {
+      const dir = writeProbe('signaling/src', {
+        'a.ts': `import { b } from './b.js';\nexport const a = (): number => b;\n`,
+        'b.ts': `export const b = 1;\n`,
+      });
+      expect(await lintProbe(eslint, dir, 'a.ts')).toEqual([]);
+    });
+  });
+
   it('lints the real entry points of every part with the boundary rules on', async () => {
     for (const file of [
       'signaling/src/protocol/index.ts',
@@ -232,6 +350,7 @@ describe('import boundaries (eslint.config.js)', () => {
       };
       expect([file, severity(ZONES)]).toEqual([file, 2]);
       expect([file, severity(UNRESOLVED)]).toEqual([file, 2]);
+      expect([file, severity(CYCLE)]).toEqual([file, 2]);
     }
   });
 });

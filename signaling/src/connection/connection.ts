@@ -5,7 +5,7 @@
  */
 import type { RawData, WebSocket } from 'ws';
 import { AppError } from '../app-error.js';
-import type { Authenticated, ServerContext, SessionHolder } from '../context.js';
+import type { Authenticated, ServerContext } from '../context.js';
 import {
   CLOSE,
   decodeClientMessage,
@@ -13,11 +13,10 @@ import {
   type ErrorCode,
   type ServerMessage,
 } from '../protocol/index.js';
-import type { Member, Outlet } from '../rooms/member.js';
-import type { Room } from '../rooms/room.js';
 import { iceRefreshBucket } from '../security/ice-refresh-limit.js';
 import { TokenBucket } from '../security/rate-limit.js';
-import { dispatch, type Reply } from './dispatch.js';
+import type { HandlerConnection, Membership, Reply } from '../handlers/handler-connection.js';
+import { dispatch } from './dispatch.js';
 
 /** Malformed frames tolerated before the socket is closed (1008). */
 const MAX_STRIKES = 20;
@@ -28,12 +27,7 @@ const MAX_BACKLOG = 32;
 
 let nextId = 1;
 
-export interface Membership {
-  room: Room;
-  member: Member;
-}
-
-export class Connection implements Outlet, SessionHolder {
+export class Connection implements HandlerConnection {
   readonly id = nextId++;
   principal: Authenticated | null = null;
   membership: Membership | null = null;

@@ -2,22 +2,12 @@
  * The handler table: one entry per client message type. TypeScript checks
  * that every message the protocol defines has exactly one handler.
  */
-import type { ClientMessage, ClientMessageOf, ClientMessageType, ServerMessage } from '../protocol/index.js';
+import type { ClientMessage, ClientMessageType } from '../protocol/index.js';
 import { accountHandlers } from '../handlers/account-handlers.js';
 import { hostHandlers } from '../handlers/host-handlers.js';
 import { meetingHandlers } from '../handlers/meeting-handlers.js';
 import { roomHandlers } from '../handlers/room-handlers.js';
-import type { Connection } from './connection.js';
-
-/**
- * A handler's answer: one message, or several in order (the first answers the
- * request and carries its rid); `undefined` means "nothing to report" (an
- * `ok` if the request had a rid).
- */
-export type Reply = ServerMessage | ServerMessage[] | undefined;
-
-export type Handler<T extends ClientMessageType> = (conn: Connection, message: ClientMessageOf<T>) => Reply | Promise<Reply>;
-export type HandlerTable<K extends ClientMessageType> = { [T in K]: Handler<T> };
+import type { Handler, HandlerConnection, HandlerTable, Reply } from '../handlers/handler-connection.js';
 
 const handlers: HandlerTable<ClientMessageType> = {
   ...accountHandlers,
@@ -27,7 +17,7 @@ const handlers: HandlerTable<ClientMessageType> = {
   ping: () => ({ type: 'pong', time: Date.now() }),
 };
 
-export function dispatch(conn: Connection, message: ClientMessage): Reply | Promise<Reply> {
+export function dispatch(conn: HandlerConnection, message: ClientMessage): Reply | Promise<Reply> {
   const handler = handlers[message.type] as Handler<ClientMessageType>;
   return handler(conn, message);
 }

@@ -1,9 +1,9 @@
 /** Register, log in and out, change password. Throttled per account and per address. */
 import { AppError } from '../app-error.js';
-import type { Connection } from '../connection/connection.js';
-import type { HandlerTable } from '../connection/dispatch.js';
 import type { Session } from '../accounts/account-service.js';
 import type { ServerMessage } from '../protocol/index.js';
+import { requireAccount } from './guards.js';
+import type { HandlerConnection, HandlerTable } from './handler-connection.js';
 
 type AccountMessage =
   | 'account.register'
@@ -85,12 +85,7 @@ export const accountHandlers: HandlerTable<AccountMessage> = {
   },
 };
 
-export function requireAccount(conn: Connection) {
-  if (!conn.principal) throw new AppError('unauthenticated', 'log in first');
-  return conn.principal;
-}
-
-function signIn(conn: Connection, session: Session, withToken: boolean): ServerMessage {
+function signIn(conn: HandlerConnection, session: Session, withToken: boolean): ServerMessage {
   signOut(conn);
   conn.principal = { accountId: session.accountId, username: session.username, token: session.token };
   let holders = conn.ctx.sessions.get(session.accountId);
@@ -101,7 +96,7 @@ function signIn(conn: Connection, session: Session, withToken: boolean): ServerM
   return reply;
 }
 
-function signOut(conn: Connection): void {
+function signOut(conn: HandlerConnection): void {
   if (!conn.principal) return;
   const holders = conn.ctx.sessions.get(conn.principal.accountId);
   holders?.delete(conn);
@@ -109,7 +104,7 @@ function signOut(conn: Connection): void {
   conn.principal = null;
 }
 
-function signOutEverywhere(conn: Connection, accountId: number): void {
+function signOutEverywhere(conn: HandlerConnection, accountId: number): void {
   for (const holder of conn.ctx.sessions.get(accountId) ?? []) holder.principal = null;
   conn.ctx.sessions.delete(accountId);
 }

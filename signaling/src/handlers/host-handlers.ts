@@ -1,8 +1,7 @@
 /** What only the host may do: admit and deny, lock, remove, ask to mute, end for all. */
 import { AppError } from '../app-error.js';
-import type { Connection, Membership } from '../connection/connection.js';
-import type { HandlerTable } from '../connection/dispatch.js';
-import { requireAdmitted } from './room-handlers.js';
+import { requireAdmitted } from './guards.js';
+import type { HandlerConnection, HandlerTable, Membership } from './handler-connection.js';
 
 type HostMessage = 'host.admit' | 'host.deny' | 'host.lock' | 'host.remove' | 'host.askMute' | 'host.end';
 
@@ -55,7 +54,7 @@ export const hostHandlers: HandlerTable<HostMessage> = {
   },
 };
 
-function requireHost(conn: Connection): Membership {
+function requireHost(conn: HandlerConnection): Membership {
   const membership = requireAdmitted(conn);
   if (membership.room.hostId !== membership.member.peerId) throw new AppError('forbidden', 'only the host can do that');
   return membership;

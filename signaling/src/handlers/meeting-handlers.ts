@@ -1,10 +1,10 @@
 /** A host's own meetings: reserve an id, create with a verifier, list, delete. */
 import { AppError } from '../app-error.js';
-import type { HandlerTable } from '../connection/dispatch.js';
 import type { ServerContext } from '../context.js';
 import type { MeetingRecord } from '../meetings/meeting-store.js';
 import type { MeetingInfo } from '../protocol/index.js';
-import { requireAccount } from './account-handlers.js';
+import { requireAccount } from './guards.js';
+import type { HandlerTable } from './handler-connection.js';
 
 type MeetingMessage = 'meeting.reserve' | 'meeting.create' | 'meeting.list' | 'meeting.delete';
 

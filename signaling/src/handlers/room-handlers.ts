@@ -1,8 +1,6 @@
 /** Getting into a meeting, staying in it, and talking to the others through the server. */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { AppError } from '../app-error.js';
-import type { Connection, Membership } from '../connection/connection.js';
-import type { HandlerTable } from '../connection/dispatch.js';
 import type { ServerContext } from '../context.js';
 import type { MeetingRecord } from '../meetings/meeting-store.js';
 import type { Member } from '../rooms/member.js';
@@ -10,6 +8,8 @@ import { CLOSE } from '../protocol/index.js';
 import { ResumeTokens } from '../security/resume-token.js';
 import { iceServersFor } from '../ice/turn-credentials.js';
 import { isPeerRevoked } from '../store/database.js';
+import { requireAdmitted, requireMembership } from './guards.js';
+import type { HandlerConnection, HandlerTable } from './handler-connection.js';
 
 /** A resume token older than this is refused: the participant joins again with the key. */
 export const MAX_RESUME_TOKEN_AGE_MS = 12 * 3600_000;
@@ -71,7 +71,7 @@ export const roomHandlers: HandlerTable<RoomMessage> = {
     const member = room?.members.get(claims.p);
     if (room && member) {
       if (member.nonce !== claims.n) throw failed();
-      const previous = member.outlet as Connection | null;
+      const previous = member.outlet as HandlerConnection | null;
       conn.membership = { room, member };
       const messages = room.resumed(member, conn);
       if (previous && previous !== conn) previous.close(CLOSE.replaced, 'resumed on another connection');
@@ -167,17 +167,4 @@ function admit(ctx: ServerContext, address: string, meetingId: string, admission
   if (meeting.endedAt !== null) throw new AppError('meeting_ended', 'this meeting has ended');
   admissionPerMeeting.admitted(meetingId, address);
   return meeting;
-}
-
-export function requireMembership(conn: Connection): Membership {
-  if (!conn.membership) throw new AppError('not_joined', 'join a meeting first');
-  return conn.membership;
-}
-
-export function requireAdmitted(conn: Connection): Membership {
-  const membership = requireMembership(conn);
-  if (!membership.room.members.has(membership.member.peerId)) {
-    throw new AppError('not_joined', 'you are still waiting in the lobby');
-  }
-  return membership;
 }

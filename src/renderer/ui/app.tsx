@@ -17,11 +17,7 @@ import { MeetingScreen } from './meeting/meeting-screen.js';
 import { loadPreferences, savePreferences, type Preferences } from './preferences.js';
 import { PreJoinScreen, type JoinChoice } from './prejoin/prejoin-screen.js';
 import { routeFromHash, stripPasswordFromAddressBar, type MeetingTarget, type Route } from './routes.js';
-
-export interface SignedIn {
-  username: string;
-  token: string;
-}
+import type { SignedIn } from './session.js';
 
 /** The engine is the heaviest module; fetch it while the user is on pre-join, not on first paint. */
 let engineModule: Promise<typeof import('../engine/call-engine.js')> | null = null;

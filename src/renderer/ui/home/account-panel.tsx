@@ -1,8 +1,8 @@
 import type { MeetingInfo } from '@merimeet/signaling/protocol';
 import { useEffect, useState } from 'preact/hooks';
 import type { AccountClient, CreatedMeeting } from '../../engine/account-client.js';
-import type { SignedIn } from '../app.js';
 import type { MeetingTarget } from '../routes.js';
+import type { SignedIn } from '../session.js';
 import { MeetingCreated } from './meeting-created.js';
 
 export interface AccountPanelProps {

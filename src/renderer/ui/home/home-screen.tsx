@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
 import type { AccountClient } from '../../engine/account-client.js';
-import type { SignedIn } from '../app.js';
 import { useFocusOnMount } from '../hooks.js';
 import type { MeetingTarget } from '../routes.js';
+import type { SignedIn } from '../session.js';
 import { AccountPanel } from './account-panel.js';
 import { JoinForm } from './join-form.js';
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ServerMessage } from '@merimeet/signaling/protocol';
-import { createCallEngine } from './call-engine.js';
+import { createCallEngine, type CallEngineDeps } from './call-engine.js';
 import type { CallEngine, JoinOptions } from './call-state.js';
 import type { PeerLink, PeerLinkOptions } from './peer-link.js';
 import type { ScreenEncodingPolicy } from './screen-share.js';
@@ -178,19 +178,25 @@ let links: FakeLink[];
 let engine: CallEngine;
 let keys: JoinOptions['keys'];
 
-beforeEach(async () => {
-  sig = new FakeSignaling();
-  links = [];
-  engine = createCallEngine({
+/** An engine over the fake signaling `sig`, recording every link it makes into `made`. */
+function engineWithFakes(made: FakeLink[], over: Partial<CallEngineDeps> = {}): CallEngine {
+  return createCallEngine({
     createSignaling: () => sig,
     createLink: (o) => {
       const l = new FakeLink(o);
-      links.push(l);
+      made.push(l);
       return l;
     },
     statsIntervalMs: 1e9,
     levelIntervalMs: 1e9,
+    ...over,
   });
+}
+
+beforeEach(async () => {
+  sig = new FakeSignaling();
+  links = [];
+  engine = engineWithFakes(links);
   const e2eKey = await crypto.subtle.importKey('raw', new Uint8Array(32).fill(7), 'HKDF', false, ['deriveKey', 'deriveBits']);
   keys = { admissionKey: 'A'.repeat(43), verifier: 'B'.repeat(43), e2eKey };
 });
@@ -913,16 +919,7 @@ describe('screen sharing', () => {
 describe('active speaker', () => {
   it('highlights the peer whose audio is loud, and never one who is muted', async () => {
     const made: FakeLink[] = [];
-    engine = createCallEngine({
-      createSignaling: () => sig,
-      createLink: (o) => {
-        const l = new FakeLink(o);
-        made.push(l);
-        return l;
-      },
-      statsIntervalMs: 1e9,
-      levelIntervalMs: 5,
-    });
+    engine = engineWithFakes(made, { levelIntervalMs: 5 });
     await joinedCall({}, joined({ peers: [peer(A), { ...peer(B), muted: true }] }));
     const [toA, toB] = [made.find((l) => l.remoteId === A)!, made.find((l) => l.remoteId === B)!];
     toA.level = 0.01;
@@ -939,16 +936,7 @@ describe('active speaker', () => {
     beforeEach(() => {
       vi.useFakeTimers();
       made = [];
-      engine = createCallEngine({
-        createSignaling: () => sig,
-        createLink: (o) => {
-          const l = new FakeLink(o);
-          made.push(l);
-          return l;
-        },
-        statsIntervalMs: 1e9,
-        levelIntervalMs: LEVEL_INTERVAL_MS,
-      });
+      engine = engineWithFakes(made, { levelIntervalMs: LEVEL_INTERVAL_MS });
     });
     afterEach(() => {
       vi.useRealTimers();

@@ -38,10 +38,10 @@ async function meetingOf(people: { open(name: string): Promise<Person> }, server
 /**
  * Measured on 2 cores (all three people in one Chromium, so one network thread carries both ends of
  * every channel): accept → both verified in 15.7 s quiet and 32.3 s with `stress-ng --cpu 1`; the
- * whole test 34 s and 60 s. Budgets: about 2.5× and 3× the loaded figures.
+ * whole test 34–49 s quiet and 60–90 s hogged. Budgets: about 3× and 2.7× the loaded figures.
  */
-const RECEIVED_20_MIB_MS = 80_000;
-const TEST_20_MIB_MS = 180_000;
+const RECEIVED_20_MIB_MS = 100_000;
+const TEST_20_MIB_MS = 240_000;
 
 test('a 20 MiB file reaches two people, verified, with progress shown on both sides', async ({ people, server }) => {
   test.setTimeout(TEST_20_MIB_MS);

@@ -128,6 +128,9 @@ class FakeLink implements PeerLink {
   async getStats() {
     return null;
   }
+  negotiatedFingerprints() {
+    return null;
+  }
   level: number | null = 0;
   async getAudioLevel() {
     return this.level;

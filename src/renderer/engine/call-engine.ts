@@ -796,7 +796,7 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
       const [id, records] = r;
       const { stats, snapshot } = computePeerStats(records, s.statsPrev.get(id) ?? null);
       s.statsPrev.set(id, snapshot);
-      const certs = certificatesOf(records);
+      const certs = certificatesOf(records) ?? s.links.get(id)?.negotiatedFingerprints() ?? null;
       const code = certs ? await safetyCode(certs.local, certs.remote) : null;
       patches.set(id, { stats, quality: rateQuality(stats), safetyCode: code });
     }

@@ -29,6 +29,7 @@ import {
   type SignalParties,
 } from './sdp-mac.js';
 import { remoteTrackRole, screenEncodingsMatch, type ScreenEncodingPolicy } from './screen-share.js';
+import { descriptionFingerprints, type CertificateFingerprint } from './safety-code.js';
 import { audioEnergyOf, levelFromEnergy, recordsOf, type AudioEnergy } from './stats.js';
 import type { FramePipe } from './files/file-transfers.js';
 
@@ -111,6 +112,8 @@ export interface PeerLink {
   setIceServers(servers: RTCIceServer[]): void;
   restartIce(): void;
   getStats(): Promise<RTCStatsReport | null>;
+  /** Both certificate fingerprints from the negotiated descriptions, once connected (safety-code.ts says why); else null. */
+  negotiatedFingerprints(): { local: CertificateFingerprint; remote: CertificateFingerprint } | null;
   /** This peer's audio level (0..1, RMS) since the previous call; null when not known yet. */
   getAudioLevel(): Promise<number | null>;
   /** Our own microphone's level as sent on this link (0..1, RMS) since the previous call; null when not known yet. */
@@ -613,6 +616,12 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
     async getStats() {
       if (closed) return null;
       return pc.getStats();
+    },
+    negotiatedFingerprints() {
+      const local = pc.currentLocalDescription?.sdp;
+      const remote = pc.currentRemoteDescription?.sdp;
+      if (closed || pc.connectionState !== 'connected' || !local || !remote) return null;
+      return descriptionFingerprints(local, remote);
     },
     async getAudioLevel() {
       // The person's microphone, not the sound of a screen they share.

@@ -263,10 +263,10 @@ describe('joining', () => {
     expect(engine.getState().local).toMatchObject({ muted: true, videoOff: true, stream });
   });
 
-  it('fails with the sentence from the UI contract', async () => {
+  it('fails with the server’s code (the UI turns it into words)', async () => {
     sig.replies['room.join'] = new SignalingError('wrong_key', 'no');
     await engine.join(opts());
-    expect(engine.getState()).toMatchObject({ phase: 'failed', error: { code: 'wrong_key', message: 'Wrong meeting ID or password.' } });
+    expect(engine.getState()).toMatchObject({ phase: 'failed', error: { code: 'wrong_key' } });
     expect(sig.closed).toBe(true);
   });
 
@@ -695,7 +695,6 @@ describe('TURN', () => {
     await vi.advanceTimersByTimeAsync(1);
     expect(askedAt).toEqual([1_000, 5_000, 15_000]);
     expect(engine.getState().warning).toMatchObject({ code: 'turn_auth' });
-    expect(engine.getState().warning!.message).toMatch(/refused our credentials/);
     // The link's watchdog keeps restarting, and the relay keeps refusing: nobody asks any more.
     for (let i = 0; i < 50; i++) {
       refuse(A);

@@ -314,7 +314,7 @@ function InMeeting(props: MeetingProps & { engine: CallEngine }) {
       {state.warning !== null ? (
         <div class="banner">
           <p role="alert" class="alert">
-            {state.warning.message}
+            {errorText(state.warning)}
           </p>
           <button type="button" class="small" onClick={() => engine.dismissWarning()}>
             Dismiss

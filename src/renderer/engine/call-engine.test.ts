@@ -423,6 +423,23 @@ describe('host', () => {
     expect(engine.getState().muteRequestedBy).toBeNull();
   });
 
+  it('a host command the server refuses is not silent: the person is told it did not happen', async () => {
+    await joinedCall();
+    sig.push({ type: 'room.hostChanged', hostId: ME });
+    sig.replies['host.remove'] = new SignalingError('forbidden', 'not the host');
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    engine.remove(A);
+    await vi.waitFor(() => expect(engine.getState().warning).toEqual({ code: 'host_refused' }));
+    expect(warn).toHaveBeenCalledWith('meriMeet: host command host.remove failed', expect.any(SignalingError));
+    warn.mockRestore();
+  });
+
+  it('a join refused for too many attempts carries when to try again', async () => {
+    sig.replies['room.join'] = new SignalingError('rate_limited', 'slow down', 7_000);
+    await engine.join(opts());
+    expect(engine.getState()).toMatchObject({ phase: 'failed', error: { code: 'rate_limited', retryAfterMs: 7_000 } });
+  });
+
   it('removed and ended end the call and close every link', async () => {
     await joinedCall();
     sig.push({ type: 'room.removed', meetingId: MEETING });
@@ -1054,6 +1071,21 @@ describe('leaving', () => {
     expect(sig.closed).toBe(true);
     expect(audio.stop).not.toHaveBeenCalled();
     expect(video.stop).not.toHaveBeenCalled();
+  });
+
+  it('leaves no timer behind: ending the session cancels everything it started', async () => {
+    vi.useFakeTimers();
+    try {
+      const timed = engineWithFakes(links, { statsIntervalMs: 2_000, levelIntervalMs: 250 });
+      sig.replies['room.join'] = joined({ iceTtlMs: 3_600_000 });
+      await timed.join(opts());
+      sig.drop(); // arms the offline notice
+      expect(vi.getTimerCount()).toBeGreaterThanOrEqual(4); // stats, levels, TURN refresh, offline notice
+      await timed.leave();
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('can join again after leaving', async () => {

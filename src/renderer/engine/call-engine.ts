@@ -27,8 +27,8 @@ import { createOpfsSink } from './files/opfs-sink.js';
 import type { FileSink } from './files/file-transfers.js';
 import { createPeerLink, type PeerLink, type PeerLinkOptions } from './peer-link.js';
 import { initialState, joining } from './roster.js';
-import { Admission, presenceSnapshot } from './session/admission.js';
-import { CallSession } from './session/call-session.js';
+import { Admission } from './session/admission.js';
+import { CallSession, type SessionDeps } from './session/call-session.js';
 import { watchSocket } from './session/socket-watch.js';
 import { SignalingClient, SignalingError, type OutgoingMessage, type SignalingConnection } from './signaling-client.js';
 import { LEVEL_INTERVAL_MS, STATS_INTERVAL_MS } from './stats.js';
@@ -76,53 +76,109 @@ interface Warm {
 }
 
 export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
-  const createSignaling = deps.createSignaling ?? ((url: string) => new SignalingClient({ url }));
-  const sessionDeps = {
-    createLink: deps.createLink ?? createPeerLink,
-    createFileSink: deps.createFileSink ?? (() => createOpfsSink()),
-    statsIntervalMs: deps.statsIntervalMs ?? STATS_INTERVAL_MS,
-    levelIntervalMs: deps.levelIntervalMs ?? LEVEL_INTERVAL_MS,
-  };
-  const store = createStore<CallState>(initialState());
-  const update = (fn: (s: CallState) => CallState) => store.update(fn);
-  let session: CallSession | null = null;
-  let warm: Warm | null = null;
+  return new Engine(deps);
+}
+
+/** A host command's failure that is the socket's, not a refusal. */
+const SOCKET_DOWN = new Set(['disconnected', 'not_connected', 'timeout']);
+
+class Engine implements CallEngine {
+  readonly #createSignaling: (url: string) => SignalingConnection;
+  readonly #sessionDeps: SessionDeps;
+  readonly #store = createStore<CallState>(initialState());
+  #session: CallSession | null = null;
+  #warm: Warm | null = null;
+
+  constructor(deps: CallEngineDeps) {
+    this.#createSignaling = deps.createSignaling ?? ((url: string) => new SignalingClient({ url }));
+    this.#sessionDeps = {
+      createLink: deps.createLink ?? createPeerLink,
+      createFileSink: deps.createFileSink ?? (() => createOpfsSink()),
+      statsIntervalMs: deps.statsIntervalMs ?? STATS_INTERVAL_MS,
+      levelIntervalMs: deps.levelIntervalMs ?? LEVEL_INTERVAL_MS,
+    };
+  }
+
+  // ---- Sessions ----
 
   /** The session of the call we are in, or null. */
-  const live = (): CallSession | null => (session && !session.ended ? session : null);
-  /** …and only once admitted (a peer id), for what needs the others. */
-  const admitted = (): CallSession | null => (store.get().local.peerId !== null ? live() : null);
+  #live(): CallSession | null {
+    const s = this.#session;
+    return s && !s.ended ? s : null;
+  }
 
-  function closeWarm(): void {
-    warm?.signaling.close();
-    warm = null;
+  /** …and only once admitted (a peer id), for what needs the others. */
+  #admitted(): CallSession | null {
+    return this.#store.get().local.peerId !== null ? this.#live() : null;
+  }
+
+  #update(fn: (s: CallState) => CallState): void {
+    this.#store.update(fn);
+  }
+
+  #closeWarm(): void {
+    this.#warm?.signaling.close();
+    this.#warm = null;
   }
 
   /** The preconnected socket if it is for this server and still usable; else null (and it is closed). */
-  function takeWarm(serverUrl: string): Warm | null {
-    const w = warm;
-    warm = null;
+  #takeWarm(serverUrl: string): Warm | null {
+    const w = this.#warm;
+    this.#warm = null;
     if (w && w.url === serverUrl && (w.signaling.state === 'open' || w.signaling.state === 'connecting')) return w;
     w?.signaling.close();
     return null;
   }
 
-  function sendPresence(patch: { displayName?: string; muted?: boolean; videoOff?: boolean; handRaised?: boolean }): void {
-    const s = live();
+  #sendPresence(patch: { displayName?: string; muted?: boolean; videoOff?: boolean; handRaised?: boolean }): void {
+    const s = this.#live();
     // Only members may update presence; changes made in the lobby or while away are sent
     // in full when admitted or resumed (see Admission.joined).
-    if (!s || store.get().phase !== 'in-call') return;
+    if (!s || this.#store.get().phase !== 'in-call') return;
     s.signaling.send({ type: 'presence.update', ...patch });
   }
 
-  async function join(opts: JoinOptions): Promise<void> {
-    if (live()) throw new Error('already in a meeting; leave first');
+  /** A host command. The server refuses it from anyone but the host; if it does, the person is told it did not happen. */
+  #host(m: OutgoingMessage): void {
+    const s = this.#live();
+    if (!s || this.#store.get().phase !== 'in-call') return;
+    s.signaling.request(m).catch((err: unknown) => {
+      if (s.ended) return;
+      reportFailure(`host command ${m.type}`, err);
+      s.warn({ code: err instanceof SignalingError && SOCKET_DOWN.has(err.code) ? err.code : 'host_refused' });
+    });
+  }
+
+  // ---- The contract ----
+
+  getState(): CallState {
+    return this.#store.get();
+  }
+
+  subscribe(listener: (state: CallState) => void): () => void {
+    return this.#store.subscribe(listener);
+  }
+
+  preconnect(serverUrl: string): void {
+    if (this.#live()) return;
+    const w = this.#warm;
+    if (w && w.url === serverUrl && w.signaling.state !== 'closed' && w.signaling.state !== 'reconnecting') return;
+    this.#closeWarm();
+    const signaling = this.#createSignaling(serverUrl);
+    const ready = signaling.connect();
+    // A failure shows when join() awaits it; until then nobody is waiting.
+    ready.catch((err: unknown) => console.warn('meriMeet: preconnecting to the meeting server failed (join will say why)', err));
+    this.#warm = { url: serverUrl, signaling, ready };
+  }
+
+  async join(opts: JoinOptions): Promise<void> {
+    if (this.#live()) throw new Error('already in a meeting; leave first');
     setTracksEnabled(opts.stream, 'audio', !opts.muted);
     setTracksEnabled(opts.stream, 'video', !opts.videoOff);
-    store.update(() => joining({ ...opts, displayName: opts.displayName.trim() }));
-    const pre = takeWarm(opts.serverUrl);
-    const s = new CallSession(opts, pre?.signaling ?? createSignaling(opts.serverUrl), store, sessionDeps);
-    session = s;
+    this.#store.update(() => joining({ ...opts, displayName: opts.displayName.trim() }));
+    const pre = this.#takeWarm(opts.serverUrl);
+    const s = new CallSession(opts, pre?.signaling ?? this.#createSignaling(opts.serverUrl), this.#store, this.#sessionDeps);
+    this.#session = s;
     const admission = new Admission(s);
     try {
       await s.prepare();
@@ -145,11 +201,11 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
     await admission.join();
   }
 
-  async function leave(): Promise<void> {
-    closeWarm();
-    const s = live();
+  async leave(): Promise<void> {
+    this.#closeWarm();
+    const s = this.#live();
     if (!s) return;
-    const phase = store.get().phase;
+    const phase = this.#store.get().phase;
     if (s.signaling.state === 'open' && (phase === 'in-call' || phase === 'lobby')) {
       try {
         await s.signaling.request({ type: 'room.leave' }, LEAVE_TIMEOUT_MS);
@@ -161,133 +217,134 @@ export function createCallEngine(deps: CallEngineDeps = {}): CallEngine {
     s.end('left');
   }
 
-  /** A host command. The server refuses it from anyone but the host; if it does, the person is told it did not happen. */
-  function host(m: OutgoingMessage): void {
-    const s = live();
-    if (!s || store.get().phase !== 'in-call') return;
-    s.signaling.request(m).catch((err: unknown) => {
-      if (s.ended) return;
-      if (err instanceof SignalingError && (err.code === 'disconnected' || err.code === 'not_connected' || err.code === 'timeout')) {
-        reportFailure(`host command ${m.type} (the socket dropped)`, err);
-        s.warn({ code: err.code });
-      } else {
-        reportFailure(`host command ${m.type}`, err);
-        s.warn({ code: 'host_refused' });
-      }
-    });
+  setMuted(muted: boolean): void {
+    setTracksEnabled(this.#store.get().local.stream, 'audio', !muted);
+    const a = this.#live()?.replaced.get('audio');
+    if (a) a.enabled = !muted;
+    this.#update((st) => ({ ...st, local: { ...st.local, muted }, muteRequestedBy: muted ? null : st.muteRequestedBy }));
+    this.#sendPresence({ muted });
+    // Our own highlight goes now, not at the next level tick.
+    if (muted) void this.#live()?.meter.pollLevels();
   }
 
-  return {
-    getState: () => store.get(),
-    subscribe: (listener) => store.subscribe(listener),
-    preconnect(serverUrl) {
-      if (live()) return;
-      if (warm && warm.url === serverUrl && warm.signaling.state !== 'closed' && warm.signaling.state !== 'reconnecting') return;
-      closeWarm();
-      const signaling = createSignaling(serverUrl);
-      const ready = signaling.connect();
-      // A failure shows when join() awaits it; until then nobody is waiting.
-      ready.catch((err: unknown) => console.warn('meriMeet: preconnecting to the meeting server failed (join will say why)', err));
-      warm = { url: serverUrl, signaling, ready };
-    },
-    join,
-    leave,
-    setMuted(muted) {
-      setTracksEnabled(store.get().local.stream, 'audio', !muted);
-      const a = live()?.replaced.get('audio');
-      if (a) a.enabled = !muted;
-      update((st) => ({ ...st, local: { ...st.local, muted }, muteRequestedBy: muted ? null : st.muteRequestedBy }));
-      sendPresence({ muted });
-      // Our own highlight goes now, not at the next level tick.
-      if (muted) void live()?.meter.pollLevels();
-    },
-    setVideoOff(videoOff) {
-      setTracksEnabled(store.get().local.stream, 'video', !videoOff);
-      const v = live()?.replaced.get('video');
-      if (v) v.enabled = !videoOff;
-      update((st) => ({ ...st, local: { ...st.local, videoOff } }));
-      sendPresence({ videoOff });
-    },
-    setHandRaised(handRaised) {
-      update((st) => ({ ...st, local: { ...st.local, handRaised } }));
-      sendPresence({ handRaised });
-    },
-    setDisplayName(name) {
-      const displayName = name.trim().slice(0, 64);
-      if (displayName === '') return;
-      update((st) => ({ ...st, local: { ...st.local, displayName } }));
-      sendPresence({ displayName });
-    },
-    async replaceTrack(track) {
-      const st = store.get();
-      track.enabled = track.kind === 'audio' ? !st.local.muted : !st.local.videoOff;
-      const s = live();
-      if (!s) return;
-      s.replaced.set(track.kind, track);
-      // Your own tile shows the local stream, and whoever ends the call stops its tracks: the new
-      // track must be in it (a camera turned on after joining without one showed nothing, and stayed on after leaving).
-      const stream = streamWithTrack(st.local.stream, track);
-      update((cur) => ({ ...cur, local: { ...cur.local, stream } }));
-      await s.topology?.replaceTrack(track);
-    },
-    async shareScreen(stream) {
-      const s = admitted();
-      if (!s) {
-        // Not in a call: nothing will ever stop this capture but us.
-        for (const t of stream.getTracks()) t.stop();
-        throw new Error('not in a meeting');
-      }
-      await s.screen.start(stream);
-    },
-    stopScreenShare() {
-      live()?.screen.stop();
-    },
-    async sendChat(text) {
-      const s = admitted();
-      if (!s || !s.chat || !s.topology || store.get().phase === 'lobby') throw new Error('not in a meeting');
-      const msg = await s.chat.send(text, store.get().local.displayName, s.topology.chatSenders());
-      if (!s.ended) s.appendChat(msg);
-    },
-    sendFile(file, to) {
-      const s = admitted();
-      if (!s || !s.files || !s.topology) throw new Error('not in a meeting');
-      const topology = s.topology;
-      const peers = (to === 'everyone' ? store.get().peers.map((p) => p.peerId) : to).filter((id) => topology.has(id));
-      if (peers.length === 0) throw new Error('nobody to send the file to');
-      s.files.send(file, peers);
-    },
-    async acceptFile(id) {
-      await session?.files?.accept(id);
-    },
-    declineFile(id) {
-      session?.files?.decline(id);
-    },
-    cancelFile(id) {
-      session?.files?.cancel(id);
-    },
-    dismissFile(id) {
-      session?.files?.dismiss(id);
-    },
-    markChatRead() {
-      update((st) => (st.unreadChat === 0 ? st : { ...st, unreadChat: 0 }));
-    },
-    dismissMuteRequest() {
-      update((st) => (st.muteRequestedBy === null ? st : { ...st, muteRequestedBy: null }));
-    },
-    retryNow() {
-      live()?.signaling.retryNow?.();
-    },
-    dismissWarning() {
-      update((st) => (st.warning === null ? st : { ...st, warning: null }));
-    },
-    admit: (peerId) => host({ type: 'host.admit', peerId }),
-    deny: (peerId) => host({ type: 'host.deny', peerId }),
-    setLocked: (locked) => host({ type: 'host.lock', locked }),
-    remove: (peerId) => host({ type: 'host.remove', peerId }),
-    askToMute: (peerId) => host({ type: 'host.askMute', peerId }),
-    endForAll: () => host({ type: 'host.end' }),
-  };
-}
+  setVideoOff(videoOff: boolean): void {
+    setTracksEnabled(this.#store.get().local.stream, 'video', !videoOff);
+    const v = this.#live()?.replaced.get('video');
+    if (v) v.enabled = !videoOff;
+    this.#update((st) => ({ ...st, local: { ...st.local, videoOff } }));
+    this.#sendPresence({ videoOff });
+  }
 
-/** (Used by the admission: the presence we would send now; exported for tests.) */
-export { presenceSnapshot };
+  setHandRaised(handRaised: boolean): void {
+    this.#update((st) => ({ ...st, local: { ...st.local, handRaised } }));
+    this.#sendPresence({ handRaised });
+  }
+
+  setDisplayName(name: string): void {
+    const displayName = name.trim().slice(0, 64);
+    if (displayName === '') return;
+    this.#update((st) => ({ ...st, local: { ...st.local, displayName } }));
+    this.#sendPresence({ displayName });
+  }
+
+  async replaceTrack(track: MediaStreamTrack): Promise<void> {
+    const st = this.#store.get();
+    track.enabled = track.kind === 'audio' ? !st.local.muted : !st.local.videoOff;
+    const s = this.#live();
+    if (!s) return;
+    s.replaced.set(track.kind, track);
+    // Your own tile shows the local stream, and whoever ends the call stops its tracks: the new
+    // track must be in it (a camera turned on after joining without one showed nothing, and stayed on after leaving).
+    const stream = streamWithTrack(st.local.stream, track);
+    this.#update((cur) => ({ ...cur, local: { ...cur.local, stream } }));
+    await s.topology?.replaceTrack(track);
+  }
+
+  async shareScreen(stream: MediaStream): Promise<void> {
+    const s = this.#admitted();
+    if (!s) {
+      // Not in a call: nothing will ever stop this capture but us.
+      for (const t of stream.getTracks()) t.stop();
+      throw new Error('not in a meeting');
+    }
+    await s.screen.start(stream);
+  }
+
+  stopScreenShare(): void {
+    this.#live()?.screen.stop();
+  }
+
+  async sendChat(text: string): Promise<void> {
+    const s = this.#admitted();
+    if (!s || !s.chat || !s.topology || this.#store.get().phase === 'lobby') throw new Error('not in a meeting');
+    const msg = await s.chat.send(text, this.#store.get().local.displayName, s.topology.chatSenders());
+    if (!s.ended) s.appendChat(msg);
+  }
+
+  sendFile(file: File, to: string[] | 'everyone'): void {
+    const s = this.#admitted();
+    const topology = s?.topology;
+    if (!s || !s.files || !topology) throw new Error('not in a meeting');
+    const peers = (to === 'everyone' ? this.#store.get().peers.map((p) => p.peerId) : to).filter((id) => topology.has(id));
+    if (peers.length === 0) throw new Error('nobody to send the file to');
+    s.files.send(file, peers);
+  }
+
+  async acceptFile(id: string): Promise<void> {
+    await this.#session?.files?.accept(id);
+  }
+
+  declineFile(id: string): void {
+    this.#session?.files?.decline(id);
+  }
+
+  cancelFile(id: string): void {
+    this.#session?.files?.cancel(id);
+  }
+
+  dismissFile(id: string): void {
+    this.#session?.files?.dismiss(id);
+  }
+
+  markChatRead(): void {
+    this.#update((st) => (st.unreadChat === 0 ? st : { ...st, unreadChat: 0 }));
+  }
+
+  dismissMuteRequest(): void {
+    this.#update((st) => (st.muteRequestedBy === null ? st : { ...st, muteRequestedBy: null }));
+  }
+
+  retryNow(): void {
+    this.#live()?.signaling.retryNow?.();
+  }
+
+  dismissWarning(): void {
+    this.#update((st) => (st.warning === null ? st : { ...st, warning: null }));
+  }
+
+  // ---- Host controls ----
+
+  admit(peerId: string): void {
+    this.#host({ type: 'host.admit', peerId });
+  }
+
+  deny(peerId: string): void {
+    this.#host({ type: 'host.deny', peerId });
+  }
+
+  setLocked(locked: boolean): void {
+    this.#host({ type: 'host.lock', locked });
+  }
+
+  remove(peerId: string): void {
+    this.#host({ type: 'host.remove', peerId });
+  }
+
+  askToMute(peerId: string): void {
+    this.#host({ type: 'host.askMute', peerId });
+  }
+
+  endForAll(): void {
+    this.#host({ type: 'host.end' });
+  }
+}

@@ -26,6 +26,7 @@ import { reportFailure } from './failures.js';
 import { createOpfsSink } from './files/opfs-sink.js';
 import type { FileSink } from './files/file-transfers.js';
 import { createPeerLink, type PeerLink, type PeerLinkOptions } from './peer-link.js';
+import { markJoinStep, startJoinTrace } from './join-trace.js';
 import { initialState, joining } from './roster.js';
 import { Admission } from './session/admission.js';
 import { CallSession, type SessionDeps } from './session/call-session.js';
@@ -173,6 +174,7 @@ class Engine implements CallEngine {
 
   async join(opts: JoinOptions): Promise<void> {
     if (this.#live()) throw new Error('already in a meeting; leave first');
+    startJoinTrace();
     setTracksEnabled(opts.stream, 'audio', !opts.muted);
     setTracksEnabled(opts.stream, 'video', !opts.videoOff);
     this.#store.update(() => joining({ ...opts, displayName: opts.displayName.trim() }));
@@ -187,6 +189,7 @@ class Engine implements CallEngine {
       return s.fail('internal');
     }
     if (s.ended) return;
+    markJoinStep('keys-ready');
     watchSocket(s, admission);
     try {
       await (pre ? pre.ready : s.signaling.connect());
@@ -194,6 +197,7 @@ class Engine implements CallEngine {
       return s.fail(err instanceof SignalingError ? err.code : 'unreachable');
     }
     if (s.ended) return;
+    markJoinStep('socket-ready');
     if (opts.sessionToken) {
       await admission.resumeAccount(opts.sessionToken);
       if (s.ended) return;

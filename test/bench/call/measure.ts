@@ -17,13 +17,15 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../e2e/support/chromium.js';
 import { createMeeting, type ServerAddress } from '../../e2e/support/meetings.js';
 import { continueToPreJoin, getReadyToJoin, joinMeeting } from '../../e2e/support/ui.js';
 import { startBaselineServer } from './baseline-server.js';
-import { timeToFirstRemoteFrame } from './first-frame.js';
+import { joinTrace, timeToFirstRemoteFrame } from './first-frame.js';
 
 export interface CallSamples {
   /** Milliseconds, one per measured run, in run order. */
   meriMeet: number[];
   baseline: number[];
   warmup: number;
+  /** For each measured meriMeet run: when each join step happened after the click (ms; join-trace.ts). */
+  traces: Record<string, number>[];
   /** Calls that showed no remote frame in time, with why; not in the medians. */
   failures: { side: 'meriMeet' | 'baseline'; run: number; error: string }[];
 }
@@ -36,15 +38,20 @@ export async function measureCalls(runs: number, warmup: number, webRoot: string
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   const address: ServerAddress = { url: server.url, ca: server.certificatePem ?? '' };
   const origin = `https://${new URL(server.url).host}`;
-  const samples: CallSamples = { meriMeet: [], baseline: [], warmup, failures: [] };
+  const samples: CallSamples = { meriMeet: [], baseline: [], traces: [], warmup, failures: [] };
   try {
     for (let i = 0; i < warmup + runs; i++) {
       // Alternate which side goes first, so neither always runs on a freshly idle machine.
       const order = i % 2 === 0 ? (['meriMeet', 'baseline'] as const) : (['baseline', 'meriMeet'] as const);
       const row: Partial<Record<'meriMeet' | 'baseline', number>> = {};
+      let trace: Record<string, number> | null = null;
       for (const side of order) {
         try {
-          row[side] = side === 'meriMeet' ? await meriMeetRun(browser, address, origin) : await baselineRun(browser, baseline.origin, i);
+          if (side === 'meriMeet') {
+            const run = await meriMeetRun(browser, address, origin);
+            row.meriMeet = run.ms;
+            trace = run.trace;
+          } else row.baseline = await baselineRun(browser, baseline.origin, i);
         } catch (err) {
           // A call that never shows video is a finding, not a reason to lose the other runs.
           samples.failures.push({ side, run: i, error: err instanceof Error ? err.message.split('\n')[0]! : String(err) });
@@ -55,6 +62,7 @@ export async function measureCalls(runs: number, warmup: number, webRoot: string
       log(`${label}: meriMeet ${show(row.meriMeet)}, baseline ${show(row.baseline)}`);
       if (i >= warmup) {
         if (row.meriMeet !== undefined) samples.meriMeet.push(row.meriMeet);
+        if (row.meriMeet !== undefined && trace) samples.traces.push(trace);
         if (row.baseline !== undefined) samples.baseline.push(row.baseline);
       }
     }
@@ -74,7 +82,7 @@ async function openPage(browser: Browser, url: string): Promise<Page> {
   return page;
 }
 
-async function meriMeetRun(browser: Browser, address: ServerAddress, origin: string): Promise<number> {
+async function meriMeetRun(browser: Browser, address: ServerAddress, origin: string): Promise<{ ms: number; trace: Record<string, number> }> {
   const meeting = await createMeeting(address);
   const ada = await openPage(browser, origin + '/');
   const bob = await openPage(browser, origin + '/');
@@ -82,7 +90,8 @@ async function meriMeetRun(browser: Browser, address: ServerAddress, origin: str
     await joinMeeting(ada, meeting, 'Ada');
     await continueToPreJoin(bob, meeting);
     const join = await getReadyToJoin(bob, 'Bob');
-    return await timeToFirstRemoteFrame(bob, 'Join meeting', () => join.click());
+    const ms = await timeToFirstRemoteFrame(bob, 'Join meeting', () => join.click());
+    return { ms, trace: await joinTrace(bob) };
   } finally {
     await ada.context().close();
     await bob.context().close();

@@ -13,6 +13,7 @@ import type { ChatSender } from '../chat-channel.js';
 import { reportAs, reportFailure } from '../failures.js';
 import type { FramePipe } from '../files/file-transfers.js';
 import type { AudioLevels, MediaTopology, MediaTopologyEvents, PeerMediaPatch, PeerReport } from '../media-topology.js';
+import { markJoinStep } from '../join-trace.js';
 import type { SignalPayload } from '../negotiation.js';
 import { createPeerLink, type PeerLink, type PeerLinkOptions } from '../peer-link.js';
 import { screenEncodingFor } from '../screen-share.js';
@@ -75,10 +76,14 @@ class MeshTopology implements MediaTopology {
       ...(o.relayOnly ? { iceTransportPolicy: 'relay' as const } : {}),
       stream: o.stream,
       sdpMacKey: o.sdpMacKey,
-      sendSignal: (data) => o.sendSignal(peerId, data),
+      sendSignal: (data) => {
+        markSignal(data, 'sent');
+        o.sendSignal(peerId, data);
+      },
       events: this.#linkEvents(peerId),
     });
     this.#links.set(peerId, link);
+    markJoinStep('link-created');
     for (const track of this.#replaced.values()) void link.replaceTrack(track).catch(reportAs('sending a replaced track to a new link'));
     if (this.#screen) void this.#sendScreen(peerId, link, this.#screen);
     const waiting = this.#early.get(peerId);
@@ -105,10 +110,16 @@ class MeshTopology implements MediaTopology {
     const events = this.#o.events;
     const media = (patch: PeerMediaPatch) => events.onPeerMedia(peerId, patch);
     return {
-      onRemoteStream: (stream) => media({ stream }),
+      onRemoteStream: (stream) => {
+        markJoinStep('remote-stream');
+        media({ stream });
+      },
       onRemoteScreen: (shared) => media({ screen: shared }),
       // Connected means DTLS finished with the fingerprints of a MAC-verified description.
-      onStateChange: (connection) => media(connection === 'connected' ? { connection, verification: 'verified' } : { connection }),
+      onStateChange: (connection) => {
+        if (connection === 'connected') markJoinStep('connected');
+        media(connection === 'connected' ? { connection, verification: 'verified' } : { connection });
+      },
       onFileFrame: (frame) => events.onFileFrame(peerId, frame),
       onChatFrame: (frame) => events.onChatFrame(peerId, frame),
       onSecurityError: ({ kind, verified }) => {
@@ -135,6 +146,7 @@ class MeshTopology implements MediaTopology {
   // ---- Signals and ICE ----
 
   handleSignal(from: string, data: unknown): void {
+    markSignal(data, 'received');
     const link = this.#links.get(from);
     if (link) return void link.handleSignal(data);
     // A signal can outrun the peerJoined that introduces its sender only in odd
@@ -227,6 +239,13 @@ class MeshTopology implements MediaTopology {
     this.#links.clear();
     this.#early.clear();
   }
+}
+
+/** Marks the first hello and description each way, for the join trace (join-trace.ts). */
+function markSignal(data: unknown, way: 'sent' | 'received'): void {
+  const kind = typeof data === 'object' && data !== null ? (data as { kind?: unknown }).kind : undefined;
+  if (kind === 'hello') markJoinStep(way === 'sent' ? 'hello-sent' : 'hello-received');
+  else if (kind === 'description') markJoinStep(way === 'sent' ? 'offer-sent' : 'description-received');
 }
 
 /** A `.catch` that reports the failure and reads as "not known". */

@@ -5,6 +5,7 @@
  * peer, so none of this touches a connection that still works.
  */
 import type { ServerMessage } from '@merimeet/signaling/protocol';
+import { markJoinStep } from '../join-trace.js';
 import { withoutEveryone } from '../roster.js';
 import { SignalingError, type OutgoingMessage } from '../signaling-client.js';
 import type { CallSession } from './call-session.js';
@@ -67,6 +68,7 @@ export class Admission {
   joined(m: Joined): void {
     const s = this.#s;
     if (s.ended) return;
+    markJoinStep('admitted');
     const before = s.store.get();
     const resumed = m.resumed && before.local.peerId === m.peerId;
     if (!resumed && before.local.peerId !== null) {

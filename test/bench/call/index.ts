@@ -41,35 +41,41 @@ export const callBenchmark: Benchmark = {
   },
 };
 
-function traceMedians(samples: CallSamples): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const step of JOIN_STEPS) {
-    const at = samples.traces.map((t) => t[step]).filter((v): v is number => typeof v === 'number');
-    if (at.length > 0) out[step] = median(at);
-  }
-  return out;
-}
-
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
   return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
-/** The join trace's steps (src/renderer/engine/join-trace.ts), as the median time after the click over the measured runs. */
-function traceTable(samples: CallSamples, firstFrame: number): BenchReport['tables'][number] {
-  const ms = (x: number) => `${x.toFixed(0)} ms`;
+/** Median of one step over the runs that marked it, or null. */
+function stepMedian(traces: Record<string, number>[], step: string): number | null {
+  const at = traces.map((t) => t[step]).filter((v): v is number => typeof v === 'number');
+  return at.length === 0 ? null : median(at);
+}
+
+/**
+ * The join trace's steps (src/renderer/engine/join-trace.ts) as the median
+ * time after the click, for meriMeet and for the baseline page (which marks
+ * the steps it has: socket, hello, description, connected, remote stream).
+ */
+function traceTable(samples: CallSamples, firstFrame: number, baselineFirstFrame: number): BenchReport['tables'][number] {
+  const ms = (x: number | null) => (x === null ? '—' : `${x.toFixed(0)} ms`);
   const rows: string[][] = [];
-  let previous = 0;
   for (const step of JOIN_STEPS) {
-    const at = samples.traces.map((t) => t[step]).filter((v): v is number => typeof v === 'number');
-    if (at.length === 0) continue;
-    const m = median(at);
-    rows.push([step, String(at.length), ms(m), ms(m - previous)]);
-    previous = m;
+    const m = stepMedian(samples.traces, step);
+    if (m !== null) rows.push([step, ms(m), ms(stepMedian(samples.baselineTraces, step))]);
   }
-  rows.push(['first remote frame (stopwatch)', String(samples.meriMeet.length), ms(firstFrame), ms(firstFrame - previous)]);
-  return { title: 'Where meriMeet’s join spends its time (median ms after the click; "since previous" is the step’s own share)', columns: ['step', 'runs', 'after click', 'since previous'], rows };
+  rows.push(['first remote frame (stopwatch)', ms(firstFrame), ms(baselineFirstFrame)]);
+  return { title: 'Where the join spends its time (median ms after the click)', columns: ['step', 'meriMeet', 'baseline'], rows };
+}
+
+function traceMedians(traces: Record<string, number>[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const step of JOIN_STEPS) {
+    const m = stepMedian(traces, step);
+    if (m !== null) out[step] = m;
+  }
+  return out;
 }
 
 function report(samples: CallSamples, runs: number): BenchReport {
@@ -79,8 +85,8 @@ function report(samples: CallSamples, runs: number): BenchReport {
   const ratio = m.median / b.median;
   const ms = (x: number) => `${x.toFixed(0)} ms`;
   return {
-    results: { joinToFirstFrameMs: m, joinTraceMedianMs: traceMedians(samples), failedCalls: samples.failures.filter((f) => f.side === 'meriMeet') },
-    baseline: { joinToFirstFrameMs: b, failedCalls: samples.failures.filter((f) => f.side === 'baseline') },
+    results: { joinToFirstFrameMs: m, joinTraceMedianMs: traceMedians(samples.traces), failedCalls: samples.failures.filter((f) => f.side === 'meriMeet') },
+    baseline: { joinToFirstFrameMs: b, joinTraceMedianMs: traceMedians(samples.baselineTraces), failedCalls: samples.failures.filter((f) => f.side === 'baseline') },
     targets: [
       {
         name: 'join → first remote frame (median)',
@@ -90,7 +96,7 @@ function report(samples: CallSamples, runs: number): BenchReport {
       },
     ],
     tables: [
-      traceTable(samples, m.median),
+      traceTable(samples, m.median, b.median),
       {
         title: `Join to first remote frame (${samples.warmup} warm-up call of each kind not counted)`,
         columns: ['call', 'runs', 'median', 'min', 'max'],

@@ -26,6 +26,8 @@ export interface CallSamples {
   warmup: number;
   /** For each measured meriMeet run: when each join step happened after the click (ms; join-trace.ts). */
   traces: Record<string, number>[];
+  /** The same for the baseline page (the steps it has). */
+  baselineTraces: Record<string, number>[];
   /** Calls that showed no remote frame in time, with why; not in the medians. */
   failures: { side: 'meriMeet' | 'baseline'; run: number; error: string }[];
 }
@@ -38,20 +40,25 @@ export async function measureCalls(runs: number, warmup: number, webRoot: string
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   const address: ServerAddress = { url: server.url, ca: server.certificatePem ?? '' };
   const origin = `https://${new URL(server.url).host}`;
-  const samples: CallSamples = { meriMeet: [], baseline: [], traces: [], warmup, failures: [] };
+  const samples: CallSamples = { meriMeet: [], baseline: [], traces: [], baselineTraces: [], warmup, failures: [] };
   try {
     for (let i = 0; i < warmup + runs; i++) {
       // Alternate which side goes first, so neither always runs on a freshly idle machine.
       const order = i % 2 === 0 ? (['meriMeet', 'baseline'] as const) : (['baseline', 'meriMeet'] as const);
       const row: Partial<Record<'meriMeet' | 'baseline', number>> = {};
       let trace: Record<string, number> | null = null;
+      let baselineTrace: Record<string, number> | null = null;
       for (const side of order) {
         try {
           if (side === 'meriMeet') {
             const run = await meriMeetRun(browser, address, origin);
             row.meriMeet = run.ms;
             trace = run.trace;
-          } else row.baseline = await baselineRun(browser, baseline.origin, i);
+          } else {
+            const run = await baselineRun(browser, baseline.origin, i);
+            row.baseline = run.ms;
+            baselineTrace = run.trace;
+          }
         } catch (err) {
           // A call that never shows video is a finding, not a reason to lose the other runs.
           samples.failures.push({ side, run: i, error: err instanceof Error ? err.message.split('\n')[0]! : String(err) });
@@ -63,6 +70,7 @@ export async function measureCalls(runs: number, warmup: number, webRoot: string
       if (i >= warmup) {
         if (row.meriMeet !== undefined) samples.meriMeet.push(row.meriMeet);
         if (row.meriMeet !== undefined && trace) samples.traces.push(trace);
+        if (row.baseline !== undefined && baselineTrace) samples.baselineTraces.push(baselineTrace);
         if (row.baseline !== undefined) samples.baseline.push(row.baseline);
       }
     }
@@ -98,7 +106,7 @@ async function meriMeetRun(browser: Browser, address: ServerAddress, origin: str
   }
 }
 
-async function baselineRun(browser: Browser, origin: string, run: number): Promise<number> {
+async function baselineRun(browser: Browser, origin: string, run: number): Promise<{ ms: number; trace: Record<string, number> }> {
   const url = `${origin}/baseline.html?room=run-${run}`;
   const ada = await openPage(browser, url);
   const bob = await openPage(browser, url);
@@ -107,7 +115,8 @@ async function baselineRun(browser: Browser, origin: string, run: number): Promi
     await ada.getByRole('button', { name: 'Start' }).click();
     await ada.locator('body[data-state="in"]').waitFor();
     await bob.locator('body[data-state="ready"]').waitFor();
-    return await timeToFirstRemoteFrame(bob, 'Start', () => bob.getByRole('button', { name: 'Start' }).click());
+    const ms = await timeToFirstRemoteFrame(bob, 'Start', () => bob.getByRole('button', { name: 'Start' }).click());
+    return { ms, trace: await joinTrace(bob) };
   } finally {
     await ada.context().close();
     await bob.context().close();

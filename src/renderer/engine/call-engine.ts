@@ -29,7 +29,7 @@ import { createOpfsSink } from './files/opfs-sink.js';
 import { RETRY_REFRESH_MS, credentialRefreshDelay, hasTurnCredentials } from './ice-refresh.js';
 import { callError } from './messages.js';
 import type { SignalPayload } from './negotiation.js';
-import { createPeerLink, type PeerLink, type PeerLinkOptions } from './peer-link.js';
+import { createPeerLink, type PeerLink, type PeerLinkOptions } from './mesh/peer-link.js';
 import { prepareScreenStream, screenEncodingFor } from './screen-share.js';
 import { certificatesOf, safetyCode } from './safety-code.js';
 import { deriveSdpMacKey } from './sdp-mac.js';

@@ -6,8 +6,8 @@
  * levels. The call engine creates links through a factory so its own tests
  * can use fakes; this file is exercised for real in Chromium end-to-end.
  */
-import type { PeerConnectionState } from './call-state.js';
-import { AUDIO_MAX_BITRATE, RAMP_UP_MS, startingPolicy, type VideoEncodingPolicy } from './bitrate-policy.js';
+import type { PeerConnectionState } from '../call-state.js';
+import { AUDIO_MAX_BITRATE, RAMP_UP_MS, startingPolicy, type VideoEncodingPolicy } from '../bitrate-policy.js';
 import {
   CONNECT_TIMEOUT_MS,
   DISCONNECTED_RESTART_MS,
@@ -18,7 +18,7 @@ import {
   parseSignal,
   shouldReportCandidateError,
   type SignalPayload,
-} from './negotiation.js';
+} from '../negotiation.js';
 import {
   newLinkNonce,
   signDescription,
@@ -27,11 +27,11 @@ import {
   verifyDescription,
   verifyHello,
   type SignalParties,
-} from './sdp-mac.js';
-import { remoteTrackRole, screenEncodingsMatch, type ScreenEncodingPolicy } from './screen-share.js';
-import { descriptionFingerprints, type CertificateFingerprint } from './safety-code.js';
-import { audioEnergyOf, levelFromEnergy, recordsOf, type AudioEnergy } from './stats.js';
-import type { FramePipe } from './files/file-transfers.js';
+} from '../sdp-mac.js';
+import { remoteTrackRole, screenEncodingsMatch, type ScreenEncodingPolicy } from '../screen-share.js';
+import { descriptionFingerprints, type CertificateFingerprint } from '../safety-code.js';
+import { audioEnergyOf, levelFromEnergy, recordsOf, type AudioEnergy } from '../stats.js';
+import type { FramePipe } from '../files/file-transfers.js';
 
 /** Largest chat frame we accept from a data channel (the envelope of a 4,000-character message fits easily). */
 export const MAX_CHAT_FRAME = 32 * 1024;

@@ -40,7 +40,7 @@ function setUp(opts: { attached?: boolean } = {}) {
   return { pc, dog, calls, attach: () => (attached = true) };
 }
 
-describe('ICE watchdog', () => {
+describe('ICE watchdog, before connecting', () => {
   beforeEach(() => {
     vi.useFakeTimers();
   });
@@ -88,6 +88,16 @@ describe('ICE watchdog', () => {
     dog.restart();
     expect(calls.offersResent).toBe(1);
     expect(pc.restarts).toBe(2);
+  });
+
+});
+
+describe('ICE watchdog, once connected', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
   });
 
   it("restarts after DISCONNECTED_RESTART_MS of 'disconnected', not before", () => {

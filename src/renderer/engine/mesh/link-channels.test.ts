@@ -55,7 +55,7 @@ function setUp() {
 /** Lets pending promise callbacks run. */
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
-describe('link channels', () => {
+describe('link channels, chat sending', () => {
   it('creates chat and files as negotiated, ordered channels with fixed ids, files in binary with its low-water mark', () => {
     const { link, chat, files } = setUp();
     link.open();
@@ -95,6 +95,9 @@ describe('link channels', () => {
     expect(link.sendChat('late')).toBe(false);
   });
 
+});
+
+describe('link channels, receiving and files', () => {
   it('drops oversized and non-text chat frames, delivers the rest', () => {
     const { link, chat, chatFrames } = setUp();
     link.open();
@@ -168,6 +171,20 @@ describe('link channels', () => {
     await settle();
     expect(done).toBe(false);
     files().close();
+    await p;
+    expect(done).toBe(true);
+  });
+
+  it('drained() resolves when the link is disposed, though a closed connection fires no close on its channels', async () => {
+    const { link, files } = setUp();
+    link.open();
+    files().open();
+    files().bufferedAmount = 10 * FILES_LOW_WATER_BYTES;
+    let done = false;
+    const p = link.files.drained().then(() => (done = true));
+    await settle();
+    expect(done).toBe(false);
+    link.dispose();
     await p;
     expect(done).toBe(true);
   });

@@ -39,6 +39,8 @@ export function createLinkChannels(pc: Pick<RTCPeerConnection, 'createDataChanne
   /** Chat frames written before the chat channel opened: sent, in order, when it does. */
   const chatBacklog: string[] = [];
   let files: RTCDataChannel | null = null;
+  /** Senders waiting in drained(), woken at dispose too. */
+  const waiting = new Set<() => void>();
 
   function open(): void {
     if (disposed) return;
@@ -82,10 +84,12 @@ export function createLinkChannels(pc: Pick<RTCPeerConnection, 'createDataChanne
       const done = () => {
         ch.removeEventListener('bufferedamountlow', done);
         ch.removeEventListener('close', done);
+        waiting.delete(done);
         resolve();
       };
       ch.addEventListener('bufferedamountlow', done);
       ch.addEventListener('close', done);
+      waiting.add(done);
     });
   }
 
@@ -118,6 +122,9 @@ export function createLinkChannels(pc: Pick<RTCPeerConnection, 'createDataChanne
       if (chat) chat.onmessage = chat.onopen = null;
       chatBacklog.length = 0;
       if (files) files.onmessage = null;
+      // RTCPeerConnection.close() closes its channels abruptly and need not fire their
+      // `close` (W3C WebRTC, "close the connection"): a sender waiting in drained() would wait forever.
+      for (const done of [...waiting]) done();
     },
   };
 }

@@ -85,7 +85,7 @@ async function offer(a: End, description = { type: 'offer' as RTCSdpType, sdp: S
   return last(a);
 }
 
-describe('link signals', () => {
+describe('link signals: hellos', () => {
   it("hands on the peer's signed hello once; the same hello again is ignored", async () => {
     const { a, b } = await introduced();
     expect(b.got.hellos).toBe(1);
@@ -126,6 +126,9 @@ describe('link signals', () => {
     expect(a.sent).toEqual([]);
   });
 
+});
+
+describe('link signals: descriptions and candidates', () => {
   it('hands on a verified description with its screen claim', async () => {
     const { a, b } = await introduced();
     a.local.screen = 'screen-stream-1';

@@ -65,6 +65,8 @@ export function createLinkSignals(o: LinkSignalsOptions): LinkSignals {
   let verified = false;
   const outgoing: SignalParties = { meetingId: o.meetingId, from: o.localId, to: o.remoteId };
   const incoming: SignalParties = { meetingId: o.meetingId, from: o.remoteId, to: o.localId };
+  // Outgoing and incoming signals each go through a chain: signing and MAC checks are
+  // async, and a candidate must never overtake the description it belongs to.
   let outChain: Promise<void> = Promise.resolve();
   let inChain: Promise<void> = Promise.resolve();
 

@@ -198,25 +198,8 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
     },
     setScreen: screen.set,
     setVideoPolicy: camera.set,
-    setIceServers(servers) {
-      if (closed) return;
-      try {
-        pc.setConfiguration({ ...pc.getConfiguration(), iceServers: servers });
-      } catch {
-        /* some fields cannot change; the old servers still work until their credentials expire */
-      }
-    },
+    ...connectionWindow(pc, () => closed),
     restartIce: watchdog.restart,
-    async getStats() {
-      if (closed) return null;
-      return pc.getStats();
-    },
-    negotiatedFingerprints() {
-      const local = pc.currentLocalDescription?.sdp;
-      const remote = pc.currentRemoteDescription?.sdp;
-      if (closed || pc.connectionState !== 'connected' || !local || !remote) return null;
-      return descriptionFingerprints(local, remote);
-    },
     getAudioLevel: levels.remote,
     getLocalAudioLevel: levels.local,
     close() {
@@ -226,6 +209,30 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
       pc.ontrack = null;
       pc.onicecandidateerror = null;
       pc.close();
+    },
+  };
+}
+
+/** What a link lets the engine see and change of the connection itself. */
+function connectionWindow(pc: RTCPeerConnection, closed: () => boolean): Pick<PeerLink, 'setIceServers' | 'getStats' | 'negotiatedFingerprints'> {
+  return {
+    setIceServers(servers) {
+      if (closed()) return;
+      try {
+        pc.setConfiguration({ ...pc.getConfiguration(), iceServers: servers });
+      } catch {
+        /* some fields cannot change; the old servers still work until their credentials expire */
+      }
+    },
+    async getStats() {
+      if (closed()) return null;
+      return pc.getStats();
+    },
+    negotiatedFingerprints() {
+      const local = pc.currentLocalDescription?.sdp;
+      const remote = pc.currentRemoteDescription?.sdp;
+      if (closed() || pc.connectionState !== 'connected' || !local || !remote) return null;
+      return descriptionFingerprints(local, remote);
     },
   };
 }

@@ -79,7 +79,7 @@ export function createLinkChannels(pc: Pick<RTCPeerConnection, 'createDataChanne
   /** Resolves when the files channel's buffer is low again (or it closed): the sender's backpressure. */
   function drained(): Promise<void> {
     const ch = files;
-    if (!ch || ch.readyState !== 'open' || ch.bufferedAmount <= ch.bufferedAmountLowThreshold) return Promise.resolve();
+    if (disposed || !ch || ch.readyState !== 'open' || ch.bufferedAmount <= ch.bufferedAmountLowThreshold) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         ch.removeEventListener('bufferedamountlow', done);

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ServerMessage } from '@merimeet/signaling/protocol';
 import { createCallEngine, type CallEngineDeps } from './call-engine.js';
 import type { CallEngine, JoinOptions } from './call-state.js';
-import type { PeerLink, PeerLinkOptions } from './peer-link.js';
+import type { PeerLink, PeerLinkOptions } from './mesh/peer-link.js';
 import type { ScreenEncodingPolicy } from './screen-share.js';
 import { SignalingError, type ConnectionState, type OpenInfo, type OutgoingMessage, type SignalingConnection } from './signaling-client.js';
 import { LEVEL_INTERVAL_MS, SPEAKER_SILENCE_HOLD_MS } from './stats.js';

@@ -25,7 +25,7 @@ import type { CallEngine, CallState, JoinOptions } from './call-state.js';
 import { reportFailure } from './failures.js';
 import { createOpfsSink } from './files/opfs-sink.js';
 import type { FileSink } from './files/file-transfers.js';
-import { createPeerLink, type PeerLink, type PeerLinkOptions } from './peer-link.js';
+import { createPeerLink, type PeerLink, type PeerLinkOptions } from './mesh/peer-link.js';
 import { markJoinStep, startJoinTrace } from './join-trace.js';
 import { initialState, joining } from './roster.js';
 import { Admission } from './session/admission.js';

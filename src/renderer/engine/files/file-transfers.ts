@@ -25,7 +25,7 @@ import { createContentHash, type ContentHash } from './content-hash.js';
 import { sanitizeFileName } from './file-name.js';
 import { ACK_EVERY_BYTES, CHUNK_BYTES, CREDIT_WINDOW_BYTES, HASH_BLOCK_BYTES, MAX_FILE_BYTES, type FileControl } from './file-protocol.js';
 
-/** A link's `files` data channel, as the transfers need it (peer-link.ts). */
+/** A link's `files` data channel, as the transfers need it (mesh/link-channels.ts). */
 export interface FramePipe {
   readonly open: boolean;
   readonly bufferedAmount: number;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { MediaTopology } from '../media-topology.js';
-import type { PeerLink, PeerLinkOptions } from '../peer-link.js';
+import type { PeerLink, PeerLinkOptions } from './peer-link.js';
 import { resetFailureCounts, failureCounts } from '../failures.js';
 import { createMeshTopology, type MeshOptions } from './mesh-topology.js';
 

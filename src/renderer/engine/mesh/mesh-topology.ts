@@ -15,7 +15,7 @@ import type { FramePipe } from '../files/file-transfers.js';
 import type { AudioLevels, MediaTopology, MediaTopologyEvents, PeerMediaPatch, PeerReport } from '../media-topology.js';
 import { markJoinStep } from '../join-trace.js';
 import type { SignalPayload } from '../negotiation.js';
-import { createPeerLink, type PeerLink, type PeerLinkOptions } from '../peer-link.js';
+import { createPeerLink, type PeerLink, type PeerLinkOptions } from './peer-link.js';
 import { screenEncodingFor } from '../screen-share.js';
 import { recordsOf } from '../stats.js';
 

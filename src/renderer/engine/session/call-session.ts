@@ -19,7 +19,7 @@ import { MediaMeter } from '../media-meter.js';
 import type { MediaTopology } from '../media-topology.js';
 import { createMeshTopology } from '../mesh/mesh-topology.js';
 import type { SignalPayload } from '../negotiation.js';
-import type { PeerLink, PeerLinkOptions } from '../peer-link.js';
+import type { PeerLink, PeerLinkOptions } from '../mesh/peer-link.js';
 import { afterCall, patchPeer, withChat, withDeparture, withHost, withPeerInfo, withoutPeer } from '../roster.js';
 import { deriveSdpMacKey } from '../sdp-mac.js';
 import type { SignalingConnection } from '../signaling-client.js';

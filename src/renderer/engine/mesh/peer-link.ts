@@ -119,8 +119,15 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
 
   const remoteScreen = createRemoteScreen((stream) => o.events.onRemoteScreen?.(stream));
   const screen = createLocalScreen(pc, () => media.attached);
-  const media = createLinkMedia({ pc, stream: o.stream, remoteScreen, isScreenSender: screen.isSender, onRemoteStream: (s) => o.events.onRemoteStream(s) });
   const camera = createCameraEncodings(() => pc.getSenders().filter((s) => !screen.isSender(s)));
+  const media = createLinkMedia({
+    pc,
+    stream: o.stream,
+    remoteScreen,
+    isScreenSender: screen.isSender,
+    onRemoteStream: (s) => o.events.onRemoteStream(s),
+    initialVideoEncoding: camera.initial,
+  });
   const channels = createLinkChannels(pc, o.events);
   const levels = createLinkLevels({ pc, isScreenTrack: remoteScreen.has, isScreenSender: screen.isSender });
 

@@ -33,6 +33,19 @@ describe('camera encodings', () => {
     vi.useRealTimers();
   });
 
+  it('gives a sender opened now the encoding it should start with: the starting policy, the full one once ramped up', async () => {
+    const camera = createCameraEncodings(() => []);
+    expect(camera.initial()).toBeNull(); // no policy yet: the browser's defaults
+    await camera.set(FULL);
+    const start = startingPolicy(FULL);
+    expect(camera.initial()).toEqual({ maxBitrate: start.maxBitrate, maxFramerate: start.maxFramerate, scaleResolutionDownBy: start.scaleResolutionDownBy });
+    expect(start.scaleResolutionDownBy).toBeGreaterThan(1); // a 720p camera starts scaled down
+    camera.connected();
+    await vi.advanceTimersByTimeAsync(RAMP_UP_MS);
+    expect(camera.initial()).toEqual({ maxBitrate: FULL.maxBitrate, maxFramerate: FULL.maxFramerate, scaleResolutionDownBy: FULL.scaleResolutionDownBy });
+    camera.dispose();
+  });
+
   it('starts a new connection at the starting policy, and ramps up to the full one RAMP_UP_MS after connecting', async () => {
     const video = new FakeSender('video');
     const camera = createCameraEncodings(() => asSenders([video]));

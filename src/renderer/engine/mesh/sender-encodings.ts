@@ -16,6 +16,8 @@ export interface CameraEncodings {
   reapply(): Promise<void>;
   /** The link connected: apply again, and start the ramp-up timer the first time. */
   connected(): void;
+  /** What a camera sender opened now should start with (the starting policy until ramped up), or null without a policy. */
+  initial(): RTCRtpEncodingParameters | null;
   /** Stops the ramp-up timer. */
   dispose(): void;
 }
@@ -70,6 +72,11 @@ export function createCameraEncodings(senders: () => RTCRtpSender[]): CameraEnco
       return applyPolicy(p);
     },
     reapply,
+    initial() {
+      if (!policy) return null;
+      const p = rampedUp ? policy : startingPolicy(policy);
+      return { maxBitrate: p.maxBitrate, maxFramerate: p.maxFramerate, scaleResolutionDownBy: p.scaleResolutionDownBy };
+    },
     connected() {
       void reapply(); // encodings may only be settable once negotiated
       if (!rampedUp && !rampTimer) {

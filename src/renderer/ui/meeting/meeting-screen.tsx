@@ -168,7 +168,8 @@ function InMeeting(props: MeetingProps & { engine: CallEngine }) {
   const turnCameraOn = useCallback(
     () =>
       void turnOn().then((ok) => {
-        setActionError(ok ? null : CAMERA_FAILED);
+        // A camera that works answers the camera's own alert, not another one (a failed share).
+        setActionError((shown) => (ok ? (shown === CAMERA_FAILED ? null : shown) : CAMERA_FAILED));
         if (ok) clearLost();
       }),
     [turnOn, clearLost],

@@ -18,6 +18,7 @@ import { createMeeting, type ServerAddress } from '../../e2e/support/meetings.js
 import { continueToPreJoin, getReadyToJoin, joinMeeting } from '../../e2e/support/ui.js';
 import { startBaselineServer } from './baseline-server.js';
 import { joinTrace, timeToFirstRemoteFrame } from './first-frame.js';
+import { measureRenders, type RenderRates } from './renders.js';
 
 export interface CallSamples {
   /** Milliseconds, one per measured run, in run order. */
@@ -30,9 +31,12 @@ export interface CallSamples {
   baselineTraces: Record<string, number>[];
   /** Calls that showed no remote frame in time, with why; not in the medians. */
   failures: { side: 'meriMeet' | 'baseline'; run: number; error: string }[];
+  /** Meeting-screen renders per second in a 4-person call (renders.ts); null when not measured (--renders-seconds 0) or failed. */
+  renders: RenderRates | null;
+  rendersError?: string;
 }
 
-export async function measureCalls(runs: number, warmup: number, webRoot: string, log: (l: string) => void): Promise<CallSamples> {
+export async function measureCalls(runs: number, warmup: number, webRoot: string, log: (l: string) => void, renderSeconds = 0): Promise<CallSamples> {
   const dataDir = mkdtempSync(join(tmpdir(), 'merimeet-bench-call-'));
   const server = await startServer({ host: '127.0.0.1', port: 0, dataDir, webRoot, logLevel: 'warn' });
   const tls = { cert: readFileSync(join(dataDir, 'tls', 'cert.pem'), 'utf8'), key: readFileSync(join(dataDir, 'tls', 'key.pem'), 'utf8') };
@@ -40,7 +44,7 @@ export async function measureCalls(runs: number, warmup: number, webRoot: string
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   const address: ServerAddress = { url: server.url, ca: server.certificatePem ?? '' };
   const origin = `https://${new URL(server.url).host}`;
-  const samples: CallSamples = { meriMeet: [], baseline: [], traces: [], baselineTraces: [], warmup, failures: [] };
+  const samples: CallSamples = { meriMeet: [], baseline: [], traces: [], baselineTraces: [], warmup, failures: [], renders: null };
   try {
     for (let i = 0; i < warmup + runs; i++) {
       // Alternate which side goes first, so neither always runs on a freshly idle machine.
@@ -72,6 +76,13 @@ export async function measureCalls(runs: number, warmup: number, webRoot: string
         if (row.meriMeet !== undefined && trace) samples.traces.push(trace);
         if (row.baseline !== undefined && baselineTrace) samples.baselineTraces.push(baselineTrace);
         if (row.baseline !== undefined) samples.baseline.push(row.baseline);
+      }
+    }
+    if (renderSeconds > 0) {
+      try {
+        samples.renders = await measureRenders(browser, address, origin, renderSeconds, log);
+      } catch (err) {
+        samples.rendersError = err instanceof Error ? err.message.split('\n')[0]! : String(err);
       }
     }
   } finally {

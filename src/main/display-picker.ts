@@ -10,7 +10,7 @@
  * time cancels. System audio ("loopback") only where Electron supports it
  * (Windows).
  */
-import type { DisplaySource } from '../common/ipc-contract.js';
+import { windowRoleOfUrl, type DisplaySource } from '../common/ipc-contract.js';
 import { isAppUrl } from './security/window-policy.js';
 
 /** The parts of Electron's NativeImage and DesktopCapturerSource used here. */
@@ -78,7 +78,7 @@ export function createDisplayPicker(deps: PickerDeps): DisplayPicker {
 
   return {
     async handleRequest(request, callback) {
-      if (request.frame === null || !isAppUrl(request.frame.url)) {
+      if (request.frame === null || !isAppUrl(request.frame.url) || windowRoleOfUrl(request.frame.url) !== 'main') {
         callback(null);
         return;
       }

@@ -334,7 +334,13 @@ export type JoinLink = v.InferOutput<typeof JoinLink>;
 export const eventChannels = {
   'tray:action': TrayAction,
   'deep-link': JoinLink,
-  'picker:show': v.strictObject({ requestId: v.number(), sources: v.array(DisplaySource), audioAvailable: v.boolean() }),
+  'picker:show': v.strictObject({
+    requestId: v.number(),
+    sources: v.array(DisplaySource),
+    audioAvailable: v.boolean(),
+    /** The window shared last in this session, when it is still there: offered first. */
+    lastSourceId: v.optional(v.string()),
+  }),
   'certificate:first-contact': v.strictObject({ host: PinHost, fingerprint: Fingerprint256 }),
   'certificate:changed': v.strictObject({ host: PinHost, expected: Fingerprint256, presented: Fingerprint256 }),
   'update:status': UpdateStatus,

@@ -365,7 +365,9 @@ if (!app.requestSingleInstanceLock()) {
       tray.on('click', showWindow);
       refreshTray();
       // The Electron smoke test checks the tray exists; only main-process code can read this.
-      if (process.env.MERIMEET_TEST_HOOKS === '1') (globalThis as { __merimeetTray?: Tray }).__merimeetTray = tray;
+      if (process.env.MERIMEET_TEST_HOOKS === '1') {
+        Object.assign(globalThis, { __merimeetTray: tray, __merimeetQuickJoin: () => quickJoinWindow.open(tray) });
+      }
     } catch {
       tray = undefined; // some Linux desktops have no tray; closing the window then quits
     }

@@ -12,8 +12,11 @@ import { NoPendingPromptError } from './security/cert-pinning.js';
 import { externalLinkTarget } from './security/window-policy.js';
 import type { DisplayPicker } from './display-picker.js';
 import { PickerError } from './display-picker.js';
+import { createQuickJoinHandlers, type QuickJoinDeps } from './quick-join.js';
 import type { Settings } from './settings.js';
+import { createSettingsHandlers, type SettingsEffects } from './settings-handlers.js';
 import type { TrayCommand } from './tray-menu.js';
+import { UpdateRefusedError, type UpdateController } from './updates.js';
 
 export interface MainDeps {
   version: string;
@@ -28,8 +31,14 @@ export interface MainDeps {
   onCallState(state: CallState): void;
   /** "Host on this computer"; absent where it is not offered. */
   host?: { start(): Promise<{ server: string; fingerprint: string }>; stop(): Promise<void> };
+  /** What preferences change outside the file (login item, mute shortcut, updates); null: nothing. */
+  effects?: SettingsEffects | null;
+  /** The quick-join window's effects; absent: its channels answer not_found. */
+  quickJoin?: Pick<QuickJoinDeps, 'deliver' | 'close'>;
   now?: () => number;
 }
+
+const UPDATES_OFF = { state: 'disabled', version: null, percent: null, error: null } as const;
 
 /** Notifications only when the person cannot see the window: hidden, minimised or in the background. */
 export function shouldNotify(window: { visible: boolean; focused: boolean }): boolean {
@@ -71,7 +80,36 @@ export function createMainHandlers(deps: MainDeps): MainHandlers {
     return config();
   };
 
+  const effects = deps.effects ?? null;
+  const updates: UpdateController | null = effects?.updates ?? null;
+  const quickJoin = createQuickJoinHandlers({
+    settings: deps.settings,
+    keychain: deps.keychain,
+    deliver: (action) => {
+      if (deps.quickJoin === undefined) throw new IpcError('not_found', 'there is no quick-join window');
+      deps.quickJoin.deliver(action);
+    },
+    close: () => deps.quickJoin?.close(),
+  });
+  const updateAction = <T>(operation: () => T): T => {
+    try {
+      return operation();
+    } catch (err) {
+      if (err instanceof UpdateRefusedError) throw new IpcError(err.code, err.message);
+      throw err;
+    }
+  };
+
   const handlers: Handlers = {
+    ...createSettingsHandlers({ settings: deps.settings, keychain: deps.keychain, config, effects }),
+    ...quickJoin,
+    'update:status': () => updates?.status() ?? UPDATES_OFF,
+    'update:check': async () => (updates === null ? UPDATES_OFF : updates.check()),
+    'update:restart': () => {
+      if (updates === null) throw new IpcError('not_found', 'updates are not available in this build');
+      updateAction(() => updates.restart());
+      return null;
+    },
     'config:get': () => config(),
     'session:get': async ({ server }) => ({ token: await secret(() => deps.keychain.getSessionToken(server)) }),
     'session:set': async ({ server, token }) => {
@@ -97,7 +135,6 @@ export function createMainHandlers(deps: MainDeps): MainHandlers {
       deps.settings.addRecentMeeting({ server, meetingId, title }, now());
       return null;
     },
-    'settings:update': (patch) => settingsChange(() => deps.settings.update(patch)),
     'servers:add': (entry) => settingsChange(() => deps.settings.addServer(entry)),
     'servers:remove': ({ url }) => settingsChange(() => deps.settings.removeServer(url)),
     'servers:set-default': ({ url }) => settingsChange(() => deps.settings.setDefaultServer(url)),
@@ -121,9 +158,11 @@ export function createMainHandlers(deps: MainDeps): MainHandlers {
     },
     'call:state': (state) => {
       deps.onCallState(state);
+      updates?.setInCall(state.inCall);
       return null;
     },
     notify: ({ title, body }) => {
+      if (!deps.settings.get().preferences.notifications) return { shown: false };
       if (!shouldNotify(deps.windowState())) return { shown: false };
       deps.showNotification(title, body);
       return { shown: true };

@@ -8,7 +8,10 @@
  *   ipc/router.ts + handlers.ts the IPC contract, checked on every call
  *   keychain.ts, settings.ts    OS keychain (keytar), settings (electron-store)
  *   display-picker.ts           window/screen picker for getDisplayMedia
- *   tray-menu.ts, deep-link.ts  tray quick-join, merimeet:// links
+ *   tray-menu.ts, deep-link.ts  tray menu and icons, merimeet:// links
+ *   quick-join.ts               the tray's quick-join window (quick-join-window.ts: its BrowserWindow)
+ *   settings-handlers.ts        the settings screen; global-shortcut.ts the mute shortcut
+ *   updates.ts                  updates the person controls (electron-updater)
  *   local-host.ts               "host on this computer"
  */
 import path from 'node:path';
@@ -29,15 +32,18 @@ import {
   utilityProcess,
   type WebContents,
 } from 'electron';
+import electronUpdater from 'electron-updater';
 import * as v from 'valibot';
 import { APP_ID, APP_VERSION, PRODUCT_NAME, PROTOCOL_SCHEME } from '../common/app-info.js';
-import { eventChannels, type CallState, type EventChannel, type EventOf, type JoinLink } from '../common/ipc-contract.js';
+import { eventChannels, type CallState, type EventChannel, type EventOf, type JoinLink, type TrayAction } from '../common/ipc-contract.js';
 import { deepLinkFromArgv, parseDeepLink } from './deep-link.js';
 import { createDisplayPicker } from './display-picker.js';
+import { createMuteShortcut } from './global-shortcut.js';
 import { createMainHandlers } from './handlers.js';
 import { createIpcRouter, IpcError } from './ipc/router.js';
 import { createKeychain, loadKeytar } from './keychain.js';
 import { createLocalHost } from './local-host.js';
+import { createQuickJoinWindow } from './quick-join-window.js';
 import { handleAppRequest } from './security/app-protocol.js';
 import { createCertificateGate } from './security/cert-pinning.js';
 import {
@@ -50,15 +56,17 @@ import {
   windowOpenDecision,
 } from './security/window-policy.js';
 import { openSettings } from './settings.js';
-import { toElectronTemplate, trayMenuModel, trayTooltip, type TrayCommand } from './tray-menu.js';
+import { applyPreferences, type SettingsEffects } from './settings-handlers.js';
+import { toElectronTemplate, trayIconFile, trayIconState, trayMenuModel, trayTooltip, type TrayCommand } from './tray-menu.js';
+import { createUpdateController } from './updates.js';
 
-/** Toggles the microphone from anywhere, also while the window is hidden. */
-export const MIC_SHORTCUT = 'CommandOrControl+Shift+M';
+/** Opens the quick-join window from anywhere (the mute shortcut is in settings). */
+export const QUICK_JOIN_SHORTCUT = 'CommandOrControl+Alt+J';
 
 // Paths inside the app (the repository in development, app.asar when packaged).
 const rendererRoot = path.join(app.getAppPath(), 'dist', 'desktop', 'renderer');
 const preloadScript = path.join(app.getAppPath(), 'dist', 'desktop', 'preload', 'index.cjs');
-const trayIconPath = path.join(app.getAppPath(), 'build', 'tray.png');
+const trayIconDir = path.join(app.getAppPath(), 'build', 'tray');
 
 // The app's own scheme: standard (real origin, relative URLs) and secure (a
 // secure context: getUserMedia, WebCrypto). Must happen before `ready`.
@@ -71,9 +79,11 @@ let tray: Tray | undefined;
 let quitting = false;
 /** Whether closing the window should hide it in the tray instead (set once settings are open). */
 let keepInTrayOnClose: () => boolean = () => false;
-let callState: CallState = { inCall: false, muted: false, cameraOff: false, meetingId: null };
-/** Deep links that arrived before the window could take them. */
+let callState: CallState = { inCall: false, muted: false, cameraOff: false, sharing: false, meetingId: null };
+/** Deep links and quick-join actions that arrived before the window could take them. */
 const queuedLinks: JoinLink[] = [];
+const queuedActions: TrayAction[] = [];
+const quickJoinWindow = createQuickJoinWindow(preloadScript);
 let windowReady = false;
 
 /** Sends a contract event to the window, validated against the contract first. */
@@ -119,6 +129,17 @@ function deliverLink(link: JoinLink): void {
   sendEvent('deep-link', link);
 }
 
+/** An action for the main window (from the quick-join window), kept until the window has loaded. */
+function deliverAction(action: TrayAction): void {
+  if (!windowReady) {
+    queuedActions.push(action);
+    if (app.isReady() && mainWindow === undefined) mainWindow = createMainWindow();
+    return;
+  }
+  showWindow();
+  sendEvent('tray:action', action);
+}
+
 function handleDeepLinkText(text: string): void {
   const parsed = parseDeepLink(text);
   if (parsed.ok) deliverLink(parsed.link);
@@ -144,6 +165,7 @@ function createMainWindow(): BrowserWindow {
   window.webContents.on('did-finish-load', () => {
     windowReady = true;
     for (const link of queuedLinks.splice(0)) sendEvent('deep-link', link);
+    for (const action of queuedActions.splice(0)) sendEvent('tray:action', action);
   });
   window.on('closed', () => {
     mainWindow = undefined;
@@ -240,10 +262,26 @@ if (!app.requestSingleInstanceLock()) {
       settings,
     });
 
+    const trayImage = () => nativeImage.createFromPath(path.join(trayIconDir, trayIconFile(process.platform, trayIconState(callState))));
+    // Updates exist only in a packaged app (electron-builder writes app-update.yml with the feed set at build time).
+    const updates = app.isPackaged
+      ? createUpdateController({
+          updater: electronUpdater.autoUpdater,
+          enabled: settings.get().preferences.autoUpdate,
+          onStatus: (status) => sendEvent('update:status', status),
+        })
+      : null;
+    const effects: SettingsEffects = {
+      setLoginItem: (openAtLogin) => app.setLoginItemSettings({ openAtLogin }),
+      muteShortcut: createMuteShortcut(globalShortcut, () => sendEvent('tray:action', { action: 'toggle-mic' })),
+      updates,
+    };
+
     const refreshTray = () => {
       if (tray === undefined) return;
       const state = { call: callState, recentMeetings: settings.get().recentMeetings };
       tray.setToolTip(trayTooltip(state));
+      tray.setImage(trayImage());
       tray.setContextMenu(Menu.buildFromTemplate(toElectronTemplate(trayMenuModel(state), runTrayCommand)));
     };
 
@@ -265,6 +303,8 @@ if (!app.requestSingleInstanceLock()) {
         callState = state;
         refreshTray();
       },
+      effects,
+      quickJoin: { deliver: deliverAction, close: () => quickJoinWindow.close() },
       // Starting a server that listens on the LAN is the person's decision, asked by main itself:
       // a page (even a compromised one) can only request it.
       host: {
@@ -286,11 +326,6 @@ if (!app.requestSingleInstanceLock()) {
     });
     const handlers = {
       ...main.handlers,
-      'settings:update': async (patch: Parameters<typeof main.handlers['settings:update']>[0], context: { senderId: number | undefined }) => {
-        const config = await main.handlers['settings:update'](patch, context);
-        app.setLoginItemSettings({ openAtLogin: config.preferences.launchAtLogin });
-        return config;
-      },
       'recent:add': (request: Parameters<typeof main.handlers['recent:add']>[0], context: { senderId: number | undefined }) => {
         const result = main.handlers['recent:add'](request, context);
         refreshTray();
@@ -308,13 +343,17 @@ if (!app.requestSingleInstanceLock()) {
         app.quit();
         return;
       }
+      if (command.kind === 'join-meeting') {
+        quickJoinWindow.open(tray);
+        return;
+      }
       showWindowForCommand(command);
       if (command.kind === 'show') return;
       void main.trayAction(command).then((action) => sendEvent('tray:action', action));
     }
     function showWindowForCommand(command: TrayCommand): void {
       // Call controls work from the tray without bringing the window up.
-      if (command.kind === 'toggle-mic' || command.kind === 'toggle-camera' || command.kind === 'leave') return;
+      if (['toggle-mic', 'toggle-camera', 'stop-sharing', 'leave'].includes(command.kind)) return;
       showWindow();
     }
 
@@ -322,23 +361,32 @@ if (!app.requestSingleInstanceLock()) {
     mainWindow ??= createMainWindow();
 
     try {
-      tray = new Tray(nativeImage.createFromPath(trayIconPath));
+      tray = new Tray(trayImage());
       tray.on('click', showWindow);
       refreshTray();
       // The Electron smoke test checks the tray exists; only main-process code can read this.
-      if (process.env.MERIMEET_TEST_HOOKS === '1') (globalThis as { __merimeetTray?: Tray }).__merimeetTray = tray;
+      if (process.env.MERIMEET_TEST_HOOKS === '1') {
+        Object.assign(globalThis, { __merimeetTray: tray, __merimeetQuickJoin: () => quickJoinWindow.open(tray) });
+      }
     } catch {
       tray = undefined; // some Linux desktops have no tray; closing the window then quits
     }
 
-    globalShortcut.register(MIC_SHORTCUT, () => sendEvent('tray:action', { action: 'toggle-mic' }));
-    app.setLoginItemSettings({ openAtLogin: settings.get().preferences.launchAtLogin });
+    const shortcutProblem = applyPreferences(settings.get().preferences, effects);
+    if (shortcutProblem !== null) process.stderr.write(`meriMeet: the mute shortcut is not active (${shortcutProblem})\n`);
+    if (!globalShortcut.register(QUICK_JOIN_SHORTCUT, () => quickJoinWindow.open(tray))) {
+      process.stderr.write(`meriMeet: ${QUICK_JOIN_SHORTCUT} is used by another application; open quick join from the tray\n`);
+    }
+    void updates?.check();
 
     // A first launch from an invite link carries it on the command line (Windows, Linux).
     const launchLink = deepLinkFromArgv(process.argv);
     if (launchLink?.ok === true) deliverLink(launchLink.link);
 
     app.on('activate', () => showWindow());
-    app.on('will-quit', () => void host.stop());
+    app.on('will-quit', () => {
+      void host.stop();
+      updates?.dispose();
+    });
   });
 }

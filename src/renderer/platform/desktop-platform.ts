@@ -11,7 +11,8 @@
  */
 import type { DesktopConfig } from '../../common/ipc-contract.js';
 import { bridgeErrorCode, type DesktopBridge } from '../../common/desktop-bridge.js';
-import { confirmCertificate, showSourcePicker, warnCertificateChanged } from './desktop-dialogs.js';
+import { confirmCertificate, warnCertificateChanged } from './desktop-dialogs.js';
+import { showSourcePicker } from './source-picker.js';
 import type { Platform, PlatformCommand } from './platform.js';
 
 /** Where a desktop app with no server configured looks: a server hosted on this computer. */
@@ -32,7 +33,7 @@ export function createDesktopPlatform(bridge: DesktopBridge, config: DesktopConf
 
   // Main asks; the window answers. These live as long as the page.
   bridge.on('picker:show', (request) => {
-    void showSourcePicker(request).then(({ sourceId, audio }) =>
+    void showSourcePicker(request, (listener) => bridge.on('picker:refresh', listener)).then(({ sourceId, audio }) =>
       bridge.chooseDisplaySource(request.requestId, sourceId, audio).catch(() => undefined),
     );
   });
@@ -88,6 +89,18 @@ export function createDesktopPlatform(bridge: DesktopBridge, config: DesktopConf
             return listener({ kind: 'join-meeting' });
           case 'rejoin':
             return listener({ kind: 'open-meeting', meetingId: action.meetingId, password: action.password, server: action.server });
+          case 'join':
+            return listener({
+              kind: 'open-meeting',
+              meetingId: action.meetingId,
+              password: action.password,
+              server: action.server,
+              direct: action.direct,
+            });
+          case 'stop-sharing':
+            return listener({ kind: 'stop-sharing' });
+          case 'open-settings':
+            return listener({ kind: 'open-settings' });
         }
       });
       const offLink = bridge.on('deep-link', (link) =>
@@ -99,6 +112,28 @@ export function createDesktopPlatform(bridge: DesktopBridge, config: DesktopConf
       };
     },
     reportCallState: (state) => void bridge.reportCallState(state).catch(() => undefined),
+    settings: {
+      getConfig: () => bridge.getConfig(),
+      updateSettings: (patch) => bridge.updateSettings(patch),
+      addServer: (url, name) => bridge.addServer(url, name),
+      removeServer: (url) => bridge.removeServer(url),
+      setDefaultServer: (url) => bridge.setDefaultServer(url),
+      listPins: () => bridge.listPins(),
+      forgetPin: (host) => bridge.forgetPin(host),
+      storedData: () => bridge.storedData(),
+      forgetEverything: () => bridge.forgetEverything(),
+      updateStatus: () => bridge.updateStatus(),
+      checkForUpdates: () => bridge.checkForUpdates(),
+      restartToUpdate: () => bridge.restartToUpdate(),
+      onUpdateStatus: (listener) => bridge.on('update:status', listener),
+    },
+    defaults: () => ({
+      ...(config.devices.cameraId === null ? {} : { cameraId: config.devices.cameraId }),
+      ...(config.devices.micId === null ? {} : { micId: config.devices.micId }),
+      ...(config.devices.speakerId === null ? {} : { sinkId: config.devices.speakerId }),
+      relayOnly: config.preferences.relayOnly,
+      pushToTalk: config.preferences.pushToTalk,
+    }),
     rememberMeeting: (meetingId, title, password) => {
       void bridge.addRecentMeeting(server, meetingId, title).catch(() => undefined);
       if (keychainAvailable) {

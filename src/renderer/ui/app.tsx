@@ -7,7 +7,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import type { MeetingKeys } from '../../common/crypto/meeting-keys.js';
 import { deriveMeetingKeys } from '../../common/crypto/meeting-keys.js';
 import { createAccountClient, type AccountClient } from '../engine/account-client.js';
-import { clearActiveCall, loadActiveCall, saveActiveCall, type ActiveCall } from './active-call.js';
+import { clearActiveCall, saveActiveCall, type ActiveCall } from './active-call.js';
 import type { CallEngine, EndReason } from '../engine/call-state.js';
 import type { Platform } from '../platform/index.js';
 import { callNotifications, trayCallState } from './desktop-sync.js';
@@ -16,34 +16,17 @@ import { LeftScreen } from './left-screen.js';
 import { MeetingScreen } from './meeting/meeting-screen.js';
 import { loadPreferences, savePreferences, type Preferences } from './preferences.js';
 import { PreJoinScreen, type JoinChoice } from './prejoin/prejoin-screen.js';
+import { usePushToTalk } from './push-to-talk.js';
+import { initialRoute } from './initial-route.js';
 import { routeFromHash, stripPasswordFromAddressBar, type MeetingTarget, type Route } from './routes.js';
 import type { SignedIn } from './session.js';
+import { SettingsRoute } from './settings/settings-route.js';
 
 /** The engine is the heaviest module; fetch it while the user is on pre-join, not on first paint. */
 let engineModule: Promise<typeof import('../engine/call-engine.js')> | null = null;
 export function loadEngine(): Promise<typeof import('../engine/call-engine.js')> {
   engineModule ??= import('../engine/call-engine.js');
   return engineModule;
-}
-
-/** The call this tab was in before a reload, unless the address bar now asks for another meeting. */
-function callToRejoin(route: Route): ActiveCall | null {
-  const active = loadActiveCall();
-  if (!active) return null;
-  const asked = route.name === 'home' ? route.prefillId : route.meetingId;
-  if (asked !== undefined && asked !== active.meetingId) {
-    clearActiveCall();
-    return null;
-  }
-  return active;
-}
-
-function initialRoute(): { route: Route; rejoin: ActiveCall | null } {
-  const fromHash = routeFromHash(location.hash);
-  if (location.hash !== '') stripPasswordFromAddressBar(fromHash.name === 'home' ? fromHash.prefillId : fromHash.meetingId);
-  const rejoin = callToRejoin(fromHash);
-  if (!rejoin) return { route: fromHash, rejoin: null };
-  return { route: { name: 'prejoin', meetingId: rejoin.meetingId, password: rejoin.password }, rejoin };
 }
 
 /** The `https://host` invites point at: where the signaling server (which serves the web client) lives. */
@@ -73,7 +56,7 @@ export function App({ platform }: { platform: Platform }) {
   /** Set after a reload mid-call: pre-join joins by itself, once. */
   const [rejoin, setRejoin] = useState<ActiveCall | null>(initial.rejoin);
   const [session, setSession] = useState<SignedIn | null>(null);
-  const [prefs, setPrefs] = useState<Preferences>(loadPreferences);
+  const [prefs, setPrefs] = useState<Preferences>(() => ({ ...loadPreferences(), ...platform.defaults?.() }));
   const [call, setCall] = useState<Call | null>(null);
   const [joinError, setJoinError] = useState<string | null>(null);
   const firstScreen = useRef(true);
@@ -282,8 +265,10 @@ export function App({ platform }: { platform: Platform }) {
     });
   }, [call, route]);
 
-  // Commands from outside the page (desktop tray, global shortcut, merimeet:// links).
+  // Commands from outside the page (desktop tray, global shortcut, merimeet:// links, quick join).
   const routeName = route.name;
+  const [callRef, prefsRef, sessionRef] = [useRef(call), useRef(prefs), useRef(session)];
+  [callRef.current, prefsRef.current, sessionRef.current] = [call, prefs, session];
   useEffect(() => {
     if (!platform.onCommand) return;
     return platform.onCommand((command) => {
@@ -297,12 +282,23 @@ export function App({ platform }: { platform: Platform }) {
         case 'join-meeting':
           if (routeName !== 'meeting') go({ name: 'home' });
           return;
+        case 'stop-sharing':
+          callRef.current?.engine.stopScreenShare();
+          return;
+        case 'open-settings':
+          if (routeName !== 'meeting' && platform.settings) go({ name: 'settings' });
+          return;
         case 'open-meeting':
           if (routeName === 'meeting') return; // never drop a call for a link
           if (command.server !== null && command.server !== serverUrl) {
             setNotice(`That invite is for another server (${command.server}); this app uses ${serverUrl}. Add that server first.`);
             go({ name: 'home' });
             return;
+          }
+          // Quick join, straight into the call: pre-join joins by itself (it stops if it needs a name).
+          if (command.direct === true && command.password !== null) {
+            const displayName = prefsRef.current.displayName || sessionRef.current?.username || '';
+            setRejoin({ meetingId: command.meetingId, password: command.password, displayName, muted: false, videoOff: false, at: Date.now() });
           }
           go(
             command.password === null
@@ -313,6 +309,7 @@ export function App({ platform }: { platform: Platform }) {
     });
   }, [platform, routeName, serverUrl, go]);
 
+  usePushToTalk(platform, call?.engine ?? null, useCallback(() => controlListeners.current.forEach((l) => l('mic')), []));
   // The call as the tray shows it, and notifications while the window is hidden.
   useEffect(() => {
     if (!call) {
@@ -355,9 +352,12 @@ export function App({ platform }: { platform: Platform }) {
           inviteOrigin={inviteOrigin(serverUrl)}
           focusHeading={focusHeading}
           onContinue={({ meetingId, password }) => go({ name: 'prejoin', meetingId, password })}
+          {...(platform.settings ? { onSettings: () => go({ name: 'settings' }) } : {})}
           />
         </>
       );
+    case 'settings':
+      return <SettingsRoute platform={platform} focusHeading={focusHeading} onBack={() => go({ name: 'home' })} onPrefs={updatePrefs} />;
     case 'prejoin':
       return (
         <PreJoinScreen

@@ -1,0 +1,80 @@
+/**
+ * Joining a meeting from pre-join: remembers the choices as preferences,
+ * takes the engine made ahead (or makes one), records the call for a reload,
+ * moves to the meeting screen at once and then joins with the derived keys.
+ * A refusal shows in the engine's state; anything else becomes `joinError`.
+ */
+import { useCallback } from 'preact/hooks';
+import type { MeetingKeys } from '../../../common/crypto/meeting-keys.js';
+import type { CallEngine } from '../../engine/call-state.js';
+import type { Platform } from '../../platform/index.js';
+import { saveActiveCall } from '../active-call.js';
+import type { Preferences } from '../preferences.js';
+import type { JoinChoice } from '../prejoin/prejoin-screen.js';
+import type { MeetingTarget, Route } from '../routes.js';
+import type { SignedIn } from '../session.js';
+import { stopStream, type Call } from './call-lifetime.js';
+import { loadEngine } from './prepared-engine.js';
+
+interface JoinOptions {
+  platform: Platform;
+  serverUrl: string;
+  session: SignedIn | null;
+  prepared: { current: CallEngine | null };
+  getKeys: (target: MeetingTarget) => Promise<MeetingKeys>;
+  go: (route: Route) => void;
+  updatePrefs: (patch: Partial<Preferences>) => void;
+  startCall: (call: Call) => void;
+  /** The pre-join screen's record of a reload is used up once joined. */
+  clearRejoin: () => void;
+  setJoinError: (error: string | null) => void;
+}
+
+export function useJoin(o: JoinOptions): (target: MeetingTarget, choice: JoinChoice) => Promise<void> {
+  const { platform, serverUrl, session, prepared, getKeys, go, updatePrefs, startCall, clearRejoin, setJoinError } = o;
+  return useCallback(
+    async ({ meetingId, password }: MeetingTarget, choice: JoinChoice) => {
+      // Only these two: a Route passed in here must not carry its name along.
+      const target: MeetingTarget = { meetingId, password };
+      setJoinError(null);
+      updatePrefs({ displayName: choice.displayName, cameraId: choice.cameraId, micId: choice.micId, sinkId: choice.sinkId, relayOnly: choice.relayOnly });
+      let engine: CallEngine;
+      try {
+        const { createCallEngine } = await loadEngine();
+        engine = prepared.current ?? createCallEngine();
+        prepared.current = null;
+      } catch {
+        stopStream(choice.stream);
+        setJoinError('The meeting could not start. Check your connection and try again.');
+        go({ name: 'meeting', ...target });
+        return;
+      }
+      startCall({ engine, stream: choice.stream });
+      clearRejoin();
+      saveActiveCall({ ...target, displayName: choice.displayName, muted: choice.muted, videoOff: choice.videoOff });
+      go({ name: 'meeting', ...target });
+      try {
+        const keys = await getKeys(target);
+        await engine.join({
+          serverUrl,
+          meetingId: target.meetingId,
+          keys,
+          displayName: choice.displayName,
+          stream: choice.stream,
+          muted: choice.muted,
+          videoOff: choice.videoOff,
+          relayOnly: choice.relayOnly,
+          ...(session ? { sessionToken: session.token } : {}),
+        });
+        // Admitted with this password: worth remembering (desktop: recent meetings, password in the keychain).
+        platform.rememberMeeting?.(target.meetingId, null, target.password);
+      } catch (err) {
+        // The engine reports refusals in its state (phase 'failed'); anything else lands here.
+        if (engine.getState().phase !== 'failed') {
+          setJoinError(err instanceof Error && err.message ? err.message : 'Could not join the meeting.');
+        }
+      }
+    },
+    [getKeys, go, serverUrl, session, updatePrefs, platform, prepared, startCall, clearRejoin, setJoinError],
+  );
+}

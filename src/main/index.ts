@@ -27,6 +27,7 @@ import {
   shell,
   Tray,
   utilityProcess,
+  type Session,
   type WebContents,
 } from 'electron';
 import * as v from 'valibot';
@@ -153,6 +154,86 @@ function createMainWindow(): BrowserWindow {
   return window;
 }
 
+/** Serves app://merimeet/, and grants camera, microphone and screen capture to the app's own page only; nothing else, to no one. */
+function serveAppAndGuardPermissions(ses: Session): void {
+  ses.protocol.handle(APP_SCHEME, (request) => handleAppRequest(rendererRoot, request));
+  ses.setPermissionRequestHandler((_contents, permission, callback, details) => {
+    const mediaTypes = 'mediaTypes' in details ? (details.mediaTypes as string[] | undefined) : undefined;
+    callback(
+      decidePermission({
+        permission,
+        requestingUrl: details.requestingUrl,
+        isMainFrame: details.isMainFrame,
+        ...(mediaTypes !== undefined ? { mediaTypes } : {}),
+      }),
+    );
+  });
+  ses.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) =>
+    decidePermission({ permission, requestingUrl: details.requestingUrl ?? requestingOrigin, isMainFrame: details.isMainFrame }),
+  );
+}
+
+/** getDisplayMedia answered by our own window/screen picker (display-picker.ts). */
+function attachDisplayPicker(ses: Session): ReturnType<typeof createDisplayPicker> {
+  const picker = createDisplayPicker({
+    getSources: (options) => desktopCapturer.getSources(options),
+    show: (payload) => {
+      showWindow();
+      sendEvent('picker:show', payload);
+    },
+    platform: process.platform,
+  });
+  ses.setDisplayMediaRequestHandler((request, callback) => {
+    void picker.handleRequest({ frame: request.frame === null ? null : { url: request.frame.url } }, (grant) => callback(grant));
+  });
+  return picker;
+}
+
+/** Starting a server that listens on the LAN is the person's decision, asked by main itself. Throws unless confirmed. */
+async function confirmHosting(): Promise<void> {
+  const options = {
+    type: 'question' as const,
+    buttons: ['Host on this computer', 'Cancel'],
+    defaultId: 1,
+    cancelId: 1,
+    message: 'Host meetings on this computer?',
+    detail: 'meriMeet will run its signaling server here, reachable from your local network on port 8443, until you quit.',
+  };
+  const { response } = mainWindow ? await dialog.showMessageBox(mainWindow, options) : await dialog.showMessageBox(options);
+  if (response !== 0) throw new IpcError('failed', 'hosting was not confirmed');
+}
+
+type MainHandlers = ReturnType<typeof createMainHandlers>['handlers'];
+
+/** The handlers with what main does around two of them: the login item follows the setting, the tray the recent meetings. */
+function withDesktopSideEffects(handlers: MainHandlers, refreshTray: () => void) {
+  return {
+    ...handlers,
+    'settings:update': async (patch: Parameters<MainHandlers['settings:update']>[0], context: { senderId: number | undefined }) => {
+      const config = await handlers['settings:update'](patch, context);
+      app.setLoginItemSettings({ openAtLogin: config.preferences.launchAtLogin });
+      return config;
+    },
+    'recent:add': (request: Parameters<MainHandlers['recent:add']>[0], context: { senderId: number | undefined }) => {
+      const result = handlers['recent:add'](request, context);
+      refreshTray();
+      return result;
+    },
+  };
+}
+
+function openTray(refreshTray: () => void): void {
+  try {
+    tray = new Tray(nativeImage.createFromPath(trayIconPath));
+    tray.on('click', showWindow);
+    refreshTray();
+    // The Electron smoke test checks the tray exists; only main-process code can read this.
+    if (process.env.MERIMEET_TEST_HOOKS === '1') (globalThis as { __merimeetTray?: Tray }).__merimeetTray = tray;
+  } catch {
+    tray = undefined; // some Linux desktops have no tray; closing the window then quits
+  }
+}
+
 // One instance per user: a second launch (e.g. from a merimeet:// link) hands
 // its command line over to the first and quits.
 if (!app.requestSingleInstanceLock()) {
@@ -185,23 +266,7 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(async () => {
     const ses = session.defaultSession;
-    ses.protocol.handle(APP_SCHEME, (request) => handleAppRequest(rendererRoot, request));
-
-    // Camera, microphone and screen capture for the app's own page only; nothing else, to no one.
-    ses.setPermissionRequestHandler((_contents, permission, callback, details) => {
-      const mediaTypes = 'mediaTypes' in details ? (details.mediaTypes as string[] | undefined) : undefined;
-      callback(
-        decidePermission({
-          permission,
-          requestingUrl: details.requestingUrl,
-          isMainFrame: details.isMainFrame,
-          ...(mediaTypes !== undefined ? { mediaTypes } : {}),
-        }),
-      );
-    });
-    ses.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) =>
-      decidePermission({ permission, requestingUrl: details.requestingUrl ?? requestingOrigin, isMainFrame: details.isMainFrame }),
-    );
+    serveAppAndGuardPermissions(ses);
 
     const settings = openSettings({
       cwd: app.getPath('userData'),
@@ -217,17 +282,7 @@ if (!app.requestSingleInstanceLock()) {
     });
     ses.setCertificateVerifyProc((request, callback) => callback(certificates.verify(request)));
 
-    const picker = createDisplayPicker({
-      getSources: (options) => desktopCapturer.getSources(options),
-      show: (payload) => {
-        showWindow();
-        sendEvent('picker:show', payload);
-      },
-      platform: process.platform,
-    });
-    ses.setDisplayMediaRequestHandler((request, callback) => {
-      void picker.handleRequest({ frame: request.frame === null ? null : { url: request.frame.url } }, (grant) => callback(grant));
-    });
+    const picker = attachDisplayPicker(ses);
 
     const host = createLocalHost({
       fork: (args) =>
@@ -265,40 +320,18 @@ if (!app.requestSingleInstanceLock()) {
         callState = state;
         refreshTray();
       },
-      // Starting a server that listens on the LAN is the person's decision, asked by main itself:
-      // a page (even a compromised one) can only request it.
+      // Starting a server that listens on the LAN is the person's decision, asked by main itself
+      // (confirmHosting): a page (even a compromised one) can only request it.
       host: {
         start: async () => {
-          const options = {
-            type: 'question' as const,
-            buttons: ['Host on this computer', 'Cancel'],
-            defaultId: 1,
-            cancelId: 1,
-            message: 'Host meetings on this computer?',
-            detail: 'meriMeet will run its signaling server here, reachable from your local network on port 8443, until you quit.',
-          };
-          const { response } = mainWindow ? await dialog.showMessageBox(mainWindow, options) : await dialog.showMessageBox(options);
-          if (response !== 0) throw new IpcError('failed', 'hosting was not confirmed');
+          await confirmHosting();
           return host.start();
         },
         stop: () => host.stop(),
       },
     });
-    const handlers = {
-      ...main.handlers,
-      'settings:update': async (patch: Parameters<typeof main.handlers['settings:update']>[0], context: { senderId: number | undefined }) => {
-        const config = await main.handlers['settings:update'](patch, context);
-        app.setLoginItemSettings({ openAtLogin: config.preferences.launchAtLogin });
-        return config;
-      },
-      'recent:add': (request: Parameters<typeof main.handlers['recent:add']>[0], context: { senderId: number | undefined }) => {
-        const result = main.handlers['recent:add'](request, context);
-        refreshTray();
-        return result;
-      },
-    };
     createIpcRouter({
-      handlers,
+      handlers: withDesktopSideEffects(main.handlers, refreshTray),
       appOrigin: APP_ORIGIN,
       log: ({ channel, code, detail }) => process.stderr.write(`meriMeet IPC refused ${channel}: ${code} (${detail})\n`),
     }).register(ipcMain);
@@ -321,15 +354,7 @@ if (!app.requestSingleInstanceLock()) {
     keepInTrayOnClose = () => tray !== undefined && (callState.inCall || settings.get().preferences.closeToTray);
     mainWindow ??= createMainWindow();
 
-    try {
-      tray = new Tray(nativeImage.createFromPath(trayIconPath));
-      tray.on('click', showWindow);
-      refreshTray();
-      // The Electron smoke test checks the tray exists; only main-process code can read this.
-      if (process.env.MERIMEET_TEST_HOOKS === '1') (globalThis as { __merimeetTray?: Tray }).__merimeetTray = tray;
-    } catch {
-      tray = undefined; // some Linux desktops have no tray; closing the window then quits
-    }
+    openTray(refreshTray);
 
     globalShortcut.register(MIC_SHORTCUT, () => sendEvent('tray:action', { action: 'toggle-mic' }));
     app.setLoginItemSettings({ openAtLogin: settings.get().preferences.launchAtLogin });

@@ -60,15 +60,22 @@ async function rulesHit(file: string): Promise<string[]> {
   return result.messages.map((m) => m.ruleId ?? `fatal: ${m.message}`);
 }
 
-beforeAll(() => {
+/**
+ * ESLint's first file in each part loads the parser, the plugins and the
+ * resolver's caches: seconds on a busy 2-core machine. That happens here, once,
+ * with time to spare, so that each test's own timing is only its own work.
+ */
+beforeAll(async () => {
   eslint = new ESLint({ cwd: root });
-});
+  for (const part of PARTS) await rulesHit(writeProbe(part, 'warm-up.ts', fileOf(1)));
+}, 120_000);
 
 afterAll(() => {
   for (const dir of probeDirs) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-describe('length limits (eslint.config.js)', () => {
+// Linting is CPU-bound: shared cores slow it down many times over, never wrongly.
+describe('length limits (eslint.config.js)', { timeout: 30_000 }, () => {
   describe.each(PARTS)('in %s', (part) => {
     it('accepts a 400-line file and rejects a 401-line one', async () => {
       expect(await rulesHit(writeProbe(part, 'at-limit.ts', fileOf(400)))).toEqual([]);

@@ -16,7 +16,7 @@ import type { ClientMessageOf, ClientMessageType, ErrorCode, ServerMessage } fro
 import { iceRefreshBucket } from '../../security/ice-refresh-limit.js';
 import { openDatabase } from '../../store/database.js';
 import type { Authenticated } from '../../context.js';
-import type { HandlerConnection, Membership, Reply } from '../handler-connection.js';
+import type { HandlerConnection, Membership } from '../handler-connection.js';
 
 let nextId = 1;
 
@@ -88,7 +88,7 @@ export function admissionPair(): { admissionKey: string; verifier: string } {
 }
 
 /** Runs `run` and returns the AppError it threw, failing if it threw none or another code. */
-export async function refusal(run: () => Reply | Promise<Reply>, code: ErrorCode): Promise<AppError> {
+export async function refusal(run: () => unknown, code: ErrorCode): Promise<AppError> {
   let result: unknown;
   try {
     result = await run();

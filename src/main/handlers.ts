@@ -91,46 +91,12 @@ export function createMainHandlers(deps: MainDeps): MainHandlers {
     },
     close: () => deps.quickJoin?.close(),
   });
-  const updateAction = <T>(operation: () => T): T => {
-    try {
-      return operation();
-    } catch (err) {
-      if (err instanceof UpdateRefusedError) throw new IpcError(err.code, err.message);
-      throw err;
-    }
-  };
-
   const handlers: Handlers = {
     ...createSettingsHandlers({ settings: deps.settings, keychain: deps.keychain, config, effects }),
     ...quickJoin,
-    'update:status': () => updates?.status() ?? UPDATES_OFF,
-    'update:check': async () => (updates === null ? UPDATES_OFF : updates.check()),
-    'update:restart': () => {
-      if (updates === null) throw new IpcError('not_found', 'updates are not available in this build');
-      updateAction(() => updates.restart());
-      return null;
-    },
+    ...updateHandlers(updates),
+    ...secretHandlers(deps.keychain),
     'config:get': () => config(),
-    'session:get': async ({ server }) => ({ token: await secret(() => deps.keychain.getSessionToken(server)) }),
-    'session:set': async ({ server, token }) => {
-      await secret(() => deps.keychain.setSessionToken(server, token));
-      return null;
-    },
-    'session:clear': async ({ server }) => {
-      await secret(() => deps.keychain.clearSessionToken(server));
-      return null;
-    },
-    'meeting-password:remember': async ({ server, meetingId, password }) => {
-      await secret(() => deps.keychain.rememberMeetingPassword(server, meetingId, password));
-      return null;
-    },
-    'meeting-password:recall': async ({ server, meetingId }) => ({
-      password: await secret(() => deps.keychain.recallMeetingPassword(server, meetingId)),
-    }),
-    'meeting-password:forget': async ({ server, meetingId }) => {
-      await secret(() => deps.keychain.forgetMeetingPassword(server, meetingId));
-      return null;
-    },
     'recent:add': ({ server, meetingId, title }) => {
       deps.settings.addRecentMeeting({ server, meetingId, title }, now());
       return null;
@@ -195,6 +161,52 @@ export function createMainHandlers(deps: MainDeps): MainHandlers {
         password = null; // no keychain: the window asks for the password
       }
       return { action: 'rejoin', server: command.server, meetingId: command.meetingId, password };
+    },
+  };
+}
+
+/** Updates, as the settings screen and the "Restart to update" banner drive them (updates.ts decides). */
+function updateHandlers(updates: UpdateController | null): Pick<Handlers, 'update:status' | 'update:check' | 'update:restart'> {
+  return {
+    'update:status': () => updates?.status() ?? UPDATES_OFF,
+    'update:check': async () => (updates === null ? UPDATES_OFF : updates.check()),
+    'update:restart': () => {
+      if (updates === null) throw new IpcError('not_found', 'updates are not available in this build');
+      try {
+        updates.restart();
+      } catch (err) {
+        if (err instanceof UpdateRefusedError) throw new IpcError(err.code, err.message);
+        throw err;
+      }
+      return null;
+    },
+  };
+}
+
+type SecretChannel = 'session:get' | 'session:set' | 'session:clear' | 'meeting-password:remember' | 'meeting-password:recall' | 'meeting-password:forget';
+
+/** What lives in the OS keychain: session tokens and meeting passwords (never in the settings file). */
+function secretHandlers(keychain: MainDeps['keychain']): Pick<Handlers, SecretChannel> {
+  return {
+    'session:get': async ({ server }) => ({ token: await secret(() => keychain.getSessionToken(server)) }),
+    'session:set': async ({ server, token }) => {
+      await secret(() => keychain.setSessionToken(server, token));
+      return null;
+    },
+    'session:clear': async ({ server }) => {
+      await secret(() => keychain.clearSessionToken(server));
+      return null;
+    },
+    'meeting-password:remember': async ({ server, meetingId, password }) => {
+      await secret(() => keychain.rememberMeetingPassword(server, meetingId, password));
+      return null;
+    },
+    'meeting-password:recall': async ({ server, meetingId }) => ({
+      password: await secret(() => keychain.recallMeetingPassword(server, meetingId)),
+    }),
+    'meeting-password:forget': async ({ server, meetingId }) => {
+      await secret(() => keychain.forgetMeetingPassword(server, meetingId));
+      return null;
     },
   };
 }

@@ -30,6 +30,8 @@ import {
   shell,
   Tray,
   utilityProcess,
+  type NativeImage,
+  type Session,
   type WebContents,
 } from 'electron';
 import electronUpdater from 'electron-updater';
@@ -38,12 +40,11 @@ import { APP_ID, APP_VERSION, PRODUCT_NAME, PROTOCOL_SCHEME } from '../common/ap
 import { eventChannels, type CallState, type EventChannel, type EventOf, type JoinLink, type TrayAction } from '../common/ipc-contract.js';
 import { deepLinkFromArgv, parseDeepLink } from './deep-link.js';
 import { createDisplayPicker } from './display-picker.js';
-import { createMuteShortcut } from './global-shortcut.js';
 import { createMainHandlers } from './handlers.js';
 import { createIpcRouter, IpcError } from './ipc/router.js';
 import { createKeychain, loadKeytar } from './keychain.js';
 import { createLocalHost } from './local-host.js';
-import { createQuickJoinWindow } from './quick-join-window.js';
+import { QUICK_JOIN_SHORTCUT, createQuickJoinWindow } from './quick-join-window.js';
 import { handleAppRequest } from './security/app-protocol.js';
 import { createCertificateGate } from './security/cert-pinning.js';
 import {
@@ -56,12 +57,9 @@ import {
   windowOpenDecision,
 } from './security/window-policy.js';
 import { openSettings } from './settings.js';
-import { applyPreferences, type SettingsEffects } from './settings-handlers.js';
+import { applyPreferences } from './settings-handlers.js';
+import { createSettingsEffects, withDesktopSideEffects } from './desktop-effects.js';
 import { toElectronTemplate, trayIconFile, trayIconState, trayMenuModel, trayTooltip, type TrayCommand } from './tray-menu.js';
-import { createUpdateController } from './updates.js';
-
-/** Opens the quick-join window from anywhere (the mute shortcut is in settings). */
-export const QUICK_JOIN_SHORTCUT = 'CommandOrControl+Alt+J';
 
 // Paths inside the app (the repository in development, app.asar when packaged).
 const rendererRoot = path.join(app.getAppPath(), 'dist', 'desktop', 'renderer');
@@ -175,6 +173,81 @@ function createMainWindow(): BrowserWindow {
   return window;
 }
 
+/** Serves app://merimeet/, and grants camera, microphone and screen capture to the app's own page only; nothing else, to no one. */
+function serveAppAndGuardPermissions(ses: Session): void {
+  ses.protocol.handle(APP_SCHEME, (request) => handleAppRequest(rendererRoot, request));
+  ses.setPermissionRequestHandler((_contents, permission, callback, details) => {
+    const mediaTypes = 'mediaTypes' in details ? (details.mediaTypes as string[] | undefined) : undefined;
+    callback(
+      decidePermission({
+        permission,
+        requestingUrl: details.requestingUrl,
+        isMainFrame: details.isMainFrame,
+        ...(mediaTypes !== undefined ? { mediaTypes } : {}),
+      }),
+    );
+  });
+  ses.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) =>
+    decidePermission({ permission, requestingUrl: details.requestingUrl ?? requestingOrigin, isMainFrame: details.isMainFrame }),
+  );
+}
+
+/** getDisplayMedia answered by our own window/screen picker (display-picker.ts). */
+function attachDisplayPicker(ses: Session): ReturnType<typeof createDisplayPicker> {
+  const picker = createDisplayPicker({
+    getSources: (options) => desktopCapturer.getSources(options),
+    show: (payload) => {
+      showWindow();
+      sendEvent('picker:show', payload);
+    },
+    platform: process.platform,
+  });
+  ses.setDisplayMediaRequestHandler((request, callback) => {
+    void picker.handleRequest({ frame: request.frame === null ? null : { url: request.frame.url } }, (grant) => callback(grant));
+  });
+  return picker;
+}
+
+/** Starting a server that listens on the LAN is the person's decision, asked by main itself. Throws unless confirmed. */
+async function confirmHosting(): Promise<void> {
+  const options = {
+    type: 'question' as const,
+    buttons: ['Host on this computer', 'Cancel'],
+    defaultId: 1,
+    cancelId: 1,
+    message: 'Host meetings on this computer?',
+    detail: 'meriMeet will run its signaling server here, reachable from your local network on port 8443, until you quit.',
+  };
+  const { response } = mainWindow ? await dialog.showMessageBox(mainWindow, options) : await dialog.showMessageBox(options);
+  if (response !== 0) throw new IpcError('failed', 'hosting was not confirmed');
+}
+
+function openTray(refreshTray: () => void, image: NativeImage, openQuickJoin: () => void): void {
+  try {
+    tray = new Tray(image);
+    tray.on('click', showWindow);
+    refreshTray();
+    // The Electron smoke test checks the tray and opens quick join; only main-process code can read these.
+    if (process.env.MERIMEET_TEST_HOOKS === '1') Object.assign(globalThis, { __merimeetTray: tray, __merimeetQuickJoin: openQuickJoin });
+  } catch {
+    tray = undefined; // some Linux desktops have no tray; closing the window then quits
+  }
+}
+
+/** The signaling server bundled with the app, run on request in a utility process ("Host on this computer"). */
+function createBundledServer(certificates: Parameters<typeof createLocalHost>[0]['certificates'], settings: Parameters<typeof createLocalHost>[0]['settings']) {
+  return createLocalHost({
+    fork: (args) =>
+      utilityProcess.fork(path.join(app.getAppPath(), 'node_modules', '@merimeet', 'signaling', 'dist', 'cli.js'), args, {
+        serviceName: `${PRODUCT_NAME} signaling`,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      }),
+    dataDir: path.join(app.getPath('userData'), 'local-server'),
+    certificates,
+    settings,
+  });
+}
+
 // One instance per user: a second launch (e.g. from a merimeet:// link) hands
 // its command line over to the first and quits.
 if (!app.requestSingleInstanceLock()) {
@@ -207,23 +280,7 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(async () => {
     const ses = session.defaultSession;
-    ses.protocol.handle(APP_SCHEME, (request) => handleAppRequest(rendererRoot, request));
-
-    // Camera, microphone and screen capture for the app's own page only; nothing else, to no one.
-    ses.setPermissionRequestHandler((_contents, permission, callback, details) => {
-      const mediaTypes = 'mediaTypes' in details ? (details.mediaTypes as string[] | undefined) : undefined;
-      callback(
-        decidePermission({
-          permission,
-          requestingUrl: details.requestingUrl,
-          isMainFrame: details.isMainFrame,
-          ...(mediaTypes !== undefined ? { mediaTypes } : {}),
-        }),
-      );
-    });
-    ses.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) =>
-      decidePermission({ permission, requestingUrl: details.requestingUrl ?? requestingOrigin, isMainFrame: details.isMainFrame }),
-    );
+    serveAppAndGuardPermissions(ses);
 
     const settings = openSettings({
       cwd: app.getPath('userData'),
@@ -239,43 +296,20 @@ if (!app.requestSingleInstanceLock()) {
     });
     ses.setCertificateVerifyProc((request, callback) => callback(certificates.verify(request)));
 
-    const picker = createDisplayPicker({
-      getSources: (options) => desktopCapturer.getSources(options),
-      show: (payload) => {
-        showWindow();
-        sendEvent('picker:show', payload);
-      },
-      platform: process.platform,
-    });
-    ses.setDisplayMediaRequestHandler((request, callback) => {
-      void picker.handleRequest({ frame: request.frame === null ? null : { url: request.frame.url } }, (grant) => callback(grant));
-    });
+    const picker = attachDisplayPicker(ses);
 
-    const host = createLocalHost({
-      fork: (args) =>
-        utilityProcess.fork(path.join(app.getAppPath(), 'node_modules', '@merimeet', 'signaling', 'dist', 'cli.js'), args, {
-          serviceName: `${PRODUCT_NAME} signaling`,
-          stdio: ['ignore', 'ignore', 'pipe'],
-        }),
-      dataDir: path.join(app.getPath('userData'), 'local-server'),
-      certificates,
-      settings,
-    });
+    const host = createBundledServer(certificates, settings);
 
     const trayImage = () => nativeImage.createFromPath(path.join(trayIconDir, trayIconFile(process.platform, trayIconState(callState))));
-    // Updates exist only in a packaged app (electron-builder writes app-update.yml with the feed set at build time).
-    const updates = app.isPackaged
-      ? createUpdateController({
-          updater: electronUpdater.autoUpdater,
-          enabled: settings.get().preferences.autoUpdate,
-          onStatus: (status) => sendEvent('update:status', status),
-        })
-      : null;
-    const effects: SettingsEffects = {
+    const effects = createSettingsEffects({
+      packaged: app.isPackaged,
+      updater: electronUpdater.autoUpdater,
+      autoUpdate: settings.get().preferences.autoUpdate,
       setLoginItem: (openAtLogin) => app.setLoginItemSettings({ openAtLogin }),
-      muteShortcut: createMuteShortcut(globalShortcut, () => sendEvent('tray:action', { action: 'toggle-mic' })),
-      updates,
-    };
+      globalShortcut,
+      sendEvent,
+    });
+    const { updates } = effects;
 
     const refreshTray = () => {
       if (tray === undefined) return;
@@ -305,35 +339,18 @@ if (!app.requestSingleInstanceLock()) {
       },
       effects,
       quickJoin: { deliver: deliverAction, close: () => quickJoinWindow.close() },
-      // Starting a server that listens on the LAN is the person's decision, asked by main itself:
-      // a page (even a compromised one) can only request it.
+      // Starting a server that listens on the LAN is the person's decision, asked by main itself
+      // (confirmHosting): a page (even a compromised one) can only request it.
       host: {
         start: async () => {
-          const options = {
-            type: 'question' as const,
-            buttons: ['Host on this computer', 'Cancel'],
-            defaultId: 1,
-            cancelId: 1,
-            message: 'Host meetings on this computer?',
-            detail: 'meriMeet will run its signaling server here, reachable from your local network on port 8443, until you quit.',
-          };
-          const { response } = mainWindow ? await dialog.showMessageBox(mainWindow, options) : await dialog.showMessageBox(options);
-          if (response !== 0) throw new IpcError('failed', 'hosting was not confirmed');
+          await confirmHosting();
           return host.start();
         },
         stop: () => host.stop(),
       },
     });
-    const handlers = {
-      ...main.handlers,
-      'recent:add': (request: Parameters<typeof main.handlers['recent:add']>[0], context: { senderId: number | undefined }) => {
-        const result = main.handlers['recent:add'](request, context);
-        refreshTray();
-        return result;
-      },
-    };
     createIpcRouter({
-      handlers,
+      handlers: withDesktopSideEffects(main.handlers, refreshTray),
       appOrigin: APP_ORIGIN,
       log: ({ channel, code, detail }) => process.stderr.write(`meriMeet IPC refused ${channel}: ${code} (${detail})\n`),
     }).register(ipcMain);
@@ -360,17 +377,7 @@ if (!app.requestSingleInstanceLock()) {
     keepInTrayOnClose = () => tray !== undefined && (callState.inCall || settings.get().preferences.closeToTray);
     mainWindow ??= createMainWindow();
 
-    try {
-      tray = new Tray(trayImage());
-      tray.on('click', showWindow);
-      refreshTray();
-      // The Electron smoke test checks the tray exists; only main-process code can read this.
-      if (process.env.MERIMEET_TEST_HOOKS === '1') {
-        Object.assign(globalThis, { __merimeetTray: tray, __merimeetQuickJoin: () => quickJoinWindow.open(tray) });
-      }
-    } catch {
-      tray = undefined; // some Linux desktops have no tray; closing the window then quits
-    }
+    openTray(refreshTray, trayImage(), () => quickJoinWindow.open(tray));
 
     const shortcutProblem = applyPreferences(settings.get().preferences, effects);
     if (shortcutProblem !== null) process.stderr.write(`meriMeet: the mute shortcut is not active (${shortcutProblem})\n`);

@@ -11,6 +11,9 @@ import { QUICK_JOIN_PAGE } from '../common/ipc-contract.js';
 import { QUICK_JOIN_SIZE, quickJoinPosition } from './quick-join.js';
 import { APP_ORIGIN, secureWebPreferences } from './security/window-policy.js';
 
+/** Opens the quick-join window from anywhere (the mute shortcut is in settings). */
+export const QUICK_JOIN_SHORTCUT = 'CommandOrControl+Alt+J';
+
 export interface QuickJoinWindow {
   open(tray: Tray | undefined): void;
   close(): void;

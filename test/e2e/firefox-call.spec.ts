@@ -8,6 +8,7 @@
 import { test, expect } from './support/mixed.js';
 import { createMeeting } from './support/meetings.js';
 import { expectAudioAudible, expectSecureTransports, expectVideoFlowing } from './support/media.js';
+import { joinFigures } from './support/join-timing.js';
 import { chromiumParticipant } from './support/participant.js';
 import { expectChatFrom, invitePath, openPanelOf, joinFromInvite, peerIdIn, safetyCodeIn, sendChatAs } from './support/steps.js';
 
@@ -29,6 +30,16 @@ test('Chromium and Firefox: video and audio both ways over DTLS-SRTP, the same s
       await expectSecureTransports(viewer, 1);
     });
   }
+
+  await test.step('figures for the bench line', async () => {
+    // Bob joined a meeting Ada was already in: his click → first frame is a guest's. (Ada's
+    // includes waiting for Bob; firefox-trust.spec.ts measures a Chromium guest joining Firefox.)
+    // Printed, not asserted: measurements, not budgets.
+    const onAda = await joinFigures(ada);
+    const onBob = await joinFigures(bob);
+    console.log(`[bench] key derivation: chromium ${Math.round(onAda.keyDerivationMs)} ms, firefox ${Math.round(onBob.keyDerivationMs)} ms`);
+    console.log(`[bench] firefox guest: join click → first remote frame ${Math.round(onBob.joinToFirstFrameMs)} ms`);
+  });
 
   await test.step('the same safety code on both screens', async () => {
     const onAda = await safetyCodeIn(ada, 'Bob');

@@ -5,7 +5,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { MeetingKeys } from '../../common/crypto/meeting-keys.js';
-import { deriveMeetingKeys } from '../../common/crypto/meeting-keys.js';
+import { meetingKeysFor } from './prejoin/key-derivation.js';
 import { createAccountClient, type AccountClient } from '../engine/account-client.js';
 import { clearActiveCall, loadActiveCall, saveActiveCall, type ActiveCall } from './active-call.js';
 import type { CallEngine, EndReason } from '../engine/call-state.js';
@@ -123,7 +123,7 @@ export function App({ platform }: { platform: Platform }) {
   const getKeys = useCallback((target: MeetingTarget): Promise<MeetingKeys> => {
     const id = `${target.meetingId}\n${target.password}`;
     if (keysCache.current?.id !== id) {
-      const promise = deriveMeetingKeys(target.password, target.meetingId);
+      const promise = meetingKeysFor(target.password, target.meetingId);
       promise.catch(() => {
         if (keysCache.current?.promise === promise) keysCache.current = null;
       });

@@ -5,6 +5,7 @@ import { supportsSinkId, useFocusOnMount, useSinkId, useSrcObject } from '../hoo
 import { CAMERA_LOST } from '../messages.js';
 import type { Preferences } from '../preferences.js';
 import { DeviceSelect } from './device-select.js';
+import { KeyProgress } from './key-progress.js';
 import { LevelMeter } from './level-meter.js';
 import { useDevices, useLocalMedia } from './local-media.js';
 
@@ -211,6 +212,7 @@ export function PreJoinScreen(props: PreJoinProps) {
                     : 'Starting your camera and microphone…'
                   : ''}
           </p>
+          {keyState === 'deriving' && !props.rejoin ? <KeyProgress keys={props.keys} /> : null}
           {keyState === 'failed' ? (
             <p role="alert" class="alert">
               Secure keys could not be prepared in this browser. Use a current browser over https.

@@ -42,6 +42,15 @@ export function cleanDisplayName(input: string): string {
 
 type KeyState = 'deriving' | 'ready' | 'failed';
 
+/**
+ * What the Speaker list says when it holds no device. Firefox can route sound (setSinkId) but
+ * lists no outputs to a page until its own prompt (selectAudioOutput): say so, never an empty list.
+ */
+function speakerChoiceText(canPickSpeaker: boolean): string {
+  if (!canPickSpeaker) return 'System default (this browser cannot choose)';
+  return 'selectAudioOutput' in navigator.mediaDevices ? 'System default (this browser lists no speakers to choose from)' : 'System default';
+}
+
 export function PreJoinScreen(props: PreJoinProps) {
   const heading = useFocusOnMount<HTMLHeadingElement>(props.focusHeading);
   const [cameraId, setCameraId] = useState(props.prefs.cameraId);
@@ -158,7 +167,7 @@ export function PreJoinScreen(props: PreJoinProps) {
             label="Speaker"
             devices={canPickSpeaker ? speakers : []}
             value={sinkId}
-            emptyText={canPickSpeaker ? 'System default' : 'System default (this browser cannot choose)'}
+            emptyText={speakerChoiceText(canPickSpeaker)}
             onChange={setSinkId}
           />
           <div class="check">

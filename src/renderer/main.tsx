@@ -9,7 +9,15 @@ import { isQuickJoinWindow, quickJoinPort } from './platform/quick-join-port.js'
 import { QuickJoinApp } from './quick-join/quick-join-app.js';
 import { App } from './ui/app.js';
 import { UpdateBanner } from './ui/update-banner.js';
+import { readFragment } from './ui/invite.js';
+import { meetingKeysFor } from './ui/prejoin/key-derivation.js';
 import './ui/styles.css';
+
+// An invite link: start the slow key derivation now, before anything renders (pre-join adopts it).
+const invite = readFragment(location.hash);
+if (invite.meetingId !== undefined && invite.password !== undefined) {
+  meetingKeysFor(invite.password, invite.meetingId).catch((err: unknown) => console.warn('meriMeet: early key derivation failed', err));
+}
 
 const root = document.getElementById('app');
 if (root === null) {

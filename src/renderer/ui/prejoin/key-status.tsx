@@ -4,6 +4,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { MeetingKeys } from '../../../common/crypto/meeting-keys.js';
+import { KeyProgress } from './key-progress.js';
 
 export type KeyState = 'deriving' | 'ready' | 'failed';
 
@@ -25,7 +26,7 @@ export function useKeyState(keys: Promise<MeetingKeys>, onPrefetchEngine: () => 
   return keyState;
 }
 
-export function KeyStatus({ rejoining, keyState, mediaReady }: { rejoining: boolean; keyState: KeyState; mediaReady: boolean }) {
+export function KeyStatus({ rejoining, keyState, mediaReady, keys }: { rejoining: boolean; keyState: KeyState; mediaReady: boolean; keys: Promise<MeetingKeys> }) {
   return (
     <>
       <p role="status" class="key-status">
@@ -39,6 +40,7 @@ export function KeyStatus({ rejoining, keyState, mediaReady }: { rejoining: bool
                 : 'Starting your camera and microphone…'
               : ''}
       </p>
+      {keyState === 'deriving' && !rejoining ? <KeyProgress keys={keys} /> : null}
       {keyState === 'failed' ? (
         <p role="alert" class="alert">
           Secure keys could not be prepared in this browser. Use a current browser over https.

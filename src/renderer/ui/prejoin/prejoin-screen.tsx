@@ -47,6 +47,15 @@ export function cleanDisplayName(input: string): string {
   return input.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g, '').trim().slice(0, MAX_DISPLAY_NAME);
 }
 
+/**
+ * What the Speaker list says when it holds no device. Firefox can route sound (setSinkId) but
+ * lists no outputs to a page until its own prompt (selectAudioOutput): say so, never an empty list.
+ */
+function speakerChoiceText(canPickSpeaker: boolean): string {
+  if (!canPickSpeaker) return 'System default (this browser cannot choose)';
+  return 'selectAudioOutput' in navigator.mediaDevices ? 'System default (this browser lists no speakers to choose from)' : 'System default';
+}
+
 export function PreJoinScreen(props: PreJoinProps) {
   const heading = useFocusOnMount<HTMLHeadingElement>(props.focusHeading);
   const [cameraId, setCameraId] = useState(props.prefs.cameraId);
@@ -138,12 +147,12 @@ export function PreJoinScreen(props: PreJoinProps) {
             label="Speaker"
             devices={canPickSpeaker ? speakers : []}
             value={sinkId}
-            emptyText={canPickSpeaker ? 'System default' : 'System default (this browser cannot choose)'}
+            emptyText={speakerChoiceText(canPickSpeaker)}
             onChange={setSinkId}
           />
           <JoinToggles muted={muted} videoOff={videoOff} relayOnly={relayOnly} setMuted={setMuted} setVideoOff={setVideoOff} setRelayOnly={setRelayOnly} />
           <NameField input={nameInput} name={name} error={nameError} setName={setName} />
-          <KeyStatus rejoining={Boolean(props.rejoin)} keyState={keyState} mediaReady={mediaReady} />
+          <KeyStatus rejoining={Boolean(props.rejoin)} keyState={keyState} mediaReady={mediaReady} keys={props.keys} />
           <div class="actions">
             <button type="submit" class="primary" disabled={!canJoin}>
               Join meeting

@@ -5,7 +5,8 @@
  * the next attempt derives again.
  */
 import { useMemo, useRef } from 'preact/hooks';
-import { deriveMeetingKeys, type MeetingKeys } from '../../../common/crypto/meeting-keys.js';
+import type { MeetingKeys } from '../../../common/crypto/meeting-keys.js';
+import { meetingKeysFor } from '../prejoin/key-derivation.js';
 import type { MeetingTarget } from '../routes.js';
 
 export interface MeetingKeysCache {
@@ -28,7 +29,7 @@ export function useMeetingKeys(): MeetingKeysCache {
     const getKeys = (target: MeetingTarget): Promise<MeetingKeys> => {
       const id = idOf(target);
       if (keysCache.current?.id !== id) {
-        const entry: Entry = { id, promise: deriveMeetingKeys(target.password, target.meetingId) };
+        const entry: Entry = { id, promise: meetingKeysFor(target.password, target.meetingId) };
         entry.promise.then(
           (keys) => (entry.keys = keys),
           () => {

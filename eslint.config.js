@@ -165,6 +165,30 @@ export default defineConfig(
       'max-lines-per-function': ['error', { max: 120, skipBlankLines: false, skipComments: false, IIFEs: true }],
     },
   },
+  {
+    // No silent catch (issue 12): a failure is surfaced to the person, reported to the
+    // engine's sink (src/renderer/engine/failures.ts: logged with its scope and counted),
+    // logged, or handled. A catch that turns a failure into a result (`catch { return null; }`)
+    // is handling; a handler that drops the error (`.catch(() => undefined)`, `catch {}`) is
+    // not, whatever comment sits in it. test/lint/silent-catch.test.ts proves it bites.
+    files: ['src/**', 'signaling/src/**'],
+    ignores: [...TESTS, '**/__fixtures__/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...[
+          'CallExpression[callee.property.name="catch"] > ArrowFunctionExpression[params.length=0][body.type="Identifier"][body.name="undefined"]',
+          'CallExpression[callee.property.name="catch"] > ArrowFunctionExpression[params.length=0][body.type="Literal"][body.value=null]',
+          'CallExpression[callee.property.name="catch"] > ArrowFunctionExpression[params.length=0][body.type="BlockStatement"][body.body.length=0]',
+          'CatchClause > BlockStatement[body.length=0]',
+        ].map((selector) => ({
+          selector,
+          message: 'A silent catch: report the failure (engine/failures.ts reportFailure/reportAs), surface it, or log it with its scope.',
+        })),
+      ],
+    },
+  },
+
   // ---- Boundaries (DESIGN.md, "Where things may reach") ------------------
   {
     // signaling/ is its own package and ships, and runs, without the desktop

@@ -1,5 +1,6 @@
 import { useEffect, useLayoutEffect, useReducer, useRef, useState } from 'preact/hooks';
 import type { CallEngine, CallState } from '../engine/call-state.js';
+import { reportAs } from '../engine/failures.js';
 
 /** What a selection needs of the engine: its current state, and a change feed. */
 export type CallStore = Pick<CallEngine, 'getState' | 'subscribe'>;
@@ -90,7 +91,7 @@ export function useSrcObject(ref: { current: HTMLMediaElement | null }, stream: 
     const el = ref.current;
     if (!el) return;
     if (el.srcObject !== stream) el.srcObject = stream;
-    if (stream) el.play().catch(() => undefined); // autoplay may wait for a gesture; the element retries itself
+    if (stream) el.play().catch(reportAs('starting a video element')); // autoplay may wait for a gesture; the element retries itself
   }, [ref, stream]);
 }
 
@@ -99,7 +100,7 @@ export function useSinkId(ref: { current: HTMLMediaElement | null }, sinkId: str
   useEffect(() => {
     const el = ref.current as (HTMLMediaElement & { setSinkId?: (id: string) => Promise<void> }) | null;
     if (!el || typeof el.setSinkId !== 'function') return;
-    el.setSinkId(sinkId).catch(() => undefined); // device gone: the browser keeps the default
+    el.setSinkId(sinkId).catch(reportAs('choosing the speaker')); // device gone: the browser keeps the default
   }, [ref, sinkId]);
 }
 

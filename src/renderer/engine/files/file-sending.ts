@@ -9,6 +9,7 @@ import { sealChunk } from './file-crypto.js';
 import { createContentHash } from './content-hash.js';
 import { CHUNK_BYTES, CREDIT_WINDOW_BYTES } from './file-protocol.js';
 import { BLOCK_BYTES, HIGH_WATER_BYTES, type Outgoing, type TransferCore } from './transfer-core.js';
+import { reportAs } from '../failures.js';
 
 const CREDIT_RECHECK_MS = 1000;
 
@@ -37,7 +38,8 @@ export async function pump(core: TransferCore, out: Outgoing): Promise<void> {
     const block = await next;
     // Prepare the next block while this one is sent (its promise is awaited on the next turn, or dropped).
     next = offset + BLOCK_BYTES < t.size ? prepare(offset + BLOCK_BYTES) : null;
-    next?.catch(() => undefined);
+    // Awaited below when its turn comes (that await reports it); this only keeps an early failure from going unhandled.
+    next?.catch(reportAs('preparing the next file block'));
     hash.add(block.data);
     for (let k = 0; k < block.frames.length; k++) {
       let pipe = o.pipeTo(t.peerId);

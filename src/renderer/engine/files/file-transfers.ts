@@ -22,6 +22,7 @@ import type { FileTransfer, FileTransfers, FileTransfersOptions } from './file-t
 import { onChunk, onControl } from './file-receiving.js';
 import { createOrderCheck } from '../stream-order.js';
 import { ACTIVE, createTransferCore } from './transfer-core.js';
+import { reportAs } from '../failures.js';
 
 // The public surface stays here, so importers need not know how it is split.
 export type { FileSink, FileTransfer, FileTransfers, FileTransfersOptions, FramePipe, TransferError, TransferState } from './file-transfer-types.js';
@@ -70,7 +71,7 @@ export function createFileTransfers(o: FileTransfersOptions): FileTransfers {
       } catch {
         return failIn(inc, 'storage');
       }
-      if (inc.t.state !== 'receiving') return void inc.sink.discard().catch(() => undefined);
+      if (inc.t.state !== 'receiving') return void inc.sink.discard().catch(reportAs('discarding a received file'));
       inc.startedAt = inc.heardAt = now();
       core.watchForStalls();
       await control(inc.t.peerId, { t: 'accept', id });
@@ -96,7 +97,7 @@ export function createFileTransfers(o: FileTransfersOptions): FileTransfers {
       if (!out && !inc) return;
       if ((out && ACTIVE.has(out.t.state)) || (inc && ACTIVE.has(inc.t.state))) this.cancel(id);
       if (inc?.t.url) URL.revokeObjectURL(inc.t.url);
-      void inc?.sink?.discard().catch(() => undefined);
+      void inc?.sink?.discard().catch(reportAs('discarding a received file'));
       outgoing.delete(id);
       incoming.delete(id);
       order.splice(order.indexOf(id), 1);
@@ -124,7 +125,7 @@ export function createFileTransfers(o: FileTransfersOptions): FileTransfers {
       }
       for (const inc of incoming.values()) {
         if (inc.t.url) URL.revokeObjectURL(inc.t.url);
-        void inc.sink?.discard().catch(() => undefined);
+        void inc.sink?.discard().catch(reportAs('discarding a received file'));
       }
       outgoing.clear();
       incoming.clear();

@@ -12,6 +12,7 @@ import { sealControl, type FileLinkContext } from './file-crypto.js';
 import type { ContentHash } from './content-hash.js';
 import { HASH_BLOCK_BYTES, type FileControl } from './file-protocol.js';
 import type { FramePipe, FileSink, FileTransfer, FileTransfersOptions, TransferError, TransferState } from './file-transfer-types.js';
+import { reportAs } from '../failures.js';
 
 /** Chunks are not sent while this much is waiting in the channel's buffer. */
 export const HIGH_WATER_BYTES = 1024 * 1024;
@@ -151,7 +152,7 @@ export function createTransferCore(o: FileTransfersOptions): TransferCore {
       if (!ACTIVE.has(i.t.state)) return;
       i.t.state = state;
       i.t.error = error;
-      if (state !== 'done') void i.sink?.discard().catch(() => undefined);
+      if (state !== 'done') void i.sink?.discard().catch(reportAs('discarding a received file'));
       core.changed();
     },
     finishOut(out, state, error = null) {

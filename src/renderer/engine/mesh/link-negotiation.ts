@@ -6,6 +6,7 @@
  */
 import { decideOnDescription, shouldReportCandidateError } from '../negotiation.js';
 import type { LinkSignals, RemoteDescription } from './link-signals.js';
+import { reportFailure } from '../failures.js';
 
 export interface LinkNegotiationOptions {
   pc: RTCPeerConnection;
@@ -38,8 +39,9 @@ export function createLinkNegotiation(o: LinkNegotiationOptions): LinkNegotiatio
       makingOffer = true;
       await pc.setLocalDescription();
       await signals.sendLocalDescription();
-    } catch {
+    } catch (err) {
       // Raced with an incoming offer; negotiationneeded fires again when due.
+      reportFailure('making an offer (raced with the peer’s)', err);
     } finally {
       makingOffer = false;
     }

@@ -11,6 +11,7 @@
 import { parseSignal, type SignalPayload } from '../negotiation.js';
 import { newLinkNonce, signDescription, signHello, staleness, verifyDescription, verifyHello, type SignalParties } from '../sdp-mac.js';
 import type { SecurityProblem } from './peer-link.js';
+import { reportAs } from '../failures.js';
 
 /** A verified, fresh description from the peer. */
 export interface RemoteDescription {
@@ -76,9 +77,8 @@ export function createLinkSignals(o: LinkSignalsOptions): LinkSignals {
         const data = await make();
         if (data && !disposed) o.sendSignal(data);
       })
-      .catch(() => {
-        /* a failed signature means a closed link or a broken key; nothing to send */
-      });
+      // A failed signature means a closed link or a broken key: nothing to send (counted).
+      .catch(reportAs('signing a signal'));
     return outChain;
   };
 

@@ -28,6 +28,7 @@ import { createLinkNegotiation } from './link-negotiation.js';
 import { createLocalScreen, createRemoteScreen } from './link-screen.js';
 import { createLinkSignals } from './link-signals.js';
 import { createCameraEncodings } from './sender-encodings.js';
+import { reportFailure } from '../failures.js';
 
 /** Largest chat frame we accept from a data channel (the envelope of a 4,000-character message fits easily). */
 export { MAX_CHAT_FRAME } from './link-channels.js';
@@ -227,8 +228,9 @@ function connectionWindow(pc: RTCPeerConnection, closed: () => boolean): Pick<Pe
       if (closed()) return;
       try {
         pc.setConfiguration({ ...pc.getConfiguration(), iceServers: servers });
-      } catch {
+      } catch (err) {
         /* some fields cannot change; the old servers still work until their credentials expire */
+        reportFailure('changing a link’s ICE servers', err);
       }
     },
     async getStats() {

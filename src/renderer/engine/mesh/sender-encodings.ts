@@ -7,6 +7,7 @@
  */
 import { AUDIO_MAX_BITRATE, RAMP_UP_MS, startingPolicy, type VideoEncodingPolicy } from '../bitrate-policy.js';
 import { screenEncodingsMatch, type ScreenEncodingPolicy } from '../screen-share.js';
+import { reportFailure } from '../failures.js';
 
 export interface CameraEncodings {
   readonly policy: VideoEncodingPolicy | null;
@@ -55,8 +56,9 @@ export function createCameraEncodings(senders: () => RTCRtpSender[]): CameraEnco
       }
       try {
         await sender.setParameters(params);
-      } catch {
+      } catch (err) {
         /* parameters changed under us (renegotiation); the next change or 'connected' re-applies */
+        reportFailure('setting the camera’s encoding', err);
       }
     }
   }
@@ -108,7 +110,8 @@ export async function applyScreenEncoding(sender: RTCRtpSender | undefined, p: S
   params.degradationPreference = p.degradationPreference;
   try {
     await sender.setParameters(params);
-  } catch {
+  } catch (err) {
     /* parameters changed under us (renegotiation); the next change or 'connected' re-applies */
+    reportFailure('setting the screen’s encoding', err);
   }
 }

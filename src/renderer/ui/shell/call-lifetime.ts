@@ -7,6 +7,7 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { CallEngine } from '../../engine/call-state.js';
 import { clearActiveCall, saveActiveCall } from '../active-call.js';
 import type { Route } from '../routes.js';
+import { reportAs } from '../../engine/failures.js';
 
 export interface Call {
   engine: CallEngine;
@@ -34,7 +35,7 @@ export function useCallLifetime(route: Route, setJoinError: (error: string | nul
     setCall((current) => {
       if (current) {
         const phase = current.engine.getState().phase;
-        if (phase !== 'ended' && phase !== 'failed' && phase !== 'idle') void current.engine.leave().catch(() => undefined);
+        if (phase !== 'ended' && phase !== 'failed' && phase !== 'idle') void current.engine.leave().catch(reportAs('leaving the meeting'));
         stopStream(current.stream);
         // A camera turned on during a call that started without any media lives only in the engine's stream.
         stopStream(current.engine.getState().local.stream);
@@ -50,7 +51,7 @@ export function useCallLifetime(route: Route, setJoinError: (error: string | nul
     if (!call) return;
     const onHide = () => {
       pageHiding.current = true;
-      void call.engine.leave().catch(() => undefined);
+      void call.engine.leave().catch(reportAs('leaving as the page goes away'));
     };
     const onShow = () => (pageHiding.current = false);
     window.addEventListener('pagehide', onHide);

@@ -13,6 +13,18 @@ export const MAX_CHAT_HISTORY = 500;
 /** A level change smaller than this is not worth a new state (and a render). */
 export const LEVEL_EPSILON = 0.02;
 
+/** A participant's media and connection before anything is known of them (ours at a join, a peer's when announced). */
+const NO_MEDIA_YET = {
+  stream: null,
+  screen: null,
+  connection: 'connecting',
+  quality: 'unknown',
+  audioLevel: 0,
+  stats: null,
+  safetyCode: null,
+  securityProblem: null,
+} as const satisfies Partial<Participant>;
+
 /** The state before any call (also what tests build their states from). */
 export function initialState(): CallState {
   return {
@@ -20,23 +32,7 @@ export function initialState(): CallState {
     meetingId: null,
     error: null,
     endReason: null,
-    local: {
-      peerId: null,
-      displayName: '',
-      muted: false,
-      videoOff: false,
-      handRaised: false,
-      isHost: false,
-      stream: null,
-      screen: null,
-      connection: 'connecting',
-      quality: 'unknown',
-      audioLevel: 0,
-      stats: null,
-      verification: 'verified',
-      safetyCode: null,
-      securityProblem: null,
-    },
+    local: { peerId: null, displayName: '', muted: false, videoOff: false, handRaised: false, isHost: false, ...NO_MEDIA_YET, verification: 'verified' },
     peers: [],
     hostId: null,
     locked: false,
@@ -60,15 +56,8 @@ export function participantFrom(info: PeerInfo, hostId: string | null): Particip
     videoOff: info.videoOff,
     handRaised: info.handRaised,
     isHost: info.peerId === hostId,
-    stream: null,
-    screen: null,
-    connection: 'connecting',
-    quality: 'unknown',
-    audioLevel: 0,
-    stats: null,
+    ...NO_MEDIA_YET,
     verification: 'pending',
-    safetyCode: null,
-    securityProblem: null,
   };
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CallState, Participant } from '../../engine/call-state.js';
+import { initialState } from '../../engine/roster.js';
 import { watchSelection } from '../hooks.js';
 import {
   arrayEqual,
@@ -42,26 +43,7 @@ function peer(peerId: string, over: Partial<Participant> = {}): Participant {
 }
 
 function state(over: Partial<CallState> = {}): CallState {
-  return {
-    phase: 'in-call',
-    meetingId: 'm1',
-    error: null,
-    endReason: null,
-    local,
-    peers: [peer('bob'), peer('cy')],
-    hostId: 'bob',
-    locked: false,
-    lobby: [],
-    chat: [],
-    unreadChat: 0,
-    transfers: [],
-    activeSpeakerId: null,
-    muteRequestedBy: null,
-    offline: false,
-    warning: null,
-    lastDeparture: null,
-    ...over,
-  };
+  return { ...initialState(), phase: 'in-call', meetingId: 'm1', local, peers: [peer('bob'), peer('cy')], hostId: 'bob', ...over };
 }
 
 /** The state after one audio-meter tick: a new peers array, one peer with a new level. */

@@ -164,7 +164,16 @@ function joined(over: Partial<Extract<ServerMessage, { type: 'room.joined' }>> =
 }
 
 function fakeTrack(kind: 'audio' | 'video') {
-  return { kind, enabled: true, stop: vi.fn(), getSettings: () => ({ height: 720 }) } as unknown as MediaStreamTrack;
+  let constraints: MediaTrackConstraints = {};
+  return {
+    kind,
+    enabled: true,
+    readyState: 'live',
+    stop: vi.fn(),
+    getSettings: () => ({ height: typeof constraints.height === 'object' ? constraints.height.ideal : 720 }),
+    getConstraints: () => constraints,
+    applyConstraints: async (c: MediaTrackConstraints) => void (constraints = c),
+  } as unknown as MediaStreamTrack;
 }
 function fakeStream() {
   const audio = fakeTrack('audio');
@@ -372,11 +381,12 @@ describe('peers', () => {
   it('re-applies the bitrate policy when the meeting grows', async () => {
     await joinedCall();
     const link = linkTo(A)!;
-    const before = (link.policies.at(-1) as { maxBitrate: number }).maxBitrate;
+    // The policy follows the camera's fitting to the meeting (capture-fit.ts), which is async.
+    const latest = () => (link.policies.at(-1) as { maxBitrate: number } | undefined)?.maxBitrate;
+    await vi.waitFor(() => expect(latest()).toBe(1_500_000));
     sig.push({ type: 'room.peerJoined', peer: peer(B) });
     sig.push({ type: 'room.peerJoined', peer: peer(C) });
-    const after = (link.policies.at(-1) as { maxBitrate: number }).maxBitrate;
-    expect(after).toBeLessThan(before);
+    await vi.waitFor(() => expect(latest()).toBe(600_000));
   });
 
   it('routes signals to the sender\'s link, holding early ones until the peer is known', async () => {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { MediaTopology } from '../media-topology.js';
 import type { PeerLink, PeerLinkOptions } from './peer-link.js';
+import type { VideoEncodingPolicy } from '../bitrate-policy.js';
 import { resetFailureCounts, failureCounts } from '../failures.js';
 import { createMeshTopology, type MeshOptions } from './mesh-topology.js';
 
@@ -23,7 +24,11 @@ function fakeLink(o: PeerLinkOptions) {
       if (link.failScreen) throw new Error('setParameters refused');
       calls.push(s ? 'screen' : 'no-screen');
     },
-    setVideoPolicy: async () => void calls.push('policy'),
+    policies: [] as VideoEncodingPolicy[],
+    setVideoPolicy: async (p: VideoEncodingPolicy) => {
+      calls.push('policy');
+      link.policies.push(p);
+    },
     setIceServers: () => void calls.push('ice-servers'),
     restartIce: () => void calls.push('restart'),
     getStats: async () => null,
@@ -35,6 +40,19 @@ function fakeLink(o: PeerLinkOptions) {
   return link;
 }
 type FakeLink = ReturnType<typeof fakeLink>;
+
+/** A camera track whose size follows what it was last asked for, as a real one's does. */
+function cameraTrack(height: number) {
+  let constraints: MediaTrackConstraints = { height: { ideal: height } };
+  const track = {
+    kind: 'video',
+    readyState: 'live',
+    getConstraints: () => constraints,
+    getSettings: () => ({ height: (constraints.height as ConstrainULongRange).ideal }),
+    applyConstraints: vi.fn(async (c: MediaTrackConstraints) => void (constraints = c)),
+  };
+  return track as typeof track & MediaStreamTrack;
+}
 
 function mesh(over: Partial<MeshOptions> = {}) {
   const links: FakeLink[] = [];
@@ -101,11 +119,23 @@ describe('the full mesh', () => {
   it('a link made later sends the replaced camera and the shared screen too', async () => {
     const m = mesh();
     m.topology.addPeer('a');
-    await m.topology.replaceTrack({ kind: 'video', getSettings: () => ({ height: 360 }) } as unknown as MediaStreamTrack);
+    await m.topology.replaceTrack(cameraTrack(360));
     await m.topology.setScreen({} as MediaStream);
     m.topology.addPeer('b');
     await Promise.resolve();
     expect(m.live('b')!.calls).toEqual(expect.arrayContaining(['track:video', 'screen']));
+  });
+
+  it('captures the camera at the size the meeting sends, so no link scales it again', async () => {
+    const camera = cameraTrack(720);
+    const m = mesh();
+    await m.topology.replaceTrack(camera);
+    for (const id of ['a', 'b', 'c']) m.topology.addPeer(id);
+    m.topology.applyEncodings();
+    await vi.waitFor(() => expect(m.live('c')!.policies.length).toBeGreaterThan(0));
+    // Four people: the 360p tier, asked of the camera once, then sent as captured by every link.
+    expect(camera.applyConstraints).toHaveBeenLastCalledWith(expect.objectContaining({ height: { ideal: 360 } }));
+    for (const id of ['a', 'b', 'c']) expect(m.live(id)!.policies.at(-1)).toMatchObject({ targetHeight: 360, sourceHeight: 360, scaleResolutionDownBy: 1 });
   });
 
   it('a share that fails for one person says who; a failed stop is only counted', async () => {

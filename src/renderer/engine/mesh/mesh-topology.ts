@@ -9,6 +9,7 @@
  * introduces their sender.
  */
 import { videoEncodingFor } from '../bitrate-policy.js';
+import { fitCaptureToMeeting } from '../capture-fit.js';
 import type { ChatSender } from '../chat-channel.js';
 import { reportAs, reportFailure } from '../failures.js';
 import type { FramePipe } from '../files/file-transfers.js';
@@ -56,6 +57,8 @@ class MeshTopology implements MediaTopology {
   /** Tracks swapped in with replaceTrack, by kind: new links must send these, not the stream's. */
   readonly #replaced = new Map<string, MediaStreamTrack>();
   #screen: MediaStream | null = null;
+  /** The camera's fitting to the meeting size, then its encodings (applyEncodings), in order. */
+  #cameraFit: Promise<void> = Promise.resolve();
 
   constructor(options: MeshOptions) {
     this.#o = options;
@@ -182,11 +185,18 @@ class MeshTopology implements MediaTopology {
   }
 
   applyEncodings(): void {
-    const video = this.#replaced.get('video') ?? this.#o.stream?.getVideoTracks()[0];
-    const policy = videoEncodingFor(this.#o.callSize(), video?.getSettings?.().height);
-    for (const link of this.#links.values()) void link.setVideoPolicy(policy).catch(reportAs('setting a link’s video encoding'));
+    // One at a time: the policy is read from the camera's size once its capture fits the meeting.
+    this.#cameraFit = this.#cameraFit.then(() => this.#fitCamera());
     const screen = this.#screen;
     if (screen) for (const [id, link] of this.#links) void this.#sendScreen(id, link, screen);
+  }
+
+  async #fitCamera(): Promise<void> {
+    const video = this.#replaced.get('video') ?? this.#o.stream?.getVideoTracks()[0];
+    const size = this.#o.callSize();
+    if (video && video.readyState !== 'ended') await fitCaptureToMeeting(video, size).catch(reportAs('fitting the camera to the meeting'));
+    const policy = videoEncodingFor(size, video?.getSettings?.().height);
+    for (const link of this.#links.values()) void link.setVideoPolicy(policy).catch(reportAs('setting a link’s video encoding'));
   }
 
   #sendScreen(peerId: string, link: PeerLink, stream: MediaStream | null): Promise<void> {

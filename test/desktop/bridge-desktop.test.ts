@@ -76,6 +76,7 @@ describe('settings screen (bridge)', () => {
     await pwExpect(page.getByRole('alert')).toContainText('mutes in the meeting window');
     await record('Control+Alt+K');
     await pwExpect(page.getByRole('alert')).toContainText('used by another application');
+    expect(await seriousViolations(page)).toEqual([]); // the settings screen showing a refusal
     expect([...app.shortcuts.keys()]).toEqual(['CommandOrControl+Shift+M']); // the old one still works
     await record('Control+Alt+U');
     await pwExpect(page.getByText('Mute or unmute from anywhere')).toContainText('Ctrl + Alt + U');
@@ -314,9 +315,14 @@ describe('tray quick join (bridge)', () => {
     await app.close();
   });
 
-  it('the quick-join window can call nothing but its own channels', async () => {
+  it('the quick-join window, signed out and refusing a wrong id, passes axe and can call nothing but its own channels', async () => {
     const app = await world.startApp('quick-guard');
     const quick = await app.openQuickJoin();
+    // Not signed in, nothing recent, a wrong id: the window says why, and axe finds nothing serious in it.
+    await quick.getByRole('textbox', { name: 'Invite link or meeting ID' }).fill('not an id');
+    await quick.getByRole('button', { name: 'Join', exact: true }).click();
+    await pwExpect(quick.getByRole('alert')).toContainText('meeting ID like');
+    expect(await seriousViolations(quick)).toEqual([]);
     const answer = await quick.evaluate(() =>
       (window as unknown as { __merimeetIpc(c: string, p: unknown): Promise<unknown> }).__merimeetIpc('session:get', { server: 'wss://meet.example.org/ws' }),
     );

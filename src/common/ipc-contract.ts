@@ -306,7 +306,8 @@ export const TrayAction = v.variant('action', [
   v.strictObject({ action: v.literal('toggle-mic') }),
   v.strictObject({ action: v.literal('toggle-camera') }),
   v.strictObject({ action: v.literal('leave') }),
-  v.strictObject({ action: v.literal('new-meeting') }),
+  /** `direct`: into the call at once, else pre-join (the person's quick-join setting). */
+  v.strictObject({ action: v.literal('new-meeting'), direct: v.boolean() }),
   v.strictObject({ action: v.literal('join-meeting') }),
   v.strictObject({
     action: v.literal('rejoin'),

@@ -153,6 +153,7 @@ export function createMainHandlers(deps: MainDeps): MainHandlers {
     handlers,
     keychainStatus,
     async trayAction(command) {
+      if (command.kind === 'new-meeting') return { action: 'new-meeting', direct: deps.settings.get().preferences.quickJoinDirect };
       if (command.kind !== 'rejoin') return { action: command.kind };
       let password: string | null = null;
       try {

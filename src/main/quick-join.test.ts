@@ -59,12 +59,14 @@ describe('quick join', () => {
     expect(none.delivered).toEqual([{ action: 'join', server: SERVER, meetingId: 'abc-defg-hjk', password: null, direct: false }]);
   });
 
-  it('"New meeting" and closing', async () => {
-    const d = deps();
-    await d.handlers['quick-join:submit']({ kind: 'new-meeting' }, ctx);
-    expect(d.delivered).toEqual([{ action: 'new-meeting' }]);
-    d.handlers['quick-join:close']({}, ctx);
-    expect(d.close).toHaveBeenCalledTimes(2);
+  it('"New meeting" carries the quick-join setting (into the call, or pre-join), and closing', async () => {
+    for (const direct of [true, false]) {
+      const d = deps({ direct });
+      await d.handlers['quick-join:submit']({ kind: 'new-meeting' }, ctx);
+      expect(d.delivered).toEqual([{ action: 'new-meeting', direct }]);
+      d.handlers['quick-join:close']({}, ctx);
+      expect(d.close).toHaveBeenCalledTimes(2);
+    }
   });
 
   it('opens by the tray icon inside the work area, or centred when the tray does not say where it is', () => {

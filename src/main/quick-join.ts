@@ -37,7 +37,7 @@ export async function quickJoinAction(request: QuickJoinRequest, deps: Pick<Quic
   const direct = deps.settings.get().preferences.quickJoinDirect;
   switch (request.kind) {
     case 'new-meeting':
-      return { action: 'new-meeting' };
+      return { action: 'new-meeting', direct };
     case 'join':
       return { action: 'join', server: request.server, meetingId: request.meetingId, password: request.password, direct };
     case 'rejoin': {

@@ -76,6 +76,7 @@ describe('settings screen (bridge)', () => {
     await pwExpect(page.getByRole('alert')).toContainText('mutes in the meeting window');
     await record('Control+Alt+K');
     await pwExpect(page.getByRole('alert')).toContainText('used by another application');
+    expect(await seriousViolations(page)).toEqual([]); // the settings screen showing a refusal
     expect([...app.shortcuts.keys()]).toEqual(['CommandOrControl+Shift+M']); // the old one still works
     await record('Control+Alt+U');
     await pwExpect(page.getByText('Mute or unmute from anywhere')).toContainText('Ctrl + Alt + U');
@@ -186,15 +187,18 @@ describe('settings screen (bridge)', () => {
   });
 });
 
-describe('updates (bridge)', () => {
-  it('an update found mid-call waits until the call ends; then "Restart to update" restarts only on the click', async () => {
-    const updater = createFakeUpdater();
-    const app = await world.startApp('update', { updater });
-    app.settings.update({ preferences: { pushToTalk: true } }); // set on the settings screen earlier
-    await register(app, 'updater');
+describe('push to talk (bridge)', () => {
+  it('holds to talk in the meeting window; from other apps the mute shortcut toggles, as the settings screen says', async () => {
+    const app = await world.startApp('ptt');
+    await openSettings(app);
+    await app.page.getByRole('checkbox', { name: 'Push to talk' }).check();
+    await pwExpect(app.page.getByText('hold Space in the meeting window to talk')).toContainText('press Ctrl + Shift + M once to talk and again to be muted');
+    await pwExpect.poll(() => app.settings.get().preferences.pushToTalk).toBe(true);
+    await app.page.getByRole('button', { name: 'Back' }).click();
+    await register(app, 'talker');
     await hostMeeting(app);
 
-    // Push to talk: muted, holding Space (focus on the page, not a control) talks; letting go mutes again.
+    // In the window: muted, holding Space (focus on the page, not a control) talks; letting go mutes again.
     const mic = toolbar(app.page).getByRole('button', { name: 'Microphone' });
     await clickTray(app, 'Mute microphone');
     await pwExpect(mic).toHaveAttribute('aria-pressed', 'false');
@@ -203,6 +207,30 @@ describe('updates (bridge)', () => {
     await pwExpect(mic).toHaveAttribute('aria-pressed', 'true');
     await app.page.keyboard.up('Space');
     await pwExpect(mic).toHaveAttribute('aria-pressed', 'false');
+    // Talking when the window loses focus (the release would happen where we cannot see it): muted at once.
+    await app.page.keyboard.down('Space');
+    await pwExpect(mic).toHaveAttribute('aria-pressed', 'true');
+    await app.page.evaluate(() => window.dispatchEvent(new FocusEvent('blur')));
+    await pwExpect(mic).toHaveAttribute('aria-pressed', 'false');
+    await app.page.keyboard.up('Space');
+    await pwExpect(mic).toHaveAttribute('aria-pressed', 'false');
+
+    // From another app: the global mute shortcut (what main registered) unmutes, and pressing it again mutes.
+    const globalMute = app.shortcuts.get('CommandOrControl+Shift+M') as () => void;
+    globalMute();
+    await pwExpect(mic).toHaveAttribute('aria-pressed', 'true');
+    globalMute();
+    await pwExpect(mic).toHaveAttribute('aria-pressed', 'false');
+    await app.close();
+  });
+});
+
+describe('updates (bridge)', () => {
+  it('an update found mid-call waits until the call ends; then "Restart to update" restarts only on the click', async () => {
+    const updater = createFakeUpdater();
+    const app = await world.startApp('update', { updater });
+    await register(app, 'updater');
+    await hostMeeting(app);
 
     updater.emit('update-available', { version: '0.2.0' });
     updater.emit('update-downloaded', { version: '0.2.0' });
@@ -261,9 +289,40 @@ describe('tray quick join (bridge)', () => {
     await app.close();
   });
 
-  it('the quick-join window can call nothing but its own channels', async () => {
+  it('"New meeting" from the tray menu, signed in, creates one and goes into the call; from quick join, to pre-join as set', async () => {
+    const app = await world.startApp('quick-new');
+    await clickTray(app, 'New meeting'); // not signed in: hosting needs an account, and the window says so
+    await pwExpect(app.page.getByRole('note')).toContainText('Sign in to start a meeting');
+    await register(app, 'newcomer');
+    await clickTray(app, 'New meeting');
+    // Creating the meeting and joining it each derive its keys (PBKDF2, 600,000 iterations): seconds on 2 busy cores.
+    await pwExpect.poll(() => app.callStates.at(-1)?.inCall, { timeout: 30_000 }).toBe(true);
+    const first = app.callStates.at(-1)?.meetingId as string;
+    await pwExpect(toolbar(app.page)).toBeVisible();
+    await pwExpect(app.page.getByText(first).first()).toBeVisible();
+    await clickTray(app, 'Leave meeting');
+    await pwExpect(app.page.getByRole('heading', { name: 'You left the meeting' })).toBeVisible();
+
+    app.settings.update({ preferences: { quickJoinDirect: false } }); // "pre-join first", set on the settings screen
+    const quick = (await clickTray(app, 'Join meeting…')) as Page;
+    await quick.getByRole('button', { name: 'New meeting' }).click();
+    await pwExpect.poll(() => app.quickJoinPage()).toBeNull();
+    await pwExpect(app.page.getByRole('heading', { level: 1, name: 'Ready to join?' })).toBeVisible({ timeout: 30_000 });
+    expect(app.callStates.at(-1)?.inCall).toBe(false);
+    await app.page.getByRole('button', { name: 'Join meeting' }).click();
+    await pwExpect.poll(() => app.callStates.at(-1)?.inCall, { timeout: 30_000 }).toBe(true);
+    expect(app.callStates.at(-1)?.meetingId).not.toBe(first); // a new meeting, not the last one again
+    await app.close();
+  });
+
+  it('the quick-join window, signed out and refusing a wrong id, passes axe and can call nothing but its own channels', async () => {
     const app = await world.startApp('quick-guard');
     const quick = await app.openQuickJoin();
+    // Not signed in, nothing recent, a wrong id: the window says why, and axe finds nothing serious in it.
+    await quick.getByRole('textbox', { name: 'Invite link or meeting ID' }).fill('not an id');
+    await quick.getByRole('button', { name: 'Join', exact: true }).click();
+    await pwExpect(quick.getByRole('alert')).toContainText('meeting ID like');
+    expect(await seriousViolations(quick)).toEqual([]);
     const answer = await quick.evaluate(() =>
       (window as unknown as { __merimeetIpc(c: string, p: unknown): Promise<unknown> }).__merimeetIpc('session:get', { server: 'wss://meet.example.org/ws' }),
     );

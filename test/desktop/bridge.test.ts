@@ -15,21 +15,10 @@ import { generate } from 'selfsigned';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { startServerProcess, type ServerProcess } from '../integration/support/server-process.js';
 import { bridgeScript, buildDesktop, launchChromium, startAppSession, TEST_ORIGIN, type AppSession } from './support/bridge-harness.js';
+import { mainModules } from './support/bridge-app.js';
 
 vi.mock('electron', () => ({ default: { app: undefined, ipcMain: undefined, shell: {} } }));
-const modules = {
-  ...(await import('../../src/main/handlers.js')),
-  ...(await import('../../src/main/ipc/router.js')),
-  ...(await import('../../src/main/keychain.js')),
-  ...(await import('../../src/main/settings.js')),
-  ...(await import('../../src/main/security/cert-pinning.js')),
-  ...(await import('../../src/main/display-picker.js')),
-  ...(await import('../../src/main/security/app-protocol.js')),
-  ...(await import('../../src/main/security/window-policy.js')),
-  ...(await import('../../src/main/global-shortcut.js')),
-  ...(await import('../../src/main/updates.js')),
-  ...(await import('../../src/main/settings-handlers.js')),
-};
+const modules = await mainModules();
 const { sessionAccount, fingerprintOfPem } = modules;
 
 const run = promisify(execFile);

@@ -3,7 +3,7 @@
  * `_electron`: launch, the hardened window shows the app from app://, log in,
  * create and join a meeting on a local signaling server, the tray exists;
  * then the settings screen and the tray's quick-join window (frameless,
- * always on top) joining that meeting again.
+ * always on top) joining that meeting again, and its "New meeting".
  *
  * Runs wherever an Electron binary is available (ELECTRON_OVERRIDE_DIST_PATH,
  * or one the electron package downloaded) and a display exists; elsewhere it
@@ -14,7 +14,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { _electron as electron, expect as pwExpect, type ElectronApplication } from '@playwright/test';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { startServerProcess, type ServerProcess } from '../integration/support/server-process.js';
 import { buildDesktop, ROOT } from './support/bridge-harness.js';
 import { findElectronBinary } from './support/electron-binary.js';
@@ -51,10 +51,13 @@ describe('desktop app in Electron (smoke)', () => {
         path.join(userData, 'settings.json'),
         JSON.stringify({ servers: [{ url: server.url, name: 'Test' }], defaultServer: server.url, pins: { '127.0.0.1': server.fingerprint } }),
       );
+      // Chromium refuses to start as root with its sandbox on (CI runs as root): only then, no sandbox.
+      const asRoot = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
       app = await electron.launch({
         executablePath: binary.path,
-        args: [ROOT, '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'],
-        env: { ...process.env, XDG_CONFIG_HOME: path.join(dir, 'config'), MERIMEET_TEST_HOOKS: '1' },
+        args: [ROOT, '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', ...asRoot],
+        // The keychain is the desktop project's private gnome-keyring (support/private-keyring.ts), never the person's own.
+        env: { ...process.env, XDG_CONFIG_HOME: path.join(dir, 'config'), MERIMEET_TEST_HOOKS: '1', DBUS_SESSION_BUS_ADDRESS: inject('dbusAddress') },
       });
       const window = await app.firstWindow();
       expect(window.url()).toBe('app://merimeet/index.html');
@@ -104,9 +107,20 @@ describe('desktop app in Electron (smoke)', () => {
           return { onTop: w?.isAlwaysOnTop(), resizable: w?.isResizable() };
         }),
       ).toEqual({ onTop: true, resizable: false });
-      // One click: the password comes from the OS keychain (this part needs one, as a desktop has).
+      // One click: the password comes from the OS keychain (the private one this project starts).
       await quick.getByRole('button', { name: /^Rejoin / }).click();
       await pwExpect(window.getByRole('toolbar', { name: 'Meeting controls' })).toBeVisible({ timeout: 30_000 });
+
+      const meetingHeading = window.getByRole('heading', { level: 1, name: /^Meeting / });
+      const rejoined = (await meetingHeading.textContent()) ?? '';
+      // "New meeting" from the small window (signed in): a new meeting, straight into the call.
+      await window.getByRole('toolbar', { name: 'Meeting controls' }).getByRole('button', { name: 'Leave meeting' }).click();
+      await pwExpect(window.getByRole('heading', { name: 'You left the meeting' })).toBeVisible();
+      const reopened = app.waitForEvent('window');
+      await app.evaluate(() => (globalThis as { __merimeetQuickJoin?: () => void }).__merimeetQuickJoin?.());
+      await (await reopened).getByRole('button', { name: 'New meeting' }).click();
+      await pwExpect(window.getByRole('toolbar', { name: 'Meeting controls' })).toBeVisible({ timeout: 30_000 });
+      await pwExpect(meetingHeading).not.toHaveText(rejoined);
     },
     180_000,
   );

@@ -116,6 +116,13 @@ describe('main handlers over the real keychain and store', () => {
     expect(await main.trayAction({ kind: 'toggle-mic' })).toEqual({ action: 'toggle-mic' });
   });
 
+  it('"New meeting" from the tray carries the quick-join setting: into the call, or pre-join', async () => {
+    const { main, settings } = app();
+    expect(await main.trayAction({ kind: 'new-meeting' })).toEqual({ action: 'new-meeting', direct: true });
+    settings.update({ preferences: { quickJoinDirect: false } });
+    expect(await main.trayAction({ kind: 'new-meeting' })).toEqual({ action: 'new-meeting', direct: false });
+  });
+
   it('pins a certificate only after a real first contact, into the settings file', async () => {
     const { call, certificates, events, settings } = app();
     const { cert } = await generate([{ name: 'commonName', value: 'meet.example.org' }], { keySize: 2048 });

@@ -129,8 +129,9 @@ export function commandFromTray(action: TrayAction): PlatformCommand {
       return { kind: 'mic' };
     case 'toggle-camera':
       return { kind: 'camera' };
-    case 'leave':
     case 'new-meeting':
+      return { kind: 'new-meeting', direct: action.direct };
+    case 'leave':
     case 'join-meeting':
     case 'stop-sharing':
     case 'open-settings':

@@ -40,7 +40,8 @@ export type PlatformCommand =
   | { kind: 'mic' }
   | { kind: 'camera' }
   | { kind: 'leave' }
-  | { kind: 'new-meeting' }
+  /** `direct`: into the call at once, else pre-join (quick join, as the person set it). */
+  | { kind: 'new-meeting'; direct: boolean }
   | { kind: 'join-meeting' }
   | { kind: 'stop-sharing' }
   | { kind: 'open-settings' }

@@ -21,6 +21,7 @@ import { useCallLifetime } from './shell/call-lifetime.js';
 import { initialRoute, useInvitesFromAddressBar } from './shell/initial-route.js';
 import { useJoin } from './shell/join.js';
 import { useMeetingKeys } from './shell/meeting-keys.js';
+import { useNewMeeting } from './shell/new-meeting.js';
 import { useOutsideCommands, useTrayAndNotifications } from './shell/outside-commands.js';
 import { usePreparedEngine } from './shell/prepared-engine.js';
 import { SettingsRoute } from './settings/settings-route.js';
@@ -74,11 +75,10 @@ export function App({ platform }: { platform: Platform }) {
     const displayName = prefsRef.current.displayName || sessionRef.current?.username || '';
     setRejoin({ meetingId, password, displayName, muted: false, videoOff: false, at: Date.now() });
   }, []);
-  const { subscribeControls, control } = useOutsideCommands({ platform, routeName: route.name, serverUrl, go, setNotice, call: callRef, joinDirectly });
+  const newMeeting = useNewMeeting({ accounts, session, onSession: onSignedIn, go, setNotice, joinDirectly });
+  const { subscribeControls, control } = useOutsideCommands({ platform, routeName: route.name, serverUrl, go, setNotice, call: callRef, joinDirectly, newMeeting });
   useTrayAndNotifications(call, platform);
   usePushToTalk(platform, call?.engine ?? null, useCallback(() => control('mic'), [control]));
-
-  const focusHeading = !firstScreen.current;
 
   switch (route.name) {
     case 'home':
@@ -95,14 +95,14 @@ export function App({ platform }: { platform: Platform }) {
           onSession={onSignedIn}
           prefillId={route.prefillId}
           inviteOrigin={inviteOrigin(serverUrl)}
-          focusHeading={focusHeading}
+          focusHeading={!firstScreen.current}
           onContinue={({ meetingId, password }) => go({ name: 'prejoin', meetingId, password })}
           {...(platform.settings ? { onSettings: () => go({ name: 'settings' }) } : {})}
           />
         </>
       );
     case 'settings':
-      return <SettingsRoute platform={platform} focusHeading={focusHeading} onBack={() => go({ name: 'home' })} onPrefs={updatePrefs} />;
+      return <SettingsRoute platform={platform} focusHeading={!firstScreen.current} onBack={() => go({ name: 'home' })} onPrefs={updatePrefs} />;
     case 'prejoin':
       return (
         <PreJoinScreen
@@ -111,7 +111,7 @@ export function App({ platform }: { platform: Platform }) {
           keys={getKeys(route)}
           prefs={prefs}
           defaultName={prefs.displayName || session?.username || ''}
-          focusHeading={focusHeading}
+          focusHeading={!firstScreen.current}
           onPrefetchEngine={prepareEngine}
           rejoin={rejoin?.meetingId === route.meetingId ? rejoin : null}
           onBack={() => {

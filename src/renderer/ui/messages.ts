@@ -85,3 +85,23 @@ export function reconnectingTo(state: Pick<CallState, 'peers'>): string {
   if (names.length === 2) return `Reconnecting to ${names[0]} and ${names[1]}…`;
   return `Reconnecting to ${names.slice(0, -1).join(', ')} and ${names.at(-1)}…`;
 }
+
+/** Answers of the account server, in words (home's account panel, and a new meeting from the tray). */
+const ACCOUNT_ERRORS: Record<string, string> = {
+  bad_credentials: 'Wrong username or password.',
+  username_taken: 'That username is taken. Pick another one.',
+  weak_password: 'Pick a longer password: at least 8 characters.',
+  bad_message: 'Usernames are 3 to 32 of a-z, 0-9, dot, dash or underscore; passwords at least 8 characters.',
+  rate_limited: 'Too many attempts. Wait a moment, then try again.',
+  session_expired: 'Your session has expired. Log in again.',
+};
+
+/** What went wrong signing in, registering or creating a meeting, in words. */
+export function accountError(err: unknown): string {
+  const code = (err as { code?: string }).code;
+  return (code !== undefined && ACCOUNT_ERRORS[code]) || 'The server could not be reached. Try again.';
+}
+
+/** A new meeting asked for from the tray or the quick-join window. */
+export const NEW_MEETING_STARTING = 'Starting a new meeting…';
+export const NEW_MEETING_SIGN_IN = 'Sign in to start a meeting: meetings are hosted from an account.';

@@ -2,8 +2,11 @@
  * Push-to-talk (desktop setting): while muted in a call, holding Space in the
  * meeting window unmutes; letting go mutes again. Not while typing (a text
  * field, or a control Space would press), and only while the window has
- * focus (a global key-up does not exist in Electron). Read from main's
- * settings when each call starts.
+ * focus (a global key-up does not exist in Electron: electron/electron#7802;
+ * losing focus while talking mutes, since the release would go unseen). From
+ * other apps the global mute shortcut toggles instead (docs/desktop.md,
+ * "Push-to-talk"; the settings hint says so). Read from main's settings when
+ * each call starts.
  */
 import { useEffect } from 'preact/hooks';
 import type { CallEngine } from '../engine/call-state.js';

@@ -23,7 +23,7 @@ export async function mainModules() {
     ...(await import('../../../src/main/display-picker.js')),
     ...(await import('../../../src/main/security/app-protocol.js')),
     ...(await import('../../../src/main/security/window-policy.js')),
-    ...(await import('../../../src/main/global-shortcut.js')),
+    ...(await import('../../../src/main/desktop-effects.js')),
     ...(await import('../../../src/main/updates.js')),
     ...(await import('../../../src/main/settings-handlers.js')),
   };

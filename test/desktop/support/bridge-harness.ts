@@ -45,7 +45,7 @@ type MainModules = {
   openSettings: typeof import('../../../src/main/settings.js').openSettings;
   createCertificateGate: typeof import('../../../src/main/security/cert-pinning.js').createCertificateGate;
   createDisplayPicker: typeof import('../../../src/main/display-picker.js').createDisplayPicker;
-  createMuteShortcut: typeof import('../../../src/main/global-shortcut.js').createMuteShortcut;
+  createSettingsEffects: typeof import('../../../src/main/desktop-effects.js').createSettingsEffects;
   createUpdateController: typeof import('../../../src/main/updates.js').createUpdateController;
   applyPreferences: typeof import('../../../src/main/settings-handlers.js').applyPreferences;
   handleAppRequest: typeof import('../../../src/main/security/app-protocol.js').handleAppRequest;
@@ -216,19 +216,16 @@ export async function startAppSession(
     },
     unregister: (accelerator: string) => void shortcuts.delete(accelerator),
   };
-  const updates =
-    options.updater === undefined
-      ? null
-      : m.createUpdateController({
-          updater: options.updater,
-          enabled: settings.get().preferences.autoUpdate,
-          onStatus: (status) => void emit('update:status', status),
-        });
-  const effects = {
+  // What index.ts builds, with the stand-ins: updates exist only where the test offers them (a packaged app).
+  const effects = m.createSettingsEffects({
+    packaged: options.updater !== undefined,
+    updater: options.updater ?? createFakeUpdater(),
+    autoUpdate: settings.get().preferences.autoUpdate,
     setLoginItem: (open: boolean) => void loginItem.push(open),
-    muteShortcut: m.createMuteShortcut(registrar, () => void emit('tray:action', { action: 'toggle-mic' })),
-    updates,
-  };
+    globalShortcut: registrar,
+    sendEvent: (channel, payload) => void emit(channel, payload),
+  });
+  const { updates } = effects;
   m.applyPreferences(settings.get().preferences, effects);
   const quick: { page: Page | null } = { page: null };
   const main = m.createMainHandlers({

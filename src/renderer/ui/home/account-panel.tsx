@@ -5,6 +5,7 @@ import type { MeetingTarget } from '../routes.js';
 import type { SignedIn } from '../session.js';
 import { MeetingCreated } from './meeting-created.js';
 import { reportFailure } from '../../engine/failures.js';
+import { accountError } from '../messages.js';
 
 export interface AccountPanelProps {
   accounts: AccountClient;
@@ -13,20 +14,6 @@ export interface AccountPanelProps {
   inviteOrigin: string;
   onJoinNow: (target: MeetingTarget) => void;
   onPickMeeting: (meetingId: string) => void;
-}
-
-const ACCOUNT_ERRORS: Record<string, string> = {
-  bad_credentials: 'Wrong username or password.',
-  username_taken: 'That username is taken. Pick another one.',
-  weak_password: 'Pick a longer password: at least 8 characters.',
-  bad_message: 'Usernames are 3 to 32 of a-z, 0-9, dot, dash or underscore; passwords at least 8 characters.',
-  rate_limited: 'Too many attempts. Wait a moment, then try again.',
-  session_expired: 'Your session has expired. Log in again.',
-};
-
-function accountError(err: unknown): string {
-  const code = (err as { code?: string }).code;
-  return (code !== undefined && ACCOUNT_ERRORS[code]) || 'The server could not be reached. Try again.';
 }
 
 export function AccountPanel(props: AccountPanelProps) {

@@ -10,6 +10,21 @@ export function shortcutLabel(accelerator: string | null): string {
 }
 
 /**
+ * What push-to-talk does, said as it is: holding a key works only in the
+ * meeting window, because Electron's global shortcuts report a key press and
+ * never its release (electron/electron#7802); from other apps the mute
+ * shortcut toggles instead.
+ */
+export function pushToTalkHint(muteShortcut: string | null): string {
+  const inWindow = 'While muted in a meeting, hold Space in the meeting window to talk; let go to be muted again.';
+  const elsewhere =
+    muteShortcut === null
+      ? 'From other apps there is no hold-to-talk (the system does not tell meriMeet when a key is let go outside its window): set a mute shortcut above to unmute and mute from anywhere.'
+      : `From other apps there is no hold-to-talk (the system does not tell meriMeet when a key is let go outside its window): press ${shortcutLabel(muteShortcut)} once to talk and again to be muted.`;
+  return `${inWindow} ${elsewhere}`;
+}
+
+/**
  * The global mute shortcut, recorded from a key press and checked by main
  * (system and window shortcuts and keys other apps hold are refused, with
  * the reason), and push-to-talk.
@@ -71,7 +86,7 @@ export function ShortcutSection({ api, state }: SectionProps) {
         />
         <label for="set-pushToTalk">Push to talk</label>
         <p id="set-pushToTalk-hint" class="hint">
-          While muted in a meeting, hold Space to talk.
+          {pushToTalkHint(prefs.muteShortcut)}
         </p>
       </div>
     </section>

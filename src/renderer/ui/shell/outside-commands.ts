@@ -22,10 +22,12 @@ interface OutsideCommandsOptions {
   call: { current: Call | null };
   /** Quick join straight into the call: pre-join joins by itself with this (it stops if it needs a name). */
   joinDirectly: (meetingId: string, password: string) => void;
+  /** "New meeting" from the tray or quick join (shell/new-meeting.ts). */
+  newMeeting: (direct: boolean) => Promise<void>;
 }
 
 /** Handles the platform's commands; returns how the meeting screen subscribes to the call controls among them. */
-export function useOutsideCommands({ platform, routeName, serverUrl, go, setNotice, call, joinDirectly }: OutsideCommandsOptions): {
+export function useOutsideCommands({ platform, routeName, serverUrl, go, setNotice, call, joinDirectly, newMeeting }: OutsideCommandsOptions): {
   subscribeControls: SubscribeControls;
   /** Hands a call control to the meeting screen, as if it came from outside (push-to-talk). */
   control: (control: CallControl) => void;
@@ -47,6 +49,8 @@ export function useOutsideCommands({ platform, routeName, serverUrl, go, setNoti
           for (const listener of controlListeners.current) listener(command.kind);
           return;
         case 'new-meeting':
+          if (routeName !== 'meeting') void newMeeting(command.direct);
+          return;
         case 'join-meeting':
           if (routeName !== 'meeting') go({ name: 'home' });
           return;
@@ -71,7 +75,7 @@ export function useOutsideCommands({ platform, routeName, serverUrl, go, setNoti
           );
       }
     });
-  }, [platform, routeName, serverUrl, go, setNotice, call, joinDirectly]);
+  }, [platform, routeName, serverUrl, go, setNotice, call, joinDirectly, newMeeting]);
 
   const control = useCallback((c: CallControl) => controlListeners.current.forEach((l) => l(c)), []);
   return { subscribeControls, control };

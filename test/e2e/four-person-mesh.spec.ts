@@ -30,4 +30,11 @@ test('four people in a mesh each see the three others', async ({ people, server 
       await expectSecureTransports(viewer.page, NAMES.length - 1);
     });
   }
+
+  await test.step('each camera is captured at the size four people send (360 rows), not scaled per copy', async () => {
+    for (const p of everyone) {
+      // The track's own size: what every link's encoder takes as it is (capture-fit.ts).
+      await expect.poll(() => p.page.evaluate(`document.querySelector('video[data-local]').srcObject.getVideoTracks()[0].getSettings().height`)).toBe(360);
+    }
+  });
 });

@@ -31,7 +31,8 @@ const HANDLED = [
   `export function x(s: string): unknown {\n  try {\n    return JSON.parse(s);\n  } catch {\n    return null;\n  }\n}`,
 ];
 
-describe('no silent catch', () => {
+// Linting is CPU-bound: a few hundred ms alone, many times that on shared cores. Budget: 30 s.
+describe('no silent catch', { timeout: 30_000 }, () => {
   for (const file of ['src/renderer/engine/probe.ts', 'src/main/probe.ts', 'signaling/src/probe.ts']) {
     it(`refuses each silent form in ${path.dirname(file)}`, async () => {
       for (const code of SILENT) expect(await messages(file, code), code).toEqual([expect.stringMatching(/silent/)]);

@@ -66,8 +66,9 @@ export function createMediaE2eeOn(worker: FramePort, options: MediaE2eeOptions, 
 
   /** Every change to our key and every handover, one at a time, in the order asked. */
   const onRing = (task: () => Promise<void>) => serial('ring', task).catch(reportAs('media-e2ee key ring'));
+  /** Only to people the roster admitted (addMember), whoever else completes a handshake. */
   const handOver = async (peerId: string) => {
-    if (closed || gone.has(peerId)) return;
+    if (closed || !members.has(peerId)) return;
     await (await channels).sendMediaKey(peerId, ring.current);
   };
 
@@ -80,6 +81,8 @@ export function createMediaE2eeOn(worker: FramePort, options: MediaE2eeOptions, 
       gone.delete(peerId);
       void onRing(async () => {
         post({ type: 'send-key', key: await ring.ratchet(), delayMs: 0 });
+        // Their hello may have come before the roster told us about them.
+        if ((await channels).isEstablished(peerId)) await handOver(peerId);
       });
       void serial(`signal:${peerId}`, async () => (await channels).open(peerId)).catch(reportAs('media-e2ee hello'));
     },

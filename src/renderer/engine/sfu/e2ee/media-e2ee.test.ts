@@ -39,7 +39,7 @@ interface Person {
 function meeting(e2eKey: CryptoKey) {
   const people = new Map<string, Person>();
   let inFlight = 0;
-  const join = (id: string) => {
+  const join = (id: string, { admitted = true } = {}) => {
     const { port, core } = inProcessWorker();
     const p: Person = { id, core, states: [], problems: [], codes: new Map(), e2ee: null as unknown as MediaE2ee };
     p.e2ee = createMediaE2eeOn(
@@ -63,7 +63,7 @@ function meeting(e2eKey: CryptoKey) {
       },
     );
     for (const other of people.values()) {
-      other.e2ee.addMember(id);
+      if (admitted) other.e2ee.addMember(id);
       p.e2ee.addMember(other.id);
     }
     people.set(id, p);
@@ -139,6 +139,19 @@ describe('MediaE2ee, four people', () => {
     expect(await opens(bob, 'ada', beforeJoin)).toBe(true);
     for (const p of [ada, bob, dan]) expect(p.problems).toEqual([]);
     for (const p of [ada, bob, dan]) p.e2ee.close();
+  });
+
+  it('hands no key to someone the roster did not admit, even with the meeting key', async () => {
+    const e2eKey = await crypto.subtle.importKey('raw', crypto.getRandomValues(new Uint8Array(32)), 'HKDF', false, ['deriveKey', 'deriveBits']);
+    const m = meeting(e2eKey);
+    const ada = m.join('ada');
+    // Eve shares the meeting key and announces herself, but Ada's roster never admitted her.
+    const eve = m.join('eve', { admitted: false });
+    await m.settle();
+    expect(eve.codes.has('ada')).toBe(true); // the handshake itself completes
+    expect(await opens(eve, 'ada', await send(ada))).toBe(false);
+    eve.e2ee.close();
+    ada.e2ee.close();
   });
 
   it('reports a malformed key signal and a hello under another meeting key as forged', async () => {

@@ -80,6 +80,8 @@ export class FrameWorkerCore {
 
   /** Seals one frame in place; false when it must not be sent. */
   async seal(kind: MediaKind, frame: EncodedFrame): Promise<boolean> {
+    // Chromium hands over empty audio frames (seen in the browser test): nothing to protect, nothing to drop.
+    if (frame.data.byteLength === 0) return true;
     if (!isSupportedCodec(kind, frame.getMetadata().mimeType)) {
       this.#unsent++;
       return false;
@@ -95,6 +97,7 @@ export class FrameWorkerCore {
 
   /** Opens one frame in place; false when it must be dropped. */
   async open(peerId: string, kind: MediaKind, frame: EncodedFrame): Promise<boolean> {
+    if (frame.data.byteLength === 0) return true; // carries no media (see seal)
     const sender = this.#sender(peerId);
     const opened = await sender.decryptor.decrypt(kind, new Uint8Array(frame.data));
     let tracker = sender.trackers.get(kind);

@@ -114,6 +114,12 @@ describe('MediaE2ee, four people', () => {
     expect(await opens(bob, 'ada', first)).toBe(true);
     expect(await opens(cy, 'ada', first)).toBe(true);
     expect(bob.states).toEqual(['ada/video:ok']);
+    // An empty frame (Chromium sends some for audio) passes both ways untouched and uncounted.
+    const empty = encodedFrame(new Uint8Array(0));
+    expect(await ada.core.seal('audio', empty)).toBe(true);
+    expect(await bob.core.open('ada', 'audio', empty)).toBe(true);
+    expect(empty.data.byteLength).toBe(0);
+    expect(bob.core.stats().droppedFrames).toBe(0);
 
     // Cy leaves: once the new epoch takes over, Cy's keys open nothing.
     m.leave('cy');

@@ -11,6 +11,12 @@
  * would otherwise bundle the polyfill, but never inline it). The same policy
  * is written into index.html as a <meta> at build time only, because Vite's
  * dev server injects inline styles for hot reload.
+ *
+ * Workers (`new Worker(new URL('./x.ts', import.meta.url), { type: 'module' })`,
+ * e.g. the frame-crypto worker of src/renderer/engine/sfu/e2ee/) are emitted as
+ * files of their own under assets/, as ES modules: allowed by `script-src
+ * 'self'` (the web policy has no worker-src, so it falls back to it) and by the
+ * desktop window's `worker-src 'self'` (src/main/security/app-protocol.ts).
  */
 import preact from '@preact/preset-vite';
 import { defineConfig, type Plugin } from 'vite';
@@ -35,6 +41,7 @@ export default defineConfig({
   base: './',
   plugins: [preact({ devToolsEnabled: false, prefreshEnabled: true }), cspMeta()],
   define: { __MERIMEET_VERSION__: JSON.stringify(pkg.version) },
+  worker: { format: 'es' },
   build: {
     outDir: '../../dist/web',
     emptyOutDir: true,

@@ -78,6 +78,8 @@ describe('app:// protocol', () => {
     expect(DESKTOP_CSP).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
     expect(directives.get('object-src')).toBe("object-src 'none'");
     expect(directives.get('frame-src')).toBe("frame-src 'none'");
+    // The frame-crypto worker is one of the app's files; no blob: or data: worker.
+    expect(directives.get('worker-src')).toBe("worker-src 'self'");
     expect(directives.get('connect-src')).toBe("connect-src 'self' wss:");
   });
 });

@@ -18,7 +18,9 @@ import { APP_HOST, APP_SCHEME } from './window-policy.js';
  * (index.html also carries the web client's policy as a <meta>; both apply).
  * No inline script or style, no eval, no plugins, no frames; connections only
  * to wss: signaling servers; images from data:/blob: for picker thumbnails and
- * avatars; media from blob:/mediastream: for calls.
+ * avatars; media from blob:/mediastream: for calls; workers only from the
+ * app's own files (the frame-crypto worker of end-to-end encrypted SFU
+ * meetings, src/renderer/engine/sfu/e2ee/frame-worker.ts), never blob: or data:.
  */
 export const DESKTOP_CSP = [
   "default-src 'none'",
@@ -31,7 +33,7 @@ export const DESKTOP_CSP = [
   "manifest-src 'self'",
   "object-src 'none'",
   "frame-src 'none'",
-  "worker-src 'none'",
+  "worker-src 'self'",
   "base-uri 'none'",
   "form-action 'none'",
   "frame-ancestors 'none'",

@@ -1,0 +1,70 @@
+/**
+ * What the frame transforms do to each frame's bytes, independent of how the
+ * browser hands frames over (frame-worker.ts): seal with our current media
+ * key, or open with the sender's key ring. One FrameEncryptor per call: its
+ * counters are per key, shared by all our senders, so (KID, CTR) never
+ * repeats (RFC 9605 §4.3).
+ */
+import { clearByteCount } from './codec-clear-bytes.js';
+import { kidOf, type MediaKey } from './media-key.js';
+import type { ReceiverKeyRing } from './receiver-key-ring.js';
+import { deriveSframeKey, readSframeHeader, sframeDecrypt, sframeEncrypt, type SframeKey } from './sframe-cipher.js';
+import type { MediaKind } from './media-e2ee.js';
+import { FrameTimings } from './frame-timings.js';
+
+export class FrameEncryptor {
+  #key: { kid: number; sframe: Promise<SframeKey>; ctr: bigint } | null = null;
+  readonly timings = new FrameTimings();
+  frames = 0;
+
+  use(key: MediaKey): void {
+    this.#key = { kid: kidOf(key), sframe: deriveSframeKey(key.baseKey, BigInt(kidOf(key))), ctr: 0n };
+  }
+
+  /** The protected frame, or null while we have no key (the frame must then not leave at all). */
+  async encrypt(kind: MediaKind, frame: Uint8Array): Promise<Uint8Array<ArrayBuffer> | null> {
+    const key = this.#key;
+    if (!key) return null;
+    const started = performance.now();
+    const ctr = key.ctr++;
+    const clear = clearByteCount(kind, frame);
+    const out = await sframeEncrypt(await key.sframe, { kid: BigInt(key.kid), ctr }, frame.subarray(0, clear), frame.subarray(clear));
+    this.timings.record(performance.now() - started);
+    this.frames++;
+    return out;
+  }
+}
+
+export class FrameDecryptor {
+  readonly timings: FrameTimings;
+  frames = 0;
+  dropped = 0;
+
+  constructor(
+    private readonly ring: ReceiverKeyRing,
+    timings = new FrameTimings(),
+  ) {
+    this.timings = timings;
+  }
+
+  /** The frame as the encoder produced it, or null when it must be dropped (counted). */
+  async decrypt(kind: MediaKind, frame: Uint8Array): Promise<Uint8Array<ArrayBuffer> | null> {
+    const started = performance.now();
+    const clear = clearByteCount(kind, frame);
+    const parsed = readSframeHeader(frame, clear);
+    const kid = parsed ? parsed.header.kid : null;
+    const key = kid !== null && kid <= BigInt(Number.MAX_SAFE_INTEGER) ? await this.ring.keyFor(Number(kid)) : null;
+    const body = key ? await sframeDecrypt(key, frame, clear) : null;
+    if (!body) {
+      this.dropped++;
+      return null;
+    }
+    this.ring.confirm(Number(kid));
+    const out = new Uint8Array(clear + body.length);
+    out.set(frame.subarray(0, clear));
+    out.set(body, clear);
+    this.timings.record(performance.now() - started);
+    this.frames++;
+    return out;
+  }
+}

@@ -74,16 +74,21 @@ describe('a meeting that grows past the mesh limit', () => {
       expect(member.pending('room.peerLeft')).toEqual([]);
     }
     expect(placedOn(host.meetingId)).toBe(0);
-    // Measured 70–110 ms for the four joins and the Janus room.
-    expect(Date.now() - started).toBeLessThan(2_000);
+    // Measured 46–159 ms (four runs) for the four joins and the Janus room; 2 s budget.
+    const took = Date.now() - started;
+    console.log(`sfu: grown past the mesh limit in ${took} ms`);
+    expect(took).toBeLessThan(2_000);
   });
 
   it("relays a member's offer to Janus and Janus's answer back", async () => {
     const [publisher, , , subscriber] = clients as [TestClient, TestClient, TestClient, TestClient];
     const started = Date.now();
     const answer = await publisher.expect('sfu.answer', { type: 'sfu.publish', jsep: { type: 'offer', sdp: OFFER } });
-    // Measured 20–40 ms for Janus to answer a 3-layer simulcast offer.
-    expect(Date.now() - started).toBeLessThan(2_000);
+    // Measured 12 ms for the relay and Janus's answer to a 3-layer simulcast offer (the whole test: 26–44 ms in
+    // three earlier runs); 2 s budget.
+    const took = Date.now() - started;
+    console.log(`sfu: offer relayed and answered in ${took} ms`);
+    expect(took).toBeLessThan(2_000);
     expect(answer.jsep.sdp).toMatch(/^v=0/);
     // Janus's own DTLS certificate and its media address on the veth link: a real Janus answered.
     expect(answer.jsep.sdp).not.toContain(OFFER.match(/a=fingerprint:\S+ (\S+)/)![1]);
@@ -143,7 +148,9 @@ describe('a meeting that grows past the mesh limit', () => {
     await janus[0]!.kill('SIGKILL');
     for (const member of clients) await member.nextOf('sfu.republish', 5_000);
     const told = Date.now() - killed;
-    // Measured 15–40 ms from SIGKILL to the last member told (the socket close is immediate).
+    // The issue's budget is media back within 5 s; telling members is the server's share, measured 12 ms
+    // (the whole test, kill to restart and placement: 275–936 ms in three passing runs); 2 s budget.
+    console.log(`sfu: every member told to republish ${told} ms after SIGKILL`);
     expect(told).toBeLessThan(2_000);
     const rebuilt = t.logs.map((l) => JSON.parse(l) as { event?: string; meetingId?: string; sfu?: number }).find(
       (l) => l.event === 'sfu_meeting_rebuilt' && l.meetingId === host.meetingId,

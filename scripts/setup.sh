@@ -15,8 +15,12 @@ Installs, idempotently, what meriMeet needs on Debian 12 (or a close relative):
        chromium                                  real WebRTC in headless tests
        firefox-esr                               a Firefox guest in the mixed-browser e2e specs
        coturn iproute2                           TURN relay, loopback network namespaces
+       janus                                     the SFU (VideoRoom) of large meetings, in the SFU tests
   2. npm dependencies (`npm ci`), when node_modules is missing or older than
      package-lock.json.
+  3. Makes sure no system Janus service is left running or enabled: the tests
+     start their own Janus with their own config, and a packaged one would
+     hold the default ports with Debian's example config.
 
 Requires Node.js >= 20.19 (with npm). Sets npm_config_nodedir=/usr when Node's
 headers are installed there, so native modules build without downloading them.
@@ -59,6 +63,7 @@ packages=(
   gnome-keyring dbus dbus-x11 libsecret-tools
   chromium firefox-esr
   coturn iproute2
+  janus
 )
 
 if command -v dpkg-query >/dev/null 2>&1; then
@@ -86,6 +91,37 @@ if command -v dpkg-query >/dev/null 2>&1; then
 else
   log "warning: dpkg-query not found (not a Debian system?); make sure these are installed:"
   log "  ${packages[*]}"
+fi
+
+# --- No system Janus ---------------------------------------------------------
+# Debian's janus package enables janus.service and may start it (CI machines
+# have no policy-rc.d to stop that). The tests and deployments run Janus with
+# their own hardened config, so the packaged service is stopped and disabled.
+stop_system_janus() {
+  local as_root=()
+  [[ "$(id -u)" -eq 0 ]] || as_root=(sudo)
+  if command -v systemctl >/dev/null 2>&1 && systemctl list-unit-files janus.service >/dev/null 2>&1 &&
+     [[ -d /run/systemd/system ]]; then
+    ${as_root[@]+"${as_root[@]}"} systemctl disable --now janus.service >/dev/null 2>&1 ||
+      log "warning: could not stop and disable janus.service"
+  elif [[ -x /etc/init.d/janus ]]; then
+    # Not running is fine; what matters is that it does not start at boot either.
+    ${as_root[@]+"${as_root[@]}"} /etc/init.d/janus stop >/dev/null 2>&1 || log "janus init script: not running"
+    if command -v update-rc.d >/dev/null 2>&1; then
+      ${as_root[@]+"${as_root[@]}"} update-rc.d janus disable >/dev/null 2>&1 || log "warning: update-rc.d janus disable failed"
+    fi
+  fi
+  # Whatever the init system, a janus that runs with the system config is the package's.
+  local pid
+  for pid in $(pgrep -x janus 2>/dev/null || true); do
+    if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qv -- ' -F '; then
+      log "stopping the system janus (pid $pid)"
+      ${as_root[@]+"${as_root[@]}"} kill "$pid" || log "warning: could not stop janus pid $pid"
+    fi
+  done
+}
+if command -v janus >/dev/null 2>&1; then
+  stop_system_janus
 fi
 
 # --- npm dependencies --------------------------------------------------------

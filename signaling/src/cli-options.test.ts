@@ -231,9 +231,21 @@ describe('parseCli', () => {
     expect(exit.output).toMatch(/Examples:/);
     for (const env of ['MERIMEET_HOST', 'MERIMEET_PORT', 'MERIMEET_DATA_DIR', 'MERIMEET_CERT', 'MERIMEET_KEY', 'MERIMEET_BEHIND_PROXY',
       'MERIMEET_WEB_ROOT', 'MERIMEET_STUN_URLS', 'MERIMEET_TURN_URLS', 'MERIMEET_TURN_SECRET',
-      'MERIMEET_METRICS_PORT', 'MERIMEET_METRICS_HOST', 'MERIMEET_METRICS_TOKEN']) {
+      'MERIMEET_METRICS_PORT', 'MERIMEET_METRICS_HOST', 'MERIMEET_METRICS_TOKEN',
+      'MERIMEET_SFU_URLS', 'MERIMEET_SFU_SECRET', 'MERIMEET_MESH_LIMIT']) {
       expect(exit.output.replace(/\s+/g, " ")).toContain(`env: ${env}`);
     }
+  });
+
+  it('reads the SFU flags (repeatable --sfu-url, ws+unix included) and their env vars, and refuses what cannot work', () => {
+    const flags = parseCli(['--sfu-url', 'ws://127.0.0.1:8188', '--sfu-url', 'ws+unix:///run/janus/api.sock:/', '--sfu-secret', 's', '--mesh-limit', '6'], {});
+    expect(flags).toMatchObject({ sfuUrls: ['ws://127.0.0.1:8188', 'ws+unix:///run/janus/api.sock:/'], sfuSecret: 's', meshLimit: 6 });
+    const env = parseCli([], { MERIMEET_SFU_URLS: 'ws://a:1,ws://b:2', MERIMEET_SFU_SECRET: 'e', MERIMEET_MESH_LIMIT: '5' });
+    expect(env).toMatchObject({ sfuUrls: ['ws://a:1', 'ws://b:2'], sfuSecret: 'e', meshLimit: 5 });
+    expect(parseCli([], {}).meshLimit).toBe(4);
+    expect(exitOf(['--sfu-url', 'http://127.0.0.1:8088']).output).toMatch(/ws, wss, ws\+unix/);
+    expect(exitOf(['--sfu-secret', 's']).output).toMatch(/--sfu-secret needs --sfu-url/);
+    expect(exitOf(['--mesh-limit', '1']).output).toMatch(/from 2 to 32/);
   });
 
   it('answers --version with the package version', () => {

@@ -79,7 +79,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): ServerConfig {
 
 function buildProgram(): Command {
   const d = DEFAULT_CONFIG;
-  return new Command('merimeet-signaling')
+  const program = new Command('merimeet-signaling')
     .description(DESCRIPTION)
     .version(packageVersion(), '-V, --version')
     .helpOption('-h, --help', 'show this help')
@@ -182,6 +182,30 @@ function buildProgram(): Command {
         .argParser(nonEmpty),
     )
     .addOption(new Option('--log-level <level>', 'log detail').env('MERIMEET_LOG_LEVEL').default(d.logLevel).choices(LOG_LEVELS));
+  return addSfuOptions(program);
+}
+
+/** The media server for meetings past the mesh limit (Janus, driven by this server only). */
+function addSfuOptions(program: Command): Command {
+  const d = DEFAULT_CONFIG;
+  return program
+    .addOption(
+      new Option(
+        '--sfu-url <url>',
+        'Janus API of a media server for meetings past --mesh-limit, e.g. ws://127.0.0.1:8188 or ws+unix:///run/janus/api.sock:/ (repeatable: new meetings go to the least loaded; comma-separated in the env var)',
+      )
+        .env('MERIMEET_SFU_URLS')
+        .argParser(urls('ws', 'wss', 'ws+unix')),
+    )
+    .addOption(
+      new Option('--sfu-secret <secret>', "Janus's api_secret (prefer the env var: flags show up in ps)").env('MERIMEET_SFU_SECRET').argParser(nonEmpty),
+    )
+    .addOption(
+      new Option('--mesh-limit <n>', 'most people in a peer-to-peer mesh; one more moves the meeting to the SFU, if --sfu-url is set')
+        .env('MERIMEET_MESH_LIMIT')
+        .default(d.meshLimit)
+        .argParser(integer(2, 32)),
+    );
 }
 
 interface Parsed {
@@ -205,6 +229,9 @@ interface Parsed {
   metricsPort?: number;
   metricsHost: string;
   metricsToken?: string;
+  sfuUrl?: string[];
+  sfuSecret?: string;
+  meshLimit: number;
   logLevel: ServerConfig['logLevel'];
 }
 
@@ -225,6 +252,8 @@ function toConfig(program: Command, env: NodeJS.ProcessEnv): ServerConfig {
     messagesPerSecond: o.messageRate,
     messageBurst: o.messageBurst,
     metricsHost: o.metricsHost,
+    sfuUrls: o.sfuUrl ?? [],
+    meshLimit: o.meshLimit,
     logLevel: o.logLevel,
   };
   if (o.metricsPort !== undefined) partial.metricsPort = o.metricsPort;
@@ -232,6 +261,7 @@ function toConfig(program: Command, env: NodeJS.ProcessEnv): ServerConfig {
   if (o.cert !== undefined) partial.certPath = o.cert;
   if (o.key !== undefined) partial.keyPath = o.key;
   if (o.turnSecret !== undefined) partial.turnSecret = o.turnSecret;
+  if (o.sfuSecret !== undefined) partial.sfuSecret = o.sfuSecret;
   const webRoot = o.webRoot ?? (isDirectory(BUNDLED_WEB_ROOT) ? BUNDLED_WEB_ROOT : undefined);
   if (webRoot !== undefined) partial.webRoot = webRoot;
   try {
@@ -288,7 +318,7 @@ function urls(...schemes: string[]): (value: string, previous: string[] | undefi
       .map((s) => s.trim())
       .filter((s) => s !== '');
     for (const url of added) {
-      const scheme = /^([a-z]+):./i.exec(url)?.[1]?.toLowerCase();
+      const scheme = /^([a-z+]+):./i.exec(url)?.[1]?.toLowerCase();
       if (scheme === undefined || !schemes.includes(scheme)) {
         throw new InvalidArgumentError(`'${url}' should look like ${schemes[0]}:host:port (schemes: ${schemes.join(', ')}).`);
       }

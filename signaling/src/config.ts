@@ -43,6 +43,12 @@ export interface ServerConfig {
   metricsPort?: number;
   /** Where that listener binds; loopback unless a token guards it. */
   metricsHost: string;
+  /** Janus API URLs (ws://, wss:// or ws+unix://); meetings past `meshLimit` run there. Empty: no SFU. */
+  sfuUrls: string[];
+  /** Janus's api_secret, sent with every API request. */
+  sfuSecret?: string;
+  /** Most people in a mesh; one more moves the meeting to the SFU (when one is configured). */
+  meshLimit: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -67,6 +73,8 @@ export const DEFAULT_CONFIG: ServerConfig = {
   maxBufferedBytes: 1024 * 1024,
   sessionTtlSeconds: 30 * 24 * 3600,
   metricsHost: '127.0.0.1',
+  sfuUrls: [],
+  meshLimit: 4,
   logLevel: 'info',
 };
 
@@ -82,6 +90,9 @@ export function withDefaults(partial: Partial<ServerConfig>): ServerConfig {
     throw new Error(
       `--metrics-port serves plain HTTP; binding it to --metrics-host ${config.metricsHost} (not loopback) needs --metrics-token`,
     );
+  }
+  if (config.sfuSecret !== undefined && config.sfuUrls.length === 0) {
+    throw new Error('--sfu-secret needs --sfu-url (the Janus instances it is the API secret of)');
   }
   if ((config.certPath === undefined) !== (config.keyPath === undefined)) {
     throw new Error('--cert and --key go together');

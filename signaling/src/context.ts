@@ -15,6 +15,7 @@ import { BackoffThrottle, POLICIES, type BackoffPolicy } from './security/backof
 import { MeetingAdmissionThrottle } from './security/meeting-admission-throttle.js';
 import { ResumeTokens } from './security/resume-token.js';
 import { RemovalBans } from './rooms/removal-bans.js';
+import { SfuMeetings } from './sfu/sfu-meetings.js';
 import { getOrCreateSecret, revokePeer, type Db } from './store/database.js';
 
 /** Registrations each cost a slow scrypt hash; a few per address, then back off. */
@@ -46,6 +47,8 @@ export interface ServerContext {
   accounts: AccountService;
   meetings: MeetingStore;
   rooms: RoomRegistry;
+  /** Meetings past the mesh limit, on Janus; null without --sfu-url. */
+  sfu: SfuMeetings | null;
   resumeTokens: ResumeTokens;
   /** Who the host removed, per meeting: they rejoin only through the lobby. */
   removals: RemovalBans;
@@ -67,6 +70,10 @@ export interface ServerContext {
 export function createContext(config: ServerConfig, logger: Logger, metrics: ServerMetrics, db: Db): ServerContext {
   const resumeTokens = new ResumeTokens(getOrCreateSecret(db, 'resume-token-hmac'));
   const removals = new RemovalBans();
+  const sfu =
+    config.sfuUrls.length === 0
+      ? null
+      : new SfuMeetings({ urls: config.sfuUrls, apiSecret: config.sfuSecret, meshLimit: config.meshLimit, logger });
   const rooms = new RoomRegistry({
     graceMs: config.graceMs,
     welcome: (room, member, resumed) => ({
@@ -89,8 +96,10 @@ export function createContext(config: ServerConfig, logger: Logger, metrics: Ser
       resumed,
       graceMs: config.graceMs,
       iceTtlMs: config.turnTtlSeconds * 1000,
+      ...(sfu?.mediaOf(room) === 'sfu' ? { media: 'sfu' as const, feeds: sfu.feedsOf(room) ?? [] } : { media: 'mesh' as const }),
     }),
     departed: (room, member, reason) => {
+      sfu?.memberLeft(room, member);
       logger.info({ event: 'peer_left', meetingId: room.id, peerId: member.peerId, reason });
       if (reason === 'removed') {
         revokePeer(db, room.id, member.peerId, Date.now() + REMOVAL_MEMORY_MS);
@@ -98,6 +107,7 @@ export function createContext(config: ServerConfig, logger: Logger, metrics: Ser
         if (!room.isOwner(member)) removals.ban(room.id, member);
       }
     },
+    empty: (room) => sfu?.roomGone(room),
   });
   return {
     config,
@@ -107,6 +117,7 @@ export function createContext(config: ServerConfig, logger: Logger, metrics: Ser
     accounts: new AccountService(db, { sessionTtlMs: config.sessionTtlSeconds * 1000 }),
     meetings: new MeetingStore(db),
     rooms,
+    sfu,
     resumeTokens,
     removals,
     throttles: {

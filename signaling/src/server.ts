@@ -54,6 +54,8 @@ export async function startServer(
   const db = openDatabase(config.dataDir);
   const metrics = new ServerMetrics();
   const ctx = createContext(config, logger, metrics, db);
+  // Each Janus gets one first attempt before we listen; one that is down is retried in the background.
+  await ctx.sfu?.start();
   const connections = new Set<Connection>();
 
   const health = () => ({
@@ -120,6 +122,7 @@ export async function startServer(
       const settled = Promise.allSettled([...ctx.inflight]);
       await Promise.race([settled, new Promise((r) => setTimeout(r, 5000).unref())]);
       for (const room of ctx.rooms.values()) room.dispose();
+      await ctx.sfu?.close();
       db.close();
       logger.info({ event: 'stopped' });
     })();

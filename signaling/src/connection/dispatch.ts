@@ -7,6 +7,7 @@ import { accountHandlers } from '../handlers/account-handlers.js';
 import { hostHandlers } from '../handlers/host-handlers.js';
 import { meetingHandlers } from '../handlers/meeting-handlers.js';
 import { roomHandlers } from '../handlers/room-handlers.js';
+import { sfuHandlers } from '../handlers/sfu-handlers.js';
 import type { Handler, HandlerConnection, HandlerTable, Reply } from '../handlers/handler-connection.js';
 
 const handlers: HandlerTable<ClientMessageType> = {
@@ -14,6 +15,7 @@ const handlers: HandlerTable<ClientMessageType> = {
   ...meetingHandlers,
   ...roomHandlers,
   ...hostHandlers,
+  ...sfuHandlers,
   ping: () => ({ type: 'pong', time: Date.now() }),
 };
 

@@ -6,8 +6,9 @@ import type { HandlerConnection, HandlerTable, Membership } from './handler-conn
 type HostMessage = 'host.admit' | 'host.deny' | 'host.lock' | 'host.remove' | 'host.askMute' | 'host.end';
 
 export const hostHandlers: HandlerTable<HostMessage> = {
-  'host.admit': (conn, { peerId }) => {
+  'host.admit': async (conn, { peerId }) => {
     const { room } = requireHost(conn);
+    if (conn.ctx.sfu?.needsMove(room) && !room.isFull()) await conn.ctx.sfu.moveToSfu(room);
     const waiting = room.lobby.get(peerId);
     room.admitFromLobby(peerId);
     // The host chose to let this person in: a removal no longer keeps them out.

@@ -17,11 +17,14 @@ export const MAX_RESUME_TOKEN_AGE_MS = 12 * 3600_000;
 type RoomMessage = 'room.join' | 'room.resume' | 'room.leave' | 'presence.update' | 'signal' | 'ice.refresh';
 
 export const roomHandlers: HandlerTable<RoomMessage> = {
-  'room.join': (conn, m) => {
+  'room.join': async (conn, m) => {
     if (conn.membership) throw new AppError('already_joined', 'this connection is already in a meeting; leave first');
     const { ctx } = conn;
     const meeting = admit(ctx, conn.address, m.meetingId, m.admissionKey);
     const room = ctx.rooms.getOrCreate(meeting);
+    // One more would pass the mesh limit: the meeting moves to the SFU before this member is in.
+    if (ctx.sfu?.needsMove(room) && !room.isFull()) await ctx.sfu.moveToSfu(room);
+    if (conn.membership) throw new AppError('already_joined', 'this connection is already in a meeting; leave first');
     const member: Member = {
       peerId: randomBytes(8).toString('hex'),
       accountId: conn.principal?.accountId ?? null,
@@ -52,7 +55,7 @@ export const roomHandlers: HandlerTable<RoomMessage> = {
     }
   },
 
-  'room.resume': (conn, { resumeToken }) => {
+  'room.resume': async (conn, { resumeToken }) => {
     if (conn.membership) throw new AppError('already_joined', 'this connection is already in a meeting');
     const { ctx } = conn;
     const claims = ctx.resumeTokens.verify(resumeToken);
@@ -88,6 +91,8 @@ export const roomHandlers: HandlerTable<RoomMessage> = {
     if (ctx.removals.isBanned(claims.m, { accountId: claims.a, address: conn.address })) throw failed();
     room ??= ctx.rooms.getOrCreate(meeting);
     if (room.isFull()) throw new AppError('meeting_full', 'the meeting is full');
+    if (ctx.sfu?.needsMove(room)) await ctx.sfu.moveToSfu(room);
+    if (conn.membership) throw new AppError('already_joined', 'this connection is already in a meeting');
     const restored: Member = {
       peerId: claims.p,
       accountId: claims.a,

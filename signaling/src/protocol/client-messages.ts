@@ -16,6 +16,7 @@ import {
   SignalData,
   Username,
 } from './fields.js';
+import { SdpAnswer, SdpOffer, SfuCandidate, SfuFeeds, SfuPeerConnection } from './sfu-fields.js';
 
 const req = <T extends string, E extends v.ObjectEntries>(type: T, entries: E) =>
   v.strictObject({ type: v.literal(type), rid: v.optional(Rid), ...entries });
@@ -66,6 +67,16 @@ export const ClientMessage = v.variant('type', [
   req('signal', { to: PeerId, data: SignalData }),
   /** Fresh TURN credentials before the ones from room.joined expire (members only). */
   req('ice.refresh', {}),
+
+  // Media through the SFU (meetings past the mesh limit; see docs/protocol.md)
+  /** Publish: the member's offer for its sending connection; the reply is `sfu.answer`. */
+  req('sfu.publish', { jsep: SdpOffer }),
+  /** Receive these people's media (replaces what was asked before); the reply is `sfu.offer`. */
+  req('sfu.subscribe', { feeds: SfuFeeds }),
+  /** The member's answer to the last `sfu.offer`: media starts flowing. */
+  req('sfu.start', { jsep: SdpAnswer }),
+  /** An ICE candidate of one of the member's two connections (`null`: gathering complete). */
+  req('sfu.trickle', { pc: SfuPeerConnection, candidate: SfuCandidate }),
 
   // Host controls
   req('host.admit', { peerId: PeerId }),

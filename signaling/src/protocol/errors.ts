@@ -25,6 +25,10 @@ export const ERROR_CODES = [
   'peer_not_found', // no such participant in your meeting
   'resume_failed', // the resume token is invalid or its grace period has passed
   'ice_refresh_limited', // ice.refresh asked for too often on this connection; retry after `retryAfterMs`
+  // Media through the SFU
+  'not_on_sfu', // an sfu.* request in a meeting whose media is a mesh
+  'sfu_unavailable', // no media server is up to take the meeting past the mesh limit; retry after `retryAfterMs`
+  'sfu_refused', // the media server refused the request (a bad SDP, a subscription before publish)
   'internal',
 ] as const;
 

@@ -6,6 +6,7 @@
 export * from './limits.js';
 export * from './errors.js';
 export * from './fields.js';
+export * from './sfu-fields.js';
 export * from './client-messages.js';
 export * from './server-messages.js';
 export * from './codec.js';

@@ -31,3 +31,8 @@ export const MEETING_ID_PATTERN = /^[a-hjkmnp-z]{3}-[a-hjkmnp-z]{4}-[a-hjkmnp-z]
 export const KEY_B64URL_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 export const PEER_ID_PATTERN = /^[0-9a-f]{16}$/;
 export const MAX_RESUME_TOKEN = 1024;
+
+/** Largest SDP relayed to or from the SFU (a 50-person subscriber offer is about 40 KB). */
+export const MAX_SDP_BYTES = 60 * 1024;
+/** Most feeds one member may subscribe to at once. */
+export const MAX_SFU_FEEDS = 64;

@@ -5,6 +5,7 @@
  */
 import * as v from 'valibot';
 import { ERROR_CODES } from './errors.js';
+import { MediaTopologyName, ServerSdpAnswer, ServerSdpOffer } from './sfu-fields.js';
 import { IceServer, MeetingId, MeetingInfo, PeerId, PeerInfo, Rid, SignalData, Username } from './fields.js';
 
 const msg = <T extends string, E extends v.ObjectEntries>(type: T, entries: E) =>
@@ -49,6 +50,10 @@ export const ServerMessage = v.variant('type', [
     graceMs: v.number(),
     /** How long the TURN credentials in `iceServers` stay valid (absent from older servers). */
     iceTtlMs: v.optional(v.number()),
+    /** How media flows in this meeting now (absent from older servers: a mesh). */
+    media: v.optional(MediaTopologyName),
+    /** On the SFU: who publishes right now (absent on a mesh). */
+    feeds: v.optional(v.array(PeerId)),
   }),
   /** Reply to `ice.refresh`: the same servers with fresh credentials, valid for `iceTtlMs`. */
   reply('ice.servers', { iceServers: v.array(IceServer), iceTtlMs: v.number() }),
@@ -65,6 +70,16 @@ export const ServerMessage = v.variant('type', [
   msg('room.ended', { meetingId: MeetingId }),
   msg('room.muteRequested', { by: PeerId }),
   msg('signal', { from: PeerId, data: SignalData }),
+  /** Reply to `sfu.publish`: the SFU's answer for the member's sending connection. */
+  reply('sfu.answer', { jsep: ServerSdpAnswer }),
+  /** Reply to `sfu.subscribe`: the SFU's offer for the member's receiving connection (answer with `sfu.start`). */
+  reply('sfu.offer', { jsep: ServerSdpOffer }),
+  /** The meeting grew past the mesh limit and now runs on the SFU: publish there (nobody leaves). */
+  msg('sfu.moved', {}),
+  /** Who publishes on the SFU now; subscribe to those you want to see. */
+  msg('sfu.feeds', { feeds: v.array(PeerId) }),
+  /** The media server was replaced (it stopped or restarted): publish and subscribe again. */
+  msg('sfu.republish', {}),
   /** The server is shutting down: reconnect after about `reconnectInMs` and resume. */
   msg('server.draining', { reconnectInMs: v.number() }),
 ]);

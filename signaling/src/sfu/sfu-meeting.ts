@@ -1,0 +1,174 @@
+/**
+ * One meeting on the SFU: its Janus room, and each member's two handles (one
+ * publishing, one subscribing). The member's JSEP passes through here to
+ * Janus and back; Janus's feed ids stay on this side (members speak peer ids).
+ */
+import { randomBytes, randomInt } from 'node:crypto';
+import type { Member } from '../rooms/member.js';
+import type { Room } from '../rooms/room.js';
+import type { JanusJsep } from './janus-replies.js';
+import type { JanusHandle } from './janus-session.js';
+import type { SfuInstance } from './sfu-pool.js';
+import { SfuError } from './sfu-error.js';
+import * as videoroom from './videoroom.js';
+
+interface SfuMember {
+  feed: number;
+  publisher: JanusHandle | null;
+  /** Janus reports this member's publishing PeerConnection up (webrtcup) in the current room. */
+  publishing: boolean;
+  subscriber: JanusHandle | null;
+  subscribed: number[];
+}
+
+/** What a meeting needs from its surroundings: where to send a member Janus's own offers, and where to log. */
+export interface SfuMeetingPorts {
+  sendOffer(member: Member, jsep: JanusJsep & { type: 'offer' }): void;
+  log(event: string, data: Record<string, unknown>): void;
+}
+
+export class SfuMeeting {
+  /** null while no instance is up to hold it (rebuilding). */
+  instance: SfuInstance | null = null;
+  private janusRoom = 0;
+  private readonly secret = randomBytes(18).toString('base64url');
+  private control: JanusHandle | null = null;
+  private readonly members = new Map<string, SfuMember>();
+  private nextFeed = 1;
+
+  constructor(
+    readonly room: Room,
+    private readonly ports: SfuMeetingPorts,
+  ) {}
+
+  /** Creates the Janus room on `instance`; every member starts over there (nothing published yet). */
+  async place(instance: SfuInstance): Promise<void> {
+    const session = instance.session;
+    if (!session) throw new SfuError('sfu_unavailable', 'the chosen media server went away');
+    const control = await session.attach();
+    // Random room ids: a second signaling server on the same Janus does not collide with ours.
+    const janusRoom = randomInt(1, 2 ** 47);
+    await videoroom.createRoom(control, janusRoom, this.secret);
+    this.instance = instance;
+    this.control = control;
+    this.janusRoom = janusRoom;
+    for (const state of this.members.values()) this.forgetHandles(state);
+  }
+
+  /** The instance went away with every handle on it: nothing to detach, everything to redo. */
+  lostInstance(): void {
+    this.instance = null;
+    this.control = null;
+    for (const state of this.members.values()) this.forgetHandles(state);
+  }
+
+  feeds(): string[] {
+    return [...this.members].filter(([, s]) => s.publishing).map(([peerId]) => peerId);
+  }
+
+  async publish(member: Member, offer: JanusJsep & { type: 'offer' }): Promise<JanusJsep> {
+    const state = this.stateOf(member);
+    const joined = state.publisher !== null;
+    if (!state.publisher) {
+      const handle = await this.session().attach();
+      // Janus forwards a feed only once its PeerConnection is up, so that is when the others learn of it.
+      handle.onNotice((notice) => {
+        if (notice.janus === 'webrtcup') this.setPublishing(state, true);
+        if (notice.janus === 'hangup') this.setPublishing(state, false);
+      });
+      state.publisher = handle;
+    }
+    return videoroom.publish(state.publisher, { room: this.janusRoom, feed: state.feed, joined }, offer);
+  }
+
+  /** Subscribes to exactly these peers (publishing members other than `member`). */
+  async subscribe(member: Member, peerIds: string[]): Promise<JanusJsep> {
+    const state = this.stateOf(member);
+    const wanted = peerIds.map((peerId) => {
+      const other = this.members.get(peerId);
+      if (!other?.publishing || peerId === member.peerId) {
+        throw new SfuError('janus_plugin_error', 'not publishing in this meeting (or its media is not up yet)', { request: 'subscribe' });
+      }
+      return other.feed;
+    });
+    let offer: JanusJsep;
+    if (!state.subscriber) {
+      if (wanted.length === 0) throw new SfuError('janus_plugin_error', 'subscribe to at least one feed', { request: 'subscribe' });
+      const handle = await this.session().attach();
+      handle.onNotice((notice) => {
+        // Janus renegotiates by itself when a publisher it forwards leaves.
+        if (notice.janus === 'event' && notice.jsep?.type === 'offer') this.ports.sendOffer(member, { type: 'offer', sdp: notice.jsep.sdp });
+        if (notice.janus === 'hangup') this.ports.log('sfu_subscriber_hangup', { meetingId: this.room.id, peerId: member.peerId });
+      });
+      state.subscriber = handle;
+      offer = await videoroom.subscribe(handle, this.janusRoom, wanted);
+    } else {
+      const add = wanted.filter((feed) => !state.subscribed.includes(feed));
+      const drop = state.subscribed.filter((feed) => !wanted.includes(feed));
+      if (add.length === 0 && drop.length === 0) throw new SfuError('janus_plugin_error', 'already subscribed to exactly those', { request: 'update' });
+      offer = await videoroom.updateSubscription(state.subscriber, add, drop);
+    }
+    state.subscribed = wanted;
+    return offer;
+  }
+
+  async start(member: Member, answer: JanusJsep & { type: 'answer' }): Promise<void> {
+    const state = this.stateOf(member);
+    if (!state.subscriber) throw new SfuError('janus_plugin_error', 'no subscription to answer', { request: 'start' });
+    await videoroom.start(state.subscriber, answer);
+  }
+
+  async trickle(member: Member, pc: 'publisher' | 'subscriber', candidate: Parameters<JanusHandle['trickle']>[0]): Promise<void> {
+    const handle = this.stateOf(member)[pc];
+    if (!handle) throw new SfuError('janus_plugin_error', `no ${pc} connection to trickle to`, { request: 'trickle' });
+    await handle.trickle(candidate);
+  }
+
+  /** The member is gone for good: its handles go, and the others learn its feed ended. */
+  async remove(member: Member): Promise<void> {
+    const state = this.members.get(member.peerId);
+    if (!state) return;
+    this.members.delete(member.peerId);
+    if (state.publishing) this.room.broadcast({ type: 'sfu.feeds', feeds: this.feeds() });
+    await Promise.all([state.publisher?.detach(), state.subscriber?.detach()]);
+  }
+
+  /** Destroys the Janus room (the meeting is over on this server). */
+  async destroy(): Promise<void> {
+    const control = this.control;
+    this.lostInstance();
+    if (!control) return;
+    await videoroom.destroyRoom(control, this.janusRoom, this.secret);
+    await control.detach();
+  }
+
+  private session() {
+    const session = this.instance?.session;
+    if (!session || session.lost) throw new SfuError('sfu_unavailable', 'the media server is being replaced');
+    return session;
+  }
+
+  private stateOf(member: Member): SfuMember {
+    let state = this.members.get(member.peerId);
+    if (!state) {
+      state = { feed: this.nextFeed++, publisher: null, publishing: false, subscriber: null, subscribed: [] };
+      this.members.set(member.peerId, state);
+    }
+    return state;
+  }
+
+  private setPublishing(state: SfuMember, publishing: boolean): void {
+    if (state.publishing === publishing) return;
+    state.publishing = publishing;
+    this.room.broadcast({ type: 'sfu.feeds', feeds: this.feeds() });
+  }
+
+  private forgetHandles(state: SfuMember): void {
+    state.subscriber?.onNotice(null);
+    state.publisher?.onNotice(null);
+    state.publisher = null;
+    state.subscriber = null;
+    state.publishing = false;
+    state.subscribed = [];
+  }
+}

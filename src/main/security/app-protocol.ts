@@ -16,13 +16,14 @@ import { APP_HOST, APP_SCHEME } from './window-policy.js';
 /**
  * The window's Content-Security-Policy, sent as a header on every response
  * (index.html also carries the web client's policy as a <meta>; both apply).
- * No inline script or style, no eval, no plugins, no frames; connections only
+ * No inline script or style, no eval (only WebAssembly compilation,
+ * 'wasm-unsafe-eval', for the noise suppressor), no plugins, no frames; connections only
  * to wss: signaling servers; images from data:/blob: for picker thumbnails and
  * avatars; media from blob:/mediastream: for calls.
  */
 export const DESKTOP_CSP = [
   "default-src 'none'",
-  "script-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
   "style-src 'self'",
   "img-src 'self' data: blob:",
   "media-src 'self' blob: mediastream:",
@@ -49,6 +50,7 @@ const MIME: Record<string, string> = {
   '.ico': 'image/x-icon',
   '.woff2': 'font/woff2',
   '.txt': 'text/plain; charset=utf-8',
+  '.wasm': 'application/wasm',
 };
 
 /** The file under `root` that `url` names, or null when it names nothing servable. */

@@ -79,7 +79,6 @@ export function App({ platform }: { platform: Platform }) {
   usePushToTalk(platform, call?.engine ?? null, useCallback(() => control('mic'), [control]));
 
   const focusHeading = !firstScreen.current;
-
   switch (route.name) {
     case 'home':
       return (
@@ -131,6 +130,7 @@ export function App({ platform }: { platform: Platform }) {
           meetingId={route.meetingId}
           sinkId={prefs.sinkId}
           cameraId={prefs.cameraId}
+          onNoiseSuppression={(noiseSuppression) => updatePrefs({ noiseSuppression })}
           getDisplayMedia={(options) => platform.getDisplayMedia(options)}
           onEnded={(reason: EndReason | null) => {
             endCall();

@@ -15,6 +15,7 @@ Installs, idempotently, what meriMeet needs on Debian 12 (or a close relative):
        chromium                                  real WebRTC in headless tests
        firefox-esr                               a Firefox guest in the mixed-browser e2e specs
        coturn iproute2                           TURN relay, loopback network namespaces
+       espeak-ng sox                             speech and noise for the audio bench (noise suppression)
   2. npm dependencies (`npm ci`), when node_modules is missing or older than
      package-lock.json.
 
@@ -59,6 +60,7 @@ packages=(
   gnome-keyring dbus dbus-x11 libsecret-tools
   chromium firefox-esr
   coturn iproute2
+  espeak-ng sox
 )
 
 if command -v dpkg-query >/dev/null 2>&1; then

@@ -16,6 +16,7 @@ Installs, idempotently, what meriMeet needs on Debian 12 (or a close relative):
        firefox-esr                               a Firefox guest in the mixed-browser e2e specs
        coturn iproute2                           TURN relay, loopback network namespaces
        janus                                     the SFU (VideoRoom) of large meetings, in the SFU tests
+       espeak-ng sox                             speech and noise for the audio bench (noise suppression)
   2. npm dependencies (`npm ci`), when node_modules is missing or older than
      package-lock.json.
   3. Makes sure no system Janus service is left running or enabled: the tests
@@ -64,6 +65,7 @@ packages=(
   chromium firefox-esr
   coturn iproute2
   janus
+  espeak-ng sox
 )
 
 if command -v dpkg-query >/dev/null 2>&1; then

@@ -17,8 +17,9 @@ import { bundleBenchmark } from './bundle/index.js';
 import { callBenchmark } from './call/index.js';
 import { filesBenchmark } from './files/index.js';
 import { meshBenchmark } from './mesh/index.js';
+import { audioBenchmark } from './audio/index.js';
 
-const BENCHMARKS: Benchmark[] = [signalingBenchmark, callBenchmark, meshBenchmark, filesBenchmark, bundleBenchmark];
+const BENCHMARKS: Benchmark[] = [signalingBenchmark, callBenchmark, meshBenchmark, filesBenchmark, bundleBenchmark, audioBenchmark];
 
 /** Flags that take a path rather than a number; handed to benchmarks through ctx.paths. */
 const PATH_FLAGS: Record<string, string> = {

@@ -46,7 +46,7 @@ const EXPLAINED: Record<string, string> = {
   'CERTIFICATE_VERIFY_PROC_JS_CHECK main/index.ts':
     'The verify proc never opts out of TLS validation: unpinned hosts keep Chromium\'s verdict (-3); a self-signed certificate is accepted only after the person confirmed its SHA-256 fingerprint (pinned), and a changed one is refused (cert-pinning.test.ts).',
   'CSP_GLOBAL_CHECK N/A':
-    'The CSP is sent as a header by the app:// handler (DESKTOP_CSP in security/app-protocol.ts: default-src \'none\', script-src \'self\', no unsafe-*), and index.html carries the web client\'s CSP as a <meta>; the scanner only looks for CSP in HTML and in session header hooks.',
+    'The CSP is sent as a header by the app:// handler (DESKTOP_CSP in security/app-protocol.ts: default-src \'none\', script-src \'self\' \'wasm-unsafe-eval\', no other unsafe-*), and index.html carries the web client\'s CSP as a <meta>; the scanner only looks for CSP in HTML and in session header hooks.',
 };
 
 let work: string;

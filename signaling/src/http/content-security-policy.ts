@@ -6,7 +6,9 @@
  */
 export const CSP_DIRECTIVES: readonly string[] = [
   "default-src 'self'",
-  "script-src 'self'",
+  // 'wasm-unsafe-eval': compiling WebAssembly (RNNoise, the noise suppressor, one of our own files);
+  // it allows no eval() of strings, no inline script and no other origin.
+  "script-src 'self' 'wasm-unsafe-eval'",
   "style-src 'self'",
   "img-src 'self' data: blob:",
   "media-src 'self' blob: mediastream:",

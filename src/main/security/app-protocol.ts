@@ -16,7 +16,8 @@ import { APP_HOST, APP_SCHEME } from './window-policy.js';
 /**
  * The window's Content-Security-Policy, sent as a header on every response
  * (index.html also carries the web client's policy as a <meta>; both apply).
- * No inline script or style, no eval, no plugins, no frames; connections only
+ * No inline script or style, no eval (only WebAssembly compilation,
+ * 'wasm-unsafe-eval', for the noise suppressor), no plugins, no frames; connections only
  * to wss: signaling servers; images from data:/blob: for picker thumbnails and
  * avatars; media from blob:/mediastream: for calls; workers only from the
  * app's own files (the frame-crypto worker of end-to-end encrypted SFU
@@ -24,7 +25,7 @@ import { APP_HOST, APP_SCHEME } from './window-policy.js';
  */
 export const DESKTOP_CSP = [
   "default-src 'none'",
-  "script-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
   "style-src 'self'",
   "img-src 'self' data: blob:",
   "media-src 'self' blob: mediastream:",
@@ -51,6 +52,7 @@ const MIME: Record<string, string> = {
   '.ico': 'image/x-icon',
   '.woff2': 'font/woff2',
   '.txt': 'text/plain; charset=utf-8',
+  '.wasm': 'application/wasm',
 };
 
 /** The file under `root` that `url` names, or null when it names nothing servable. */

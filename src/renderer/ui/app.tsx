@@ -131,6 +131,7 @@ export function App({ platform }: { platform: Platform }) {
           meetingId={route.meetingId}
           sinkId={prefs.sinkId}
           cameraId={prefs.cameraId}
+          onNoiseSuppression={(noiseSuppression) => updatePrefs({ noiseSuppression })}
           getDisplayMedia={(options) => platform.getDisplayMedia(options)}
           onEnded={(reason: EndReason | null) => {
             endCall();

@@ -37,6 +37,7 @@ export const ERROR_TEXT: Readonly<Record<string, string>> = {
   host_refused: 'The meeting server refused that host action: it did not happen. You may no longer be the host.',
   // Local devices
   camera_lost: 'Your camera stopped working.',
+  noise_suppression_failed: 'Noise suppression could not start on this device, so the others hear your microphone without it.',
 };
 
 export const CAMERA_LOST = ERROR_TEXT['camera_lost']!;

@@ -11,10 +11,12 @@ export interface Preferences {
   sinkId: string;
   /** Connect through the TURN relay only (hides this computer's addresses from the others). */
   relayOnly: boolean;
+  /** RNNoise on the microphone before it is sent (on unless the person turned it off). */
+  noiseSuppression: boolean;
 }
 
 const KEY = 'merimeet.preferences';
-const EMPTY: Preferences = { displayName: '', cameraId: '', micId: '', sinkId: '', relayOnly: false };
+const EMPTY: Preferences = { displayName: '', cameraId: '', micId: '', sinkId: '', relayOnly: false, noiseSuppression: true };
 
 export function loadPreferences(): Preferences {
   try {
@@ -28,6 +30,8 @@ export function loadPreferences(): Preferences {
       micId: str('micId'),
       sinkId: str('sinkId'),
       relayOnly: parsed.relayOnly === true,
+      // Preferences saved before the toggle existed have no field: on, as for everyone new.
+      noiseSuppression: parsed.noiseSuppression !== false,
     };
   } catch {
     return { ...EMPTY };

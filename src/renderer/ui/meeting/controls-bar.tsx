@@ -9,6 +9,9 @@ export interface ControlsProps {
   participantsOpen: boolean;
   /** Whether this client shares its screen; undefined hides the button (a platform that cannot capture). */
   sharing?: boolean;
+  /** Noise suppression on the microphone; undefined hides the button (no microphone). */
+  noiseSuppression?: boolean;
+  onNoiseSuppression?: () => void;
   unread: number;
   waiting: number;
   onAction: (action: ShortcutAction) => void;
@@ -58,6 +61,20 @@ export function ControlsBar(p: ControlsProps) {
           {p.cameraOn ? 'on' : 'off'}
         </span>
       </Toggle>
+      {p.noiseSuppression !== undefined ? (
+        <button
+          type="button"
+          class={`control${p.noiseSuppression ? ' on' : ''}`}
+          aria-pressed={p.noiseSuppression}
+          title={p.noiseSuppression ? 'Stop suppressing background noise' : 'Suppress background noise (on this device only)'}
+          onClick={p.onNoiseSuppression}
+        >
+          <span>Noise suppression</span>
+          <span class="state" aria-hidden="true">
+            {p.noiseSuppression ? 'on' : 'off'}
+          </span>
+        </button>
+      ) : null}
       <Toggle action="hand" label="Raise hand" pressed={p.handRaised} hint={p.handRaised ? 'Lower hand' : 'Raise hand'} onAction={p.onAction} />
       {p.sharing !== undefined ? (
         <Toggle action="screen" label="Share screen" pressed={p.sharing} hint={p.sharing ? 'Stop sharing your screen' : 'Share your screen, a window or a tab'} onAction={p.onAction}>

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import type { MicrophoneProcessing } from '../../engine/audio/microphone-processing.js';
 import type { CallEngine, EndReason } from '../../engine/call-state.js';
 import { useCallSelector, useFocusOnMount } from '../hooks.js';
 import { countPublications, countRender } from '../render-count.js';
@@ -21,10 +22,13 @@ import { ParticipantsPanel } from './participants-panel.js';
 import { CAMERA_FAILED, useCamera } from './use-camera.js';
 import { useFileDrop } from './use-file-drop.js';
 import { useMeetingControls } from './use-meeting-controls.js';
+import { useNoiseSuppression, type NoiseSuppression } from './use-noise-suppression.js';
 import { VideoGrid } from './video-grid.js';
 
 export interface MeetingProps {
-  call: { engine: CallEngine; stream: MediaStream | null } | null;
+  call: { engine: CallEngine; stream: MediaStream | null; microphone: MicrophoneProcessing | null } | null;
+  /** Keeps the in-call noise suppression choice in the preferences. */
+  onNoiseSuppression: (on: boolean) => void;
   /** A failure before the engine could report one (engine failed to load, join threw). */
   startError: string | null;
   meetingId: string;
@@ -88,6 +92,7 @@ function Toolbar(props: {
   chatOpen: boolean;
   peopleOpen: boolean;
   controls: ReturnType<typeof useMeetingControls>;
+  suppression: NoiseSuppression;
 }) {
   countRender('Toolbar');
   const { engine, canShare } = props;
@@ -103,6 +108,7 @@ function Toolbar(props: {
       chatOpen={props.chatOpen}
       participantsOpen={props.peopleOpen}
       {...(canShare && (inCall || local.sharing) ? { sharing: local.sharing } : {})}
+      {...(props.suppression.on !== undefined ? { noiseSuppression: props.suppression.on, onNoiseSuppression: props.suppression.toggle } : {})}
       unread={unread}
       waiting={waiting}
       onAction={props.controls.act}
@@ -139,6 +145,7 @@ function InMeeting(props: MeetingProps & { engine: CallEngine }) {
   const [pinnedId, setPinnedId] = useState<string | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
   const camera = useCamera(engine, props.cameraId);
+  const suppression = useNoiseSuppression(props.call?.microphone ?? null, props.onNoiseSuppression, setActionError);
   const toolbar = useRef<HTMLDivElement>(null);
   const files = useFileRecipient(engine);
   const drop = useFileDrop((dropped) => {
@@ -237,7 +244,7 @@ function InMeeting(props: MeetingProps & { engine: CallEngine }) {
         ) : null}
       </div>
       <div ref={toolbar} class="controls-wrap">
-        <Toolbar engine={engine} canShare={props.getDisplayMedia !== undefined} chatOpen={chatOpen} peopleOpen={peopleOpen} controls={controls} />
+        <Toolbar engine={engine} canShare={props.getDisplayMedia !== undefined} chatOpen={chatOpen} peopleOpen={peopleOpen} controls={controls} suppression={suppression} />
       </div>
     </main>
   );

@@ -13,8 +13,10 @@ import { DeviceSelect } from './device-select.js';
 import { JoinToggles } from './join-toggles.js';
 import { KeyStatus, useKeyState } from './key-status.js';
 import { NameField } from './name-field.js';
-import { useDevices, useLocalMedia } from './local-media.js';
+import type { MicrophoneProcessing } from '../../engine/audio/microphone-processing.js';
+import { useDevices } from './local-media.js';
 import { PreviewPane } from './preview-pane.js';
+import { usePreJoinMedia } from './use-prejoin-media.js';
 
 export interface JoinChoice {
   stream: MediaStream | null;
@@ -25,6 +27,9 @@ export interface JoinChoice {
   micId: string;
   sinkId: string;
   relayOnly: boolean;
+  noiseSuppression: boolean;
+  /** The microphone's audio graph, handed to the call with the stream (it owns the raw microphone). */
+  microphone: MicrophoneProcessing | null;
 }
 
 export interface PreJoinProps {
@@ -70,7 +75,7 @@ export function PreJoinScreen(props: PreJoinProps) {
   const nameInput = useRef<HTMLInputElement>(null);
   const preview = useRef<HTMLVideoElement>(null);
 
-  const { media, handOver } = useLocalMedia(cameraId, micId);
+  const { media, handOver, suppression } = usePreJoinMedia(cameraId, micId, props.prefs.noiseSuppression);
   const stream = media?.stream ?? null;
   const devices = useDevices(stream);
   useSrcObject(preview, stream);
@@ -107,10 +112,12 @@ export function PreJoinScreen(props: PreJoinProps) {
     }
     setNameError(null);
     const handed = handOver();
+    const handedStream = handed?.stream ?? null;
     // No camera could be opened: the call starts with the camera honestly off (the toolbar
     // then offers to turn it on, which tries the camera again), never "on" with nothing sent.
-    const noCamera = !(handed?.getVideoTracks().some((t) => t.readyState === 'live') ?? false);
-    props.onJoin({ stream: handed, displayName, muted, videoOff: videoOff || noCamera, cameraId, micId, sinkId, relayOnly });
+    const noCamera = !(handedStream?.getVideoTracks().some((t) => t.readyState === 'live') ?? false);
+    const microphone = handed?.microphone ?? null;
+    props.onJoin({ stream: handedStream, displayName, muted, videoOff: videoOff || noCamera, cameraId, micId, sinkId, relayOnly, noiseSuppression: suppression.on, microphone });
   };
 
   // Rejoining after a reload: no click needed, once (Back cancels it).
@@ -150,7 +157,15 @@ export function PreJoinScreen(props: PreJoinProps) {
             emptyText={speakerChoiceText(canPickSpeaker)}
             onChange={setSinkId}
           />
-          <JoinToggles muted={muted} videoOff={videoOff} relayOnly={relayOnly} setMuted={setMuted} setVideoOff={setVideoOff} setRelayOnly={setRelayOnly} />
+          <JoinToggles
+            muted={muted}
+            videoOff={videoOff}
+            relayOnly={relayOnly}
+            suppression={suppression}
+            setMuted={setMuted}
+            setVideoOff={setVideoOff}
+            setRelayOnly={setRelayOnly}
+          />
           <NameField input={nameInput} name={name} error={nameError} setName={setName} />
           <KeyStatus rejoining={Boolean(props.rejoin)} keyState={keyState} mediaReady={mediaReady} keys={props.keys} />
           <div class="actions">

@@ -25,7 +25,7 @@ export function SettingsRoute({ platform, focusHeading, onBack, onPrefs }: Setti
       }}
       onRestart={(reason) => {
         // The window starts again on the new default server, or with nothing remembered.
-        if (reason === 'forgotten') savePreferences({ displayName: '', cameraId: '', micId: '', sinkId: '', relayOnly: false });
+        if (reason === 'forgotten') savePreferences({ displayName: '', cameraId: '', micId: '', sinkId: '', relayOnly: false, noiseSuppression: true });
         location.reload();
       }}
     />

@@ -4,6 +4,7 @@
  * and ending it stops the engine and every camera and microphone track.
  */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import type { MicrophoneProcessing } from '../../engine/audio/microphone-processing.js';
 import type { CallEngine } from '../../engine/call-state.js';
 import { clearActiveCall, saveActiveCall } from '../active-call.js';
 import type { Route } from '../routes.js';
@@ -12,6 +13,8 @@ import { reportAs } from '../../engine/failures.js';
 export interface Call {
   engine: CallEngine;
   stream: MediaStream | null;
+  /** The microphone's audio graph (noise suppression); it owns the raw microphone track. */
+  microphone: MicrophoneProcessing | null;
 }
 
 export function stopStream(stream: MediaStream | null): void {
@@ -37,6 +40,7 @@ export function useCallLifetime(route: Route, setJoinError: (error: string | nul
         const phase = current.engine.getState().phase;
         if (phase !== 'ended' && phase !== 'failed' && phase !== 'idle') void current.engine.leave().catch(reportAs('leaving the meeting'));
         stopStream(current.stream);
+        current.microphone?.stop();
         // A camera turned on during a call that started without any media lives only in the engine's stream.
         stopStream(current.engine.getState().local.stream);
       }

@@ -45,6 +45,7 @@ export function useJoin(o: JoinOptions): (target: MeetingTarget, choice: JoinCho
       } catch (err) {
         console.error('meriMeet: the call engine could not be loaded', err);
         stopStream(choice.stream);
+        choice.microphone?.stop();
         setJoinError('The meeting could not start. Check your connection and try again.');
         go({ name: 'meeting', ...target });
         return;
@@ -65,8 +66,8 @@ export function useJoin(o: JoinOptions): (target: MeetingTarget, choice: JoinCho
       const ready = getKeys.now(target);
       const joined = ready ? engine.join(options(ready)) : getKeys(target).then((keys) => engine.join(options(keys)));
       setJoinError(null);
-      updatePrefs({ displayName: choice.displayName, cameraId: choice.cameraId, micId: choice.micId, sinkId: choice.sinkId, relayOnly: choice.relayOnly });
-      startCall({ engine, stream: choice.stream });
+      updatePrefs({ displayName: choice.displayName, cameraId: choice.cameraId, micId: choice.micId, sinkId: choice.sinkId, relayOnly: choice.relayOnly, noiseSuppression: choice.noiseSuppression });
+      startCall({ engine, stream: choice.stream, microphone: choice.microphone });
       clearRejoin();
       saveActiveCall({ ...target, displayName: choice.displayName, muted: choice.muted, videoOff: choice.videoOff });
       go({ name: 'meeting', ...target });

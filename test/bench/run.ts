@@ -16,8 +16,9 @@ import { signalingBenchmark } from './signaling/index.js';
 import { bundleBenchmark } from './bundle/index.js';
 import { callBenchmark } from './call/index.js';
 import { filesBenchmark } from './files/index.js';
+import { guestsBenchmark } from './guests/index.js';
 
-const BENCHMARKS: Benchmark[] = [signalingBenchmark, callBenchmark, filesBenchmark, bundleBenchmark];
+const BENCHMARKS: Benchmark[] = [signalingBenchmark, callBenchmark, guestsBenchmark, filesBenchmark, bundleBenchmark];
 
 /** Flags that take a path rather than a number; handed to benchmarks through ctx.paths. */
 const PATH_FLAGS: Record<string, string> = {

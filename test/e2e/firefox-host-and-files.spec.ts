@@ -5,6 +5,8 @@
  * file-transfer, with Firefox on the other end:
  * - Firefox's pre-join says in plain words that it lists no speakers to choose;
  * - Gus waits in the lobby, seeing and sending nothing, until Hana admits him;
+ * - Firefox reports no level for Gus's own microphone, and says so in plain
+ *   words (his own tile cannot light up); Chromium says nothing of the kind;
  * - Gus raises his hand and mutes from Firefox; Hana's tile of him says so, and
  *   what she hears from him is silence; back with the shortcuts;
  * - the host asks Gus to mute: Firefox shows who asks, Gus presses Mute;
@@ -48,6 +50,14 @@ test('a Firefox guest: lobby, hand and mute, the host asking to mute, a file eac
     await expectVideoFlowing(gus, await peerIdIn(gus, 'Hana'));
     await expectVideoFlowing(hana.page, await peerIdOf(hana.page, 'Gus'));
     await untilTextIn(gus, tileSelector('Hana'), 'host');
+  });
+
+  await test.step("Firefox reports no level for Gus's own microphone: he is told his tile will not light up", async () => {
+    await untilRoleText(gus, 'status', 'This browser does not report your microphone’s level');
+    // Chromium reports it: no such notice there, and Hana's own tile lights up when she speaks.
+    await expect(hana.page.getByRole('status').filter({ hasText: 'does not report your microphone' })).toHaveCount(0);
+    await gus.click('button', 'Dismiss');
+    await untilRoleText(gus, 'status', 'This browser does not report your microphone’s level', { present: false });
   });
 
   const gusOnHana = await peerIdOf(hana.page, 'Gus');

@@ -140,6 +140,9 @@ class FakeLink implements PeerLink {
   async getLocalAudioLevel() {
     return this.localLevel;
   }
+  localLevelMeasurable(): boolean | null {
+    return this.localLevel === null ? null : true;
+  }
   close() {
     this.closed = true;
   }

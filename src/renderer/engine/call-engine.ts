@@ -322,6 +322,10 @@ class Engine implements CallEngine {
     this.#live()?.signaling.retryNow?.();
   }
 
+  dismissOwnLevelNotice(): void {
+    this.#update((st) => (st.ownLevelNotice === 'shown' ? { ...st, ownLevelNotice: 'dismissed' } : st));
+  }
+
   dismissWarning(): void {
     this.#update((st) => (st.warning === null ? st : { ...st, warning: null }));
   }

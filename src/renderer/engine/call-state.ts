@@ -155,6 +155,11 @@ export interface CallState {
    * rejoins as a new peer and drops its own view of everyone.
    */
   lastDeparture: { peerId: string; displayName: string; reason: 'left' | 'timeout' | 'removed'; at: number } | null;
+  /**
+   * This browser does not report our microphone's level (Firefox 153), so our own tile never
+   * reads "speaking": 'shown' tells the person once, 'dismissed' after they closed the notice.
+   */
+  ownLevelNotice: 'none' | 'shown' | 'dismissed';
 }
 
 export interface JoinOptions {
@@ -215,6 +220,7 @@ export interface CallEngine {
   /** While offline: try to reach the meeting server now instead of waiting for the next attempt. */
   retryNow(): void;
   dismissWarning(): void;
+  dismissOwnLevelNotice(): void;
   // Host controls (the server refuses them from anyone else)
   admit(peerId: string): void;
   deny(peerId: string): void;

@@ -99,5 +99,6 @@ export class MediaMeter {
     if (st.local.peerId !== null) take(st.local.peerId, st.local.muted, sampled.local);
     this.#speaker = nextSpeaker(this.#speaker, { levels, muted, now: Date.now() });
     this.#o.store.update((cur) => withLevels(cur, levels, this.#speaker.speakerId));
+    if (sampled.localMeasurable === false) this.#o.store.update((cur) => (cur.ownLevelNotice === 'none' ? { ...cur, ownLevelNotice: 'shown' } : cur));
   }
 }

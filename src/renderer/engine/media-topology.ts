@@ -38,6 +38,8 @@ export interface PeerReport {
 export interface AudioLevels {
   /** Our microphone as sent, 0..1; null when nobody receives it yet. */
   local: number | null;
+  /** Whether this browser reports our microphone's level at all; null (or absent) until known. */
+  localMeasurable?: boolean | null;
   /** Each remote person's level, 0..1; null when not known yet. */
   remote: Map<string, number | null>;
 }

@@ -45,6 +45,7 @@ export function initialState(): CallState {
     offline: false,
     warning: null,
     lastDeparture: null,
+    ownLevelNotice: 'none',
   };
 }
 

@@ -76,6 +76,10 @@ export function departureText(d: NonNullable<CallState['lastDeparture']>): strin
 }
 
 /** The text of the offline alert (docs/ui-contract.md). */
+/** Shown once where the browser reports no level for our own microphone (Firefox 153). */
+export const OWN_LEVEL_UNAVAILABLE =
+  'This browser does not report your microphone’s level, so your own tile does not light up when you speak. The others still see when you are speaking.';
+
 export const OFFLINE = 'You are offline: the meeting server cannot be reached. meriMeet keeps trying.';
 
 /** "Reconnecting to Ada…" while the media path to someone is being repaired (ICE restart); '' otherwise. */

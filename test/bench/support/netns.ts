@@ -24,12 +24,16 @@ export function loopbackOnly(): boolean {
 
 /**
  * Runs `node --import tsx FILE ARGS` in a fresh loopback-only namespace
- * (`unshare -n`; `-r -n` when not root) and resolves with its stdout.
+ * (`unshare -n`; `-r -n` when not root) and resolves with its stdout;
+ * `defaultRoute` adds a default route into lo (for Firefox).
  * Its stderr (progress) passes through.
  */
-export async function runInLoopbackNamespace(file: string, args: string[]): Promise<string> {
+export async function runInLoopbackNamespace(file: string, args: string[], options: { defaultRoute?: boolean } = {}): Promise<string> {
   const flags = process.getuid?.() === 0 ? ['-n'] : ['-r', '-n'];
-  const script = 'ip link set lo up && exec "$@"';
+  // Firefox gathers no ICE candidate at all without a default route (scripts/e2e.sh adds the same
+  // one); it points back into lo, the only interface, so nothing can leave.
+  const route = options.defaultRoute ? ' && ip route add default dev lo src 127.0.0.1' : '';
+  const script = `ip link set lo up${route} && exec "$@"`;
   const child = spawn('unshare', [...flags, '--', 'bash', '-c', script, 'netns', process.execPath, '--import', 'tsx', file, ...args], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],

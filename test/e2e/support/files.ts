@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
+import { runInPage, type InPage } from './participant.js';
 import { openPanel } from './ui.js';
 
 export const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
@@ -40,9 +41,10 @@ export async function sendFile(page: Page, file: { name: string; buffer: Buffer 
  * from the desktop does. `size` bytes of a repeated random block: big files
  * without shipping them over the test's protocol pipe.
  */
-export async function dropFile(page: Page, name: string, size: number): Promise<void> {
-  await page.evaluate(
-    ({ name, size }) => {
+export async function dropFile(page: InPage, name: string, size: number): Promise<void> {
+  await runInPage(
+    page,
+    ({ name, size }: { name: string; size: number }) => {
       const block = new Uint8Array(1024 * 1024);
       for (let i = 0; i < block.length; i += 65536) crypto.getRandomValues(block.subarray(i, i + 65536)); // 64 KiB per call at most
       const parts: BlobPart[] = [];
@@ -96,8 +98,8 @@ export async function progressSeen(page: Page, barName: string): Promise<number[
 }
 
 /** The entries in the folder where incoming files are written (opfs-sink.ts), [] if it does not exist. */
-export async function incomingFiles(page: Page): Promise<string[]> {
-  return page.evaluate(async () => {
+export async function incomingFiles(page: InPage): Promise<string[]> {
+  return runInPage(page, async () => {
     const root = await navigator.storage.getDirectory();
     let dir: FileSystemDirectoryHandle;
     try {
@@ -108,5 +110,5 @@ export async function incomingFiles(page: Page): Promise<string[]> {
     const names: string[] = [];
     for await (const key of (dir as unknown as { keys(): AsyncIterable<string> }).keys()) names.push(key);
     return names;
-  });
+  }, null);
 }

@@ -6,7 +6,7 @@
  * not grow: media that "kept flowing throughout" has only short stalls.
  * Also: which candidate types each connected peer connection selected.
  */
-import type { Page } from '@playwright/test';
+import { runInPage, type InPage } from './participant.js';
 
 declare global {
   interface Window {
@@ -15,8 +15,8 @@ declare global {
   }
 }
 
-export async function startFlowRecorder(page: Page): Promise<void> {
-  await page.evaluate(() => {
+export async function startFlowRecorder(page: InPage): Promise<void> {
+  await runInPage(page, () => {
     if (window.__e2eFlowTimer !== undefined) return;
     window.__e2eFlow = [];
     let busy = false;
@@ -40,7 +40,7 @@ export async function startFlowRecorder(page: Page): Promise<void> {
         busy = false;
       }
     }, 200);
-  });
+  }, null);
 }
 
 export interface FlowReport {
@@ -53,8 +53,8 @@ export interface FlowReport {
   sampleCount: number;
 }
 
-export async function flowBetween(page: Page, from: number, to: number): Promise<FlowReport> {
-  const series = await page.evaluate(() => window.__e2eFlow ?? []);
+export async function flowBetween(page: InPage, from: number, to: number): Promise<FlowReport> {
+  const series = await runInPage(page, () => window.__e2eFlow ?? [], null);
   const window_ = series.filter((s) => s.t >= from && s.t <= to);
   const stall = (key: 'frames' | 'samples') => {
     let longest = 0;
@@ -81,9 +81,13 @@ export interface SelectedPair {
   remote: string | null;
 }
 
-/** For each connected peer connection, the candidate types (host, srflx, relay) of its selected pair. */
-export async function selectedPairs(page: Page): Promise<SelectedPair[]> {
-  return page.evaluate(async () => {
+/**
+ * For each connected peer connection, the candidate types (host, srflx, relay) of its selected
+ * pair: named by the transport (Chromium), or flagged `selected` on the pair (Firefox 153, whose
+ * transport stats name none).
+ */
+export async function selectedPairs(page: InPage): Promise<SelectedPair[]> {
+  return runInPage(page, async () => {
     const out: { local: string | null; remote: string | null }[] = [];
     for (const pc of window.__e2ePeerConnections ?? []) {
       if (pc.connectionState !== 'connected') continue;
@@ -94,13 +98,16 @@ export async function selectedPairs(page: Page): Promise<SelectedPair[]> {
       stats.forEach((r: Record<string, unknown>) => {
         if (r.type === 'transport' && typeof r.selectedCandidatePairId === 'string') pairId ??= r.selectedCandidatePairId;
       });
-      const pair = pairId ? byId.get(pairId) : undefined;
+      let pair = pairId ? byId.get(pairId) : undefined;
+      stats.forEach((r: Record<string, unknown>) => {
+        if (r.type === 'candidate-pair' && r.selected === true) pair ??= r;
+      });
       const local = pair ? byId.get(pair.localCandidateId as string) : undefined;
       const remote = pair ? byId.get(pair.remoteCandidateId as string) : undefined;
       out.push({ local: (local?.candidateType as string | undefined) ?? null, remote: (remote?.candidateType as string | undefined) ?? null });
     }
     return out;
-  });
+  }, null);
 }
 
 /** Prints a measured time so it shows in the test output (and in the report). */

@@ -33,6 +33,13 @@ export interface ServerAddress {
   ca: string;
 }
 
+/**
+ * A registration is one scrypt (128 MiB, ~0.3 s on a quiet core, password-hash.ts). With the
+ * 2 cores shared at a load average of 34, the e2e suite's first registration went past the
+ * client's 10 s default (firefox-host-and-files, 2026-12-02); 60 s is the budget for that.
+ */
+const REGISTER_MS = 60_000;
+
 const owners = new Map<string, { username: string; password: string; token: string }>();
 
 export async function createMeeting(server: ServerAddress, options: MeetingOptions = {}): Promise<Meeting> {
@@ -43,7 +50,7 @@ export async function createMeeting(server: ServerAddress, options: MeetingOptio
       await client.expect('account.session', { type: 'account.resume', token: owner.token });
     } else {
       const account = { username: uniqueUsername('host'), password: 'correct horse battery staple' };
-      const { token } = await client.expect('account.session', { type: 'account.register', ...account });
+      const { token } = await client.expect('account.session', { type: 'account.register', ...account }, REGISTER_MS);
       owner = { ...account, token: token! };
       owners.set(server.url, owner);
     }

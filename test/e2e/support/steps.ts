@@ -26,11 +26,11 @@ export async function untilInPage<A>(p: Participant, fn: (arg: A) => boolean, ar
   await expect.poll(() => runInPage(p, fn, arg), { message: `${p.name} (${p.browser}): ${message}`, timeout: timeoutMs }).toBe(true);
 }
 
-/** Pre-join (opened from an invite link) → Join meeting → in the call. */
+/** Pre-join (opened from an invite link) → Join meeting → in the call (or, with `outcome: 'lobby'`, waiting for the host). */
 export async function joinFromInvite(
   p: Participant,
   displayName: string,
-  options: { relayOnly?: boolean; cameraOff?: boolean; muted?: boolean } = {},
+  options: { relayOnly?: boolean; cameraOff?: boolean; muted?: boolean; outcome?: 'in-call' | 'lobby' } = {},
 ): Promise<void> {
   await untilInPage(p, () => [...document.querySelectorAll('h1')].some((h) => h.textContent === 'Ready to join?'), null, 'pre-join shows');
   if (options.relayOnly !== undefined) await p.setChecked('Connect through the relay only', options.relayOnly);
@@ -39,6 +39,10 @@ export async function joinFromInvite(
   await p.fill('Your name', displayName);
   await armJoinStopwatch(p);
   await p.click('button', 'Join meeting', KEYS_READY_MS);
+  if (options.outcome === 'lobby') {
+    await untilRoleText(p, 'status', 'Waiting for the host to let you in…');
+    return;
+  }
   await untilInPage(p, (me) => document.querySelector(`[role="group"][aria-label="${CSS.escape(me)} (you)"]`) !== null, displayName, 'own tile shows');
 }
 
@@ -93,4 +97,37 @@ export async function expectChatFrom(p: Participant, sender: string, text: strin
       message: `${p.name} (${p.browser}) reads "${text}" from ${sender}`,
     })
     .toBe(1);
+}
+
+/** The text content of the first element matching `selector` in `p`'s page ('' if none). */
+export async function textIn(p: Participant, selector: string): Promise<string> {
+  return runInPage(p, (s: string) => document.querySelector(s)?.textContent ?? '', selector);
+}
+
+/** Waits until the first element matching `selector` in `p`'s page contains `text` (or, with `present: false`, does not). */
+export async function untilTextIn(p: Participant, selector: string, text: string, options: { present?: boolean; timeoutMs?: number } = {}): Promise<void> {
+  const present = options.present ?? true;
+  await expect
+    .poll(async () => (await textIn(p, selector)).includes(text), {
+      message: `${p.name} (${p.browser}): ${selector} ${present ? 'reads' : 'no longer reads'} "${text}"`,
+      timeout: options.timeoutMs ?? 20_000,
+    })
+    .toBe(present);
+}
+
+/** Waits until some element of `role` ("status", "alert") in `p`'s page reads `text`, or, with `present: false`, none does. */
+export async function untilRoleText(p: Participant, role: 'status' | 'alert', text: string, options: { present?: boolean; timeoutMs?: number } = {}): Promise<void> {
+  const present = options.present ?? true;
+  const reads = ({ role, text }: { role: string; text: string }) => [...document.querySelectorAll(`[role="${role}"]`)].some((e) => (e.textContent ?? '').includes(text));
+  await expect
+    .poll(() => runInPage(p, reads, { role, text }), {
+      message: `${p.name} (${p.browser}): a ${role} ${present ? 'reads' : 'no longer reads'} "${text}"`,
+      timeout: options.timeoutMs ?? 20_000,
+    })
+    .toBe(present);
+}
+
+/** The selector of `name`'s tile in the video grid. */
+export function tileSelector(name: string): string {
+  return `[aria-label="Participants' video"] [role="group"][aria-label=${JSON.stringify(name)}]`;
 }

@@ -66,8 +66,8 @@ export class TestClient {
   }
 
   /** Like request, but fails the test unless the reply has the expected type. */
-  async expect<T extends ServerMessageType>(type: T, message: WithoutRid<ClientMessage>): Promise<ServerMessageOf<T>> {
-    const reply = await this.request(message);
+  async expect<T extends ServerMessageType>(type: T, message: WithoutRid<ClientMessage>, timeoutMs?: number): Promise<ServerMessageOf<T>> {
+    const reply = await this.request(message, timeoutMs);
     if (reply.type !== type) throw new Error(`${message.type}: expected ${type}, got ${JSON.stringify(reply)}`);
     return reply as ServerMessageOf<T>;
   }

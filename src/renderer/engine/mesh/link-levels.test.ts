@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLinkLevels } from './link-levels.js';
+import { createLinkLevels, UNMEASURED_READS } from './link-levels.js';
 
 /** A stats report as getStats() gives it: something with forEach over records. */
 const report = (type: string, totalAudioEnergy: number, totalSamplesDuration: number) =>
@@ -46,5 +46,25 @@ describe('link levels', () => {
     await levels.remote();
     levels.dispose();
     expect(await levels.remote()).toBeNull();
+  });
+
+  it('says whether this browser reports our level: yes once energy is counted, no after a live microphone never had any', async () => {
+    const chromiumLike = { track: { kind: 'audio', readyState: 'live' }, getStats: async () => report('media-source', 1, 1) };
+    // Firefox 153: a media-source record for the microphone, without totalAudioEnergy.
+    const firefoxLike = {
+      track: { kind: 'audio', readyState: 'live' },
+      getStats: async () => new Map([['m', { id: 'm', type: 'media-source', kind: 'audio', timestamp: 0 }]]) as unknown as RTCStatsReport,
+    };
+    const of = (sender: object) =>
+      createLinkLevels({ pc: { getReceivers: () => [], getSenders: () => [sender] as unknown as RTCRtpSender[] }, isScreenTrack: () => false, isScreenSender: () => false });
+    const chromium = of(chromiumLike);
+    expect(chromium.localMeasurable()).toBeNull();
+    await chromium.local();
+    expect(chromium.localMeasurable()).toBe(true);
+    const firefox = of(firefoxLike);
+    for (let i = 1; i < UNMEASURED_READS; i++) await firefox.local();
+    expect(firefox.localMeasurable()).toBeNull(); // not yet: stats can lag the first packets
+    await firefox.local();
+    expect(firefox.localMeasurable()).toBe(false);
   });
 });

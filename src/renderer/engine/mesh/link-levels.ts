@@ -11,6 +11,12 @@ export interface LinkLevels {
   remote(): Promise<number | null>;
   /** Our own microphone's level as sent on this link (0..1, RMS) since the previous call; null when not known yet. */
   local(): Promise<number | null>;
+  /**
+   * Whether this browser reports our microphone's level at all: true once its sending stats
+   * carried audio energy, false after UNMEASURED_READS reads of a live microphone without any
+   * (Firefox 153: its 'media-source' stats have no totalAudioEnergy), null until then.
+   */
+  localMeasurable(): boolean | null;
   /** Readings are null from now on. */
   dispose(): void;
 }
@@ -21,8 +27,13 @@ export interface LinkLevelsOptions {
   isScreenSender(sender: RTCRtpSender): boolean;
 }
 
+/** Reads of a live microphone with no energy counters before we say the browser has none (~2.5 s at 250 ms a read). */
+export const UNMEASURED_READS = 10;
+
 export function createLinkLevels(o: LinkLevelsOptions): LinkLevels {
   let disposed = false;
+  let everMeasured = false;
+  let readsWithoutCounters = 0;
   /** The audio counters at the previous remote(). */
   let lastEnergy: AudioEnergy | null = null;
   /** Our microphone's counters at the previous local(). */
@@ -42,9 +53,15 @@ export function createLinkLevels(o: LinkLevelsOptions): LinkLevels {
       const sender = disposed ? undefined : o.pc.getSenders().find((s) => s.track?.kind === 'audio' && !o.isScreenSender(s));
       if (!sender) return null;
       const next = audioEnergyOf(recordsOf(await sender.getStats()), 'media-source');
+      if (next !== null) everMeasured = true;
+      else if (sender.track?.readyState === 'live') readsWithoutCounters++;
       const level = levelFromEnergy(lastLocalEnergy, next);
       lastLocalEnergy = next;
       return level;
+    },
+    localMeasurable() {
+      if (everMeasured) return true;
+      return readsWithoutCounters >= UNMEASURED_READS ? false : null;
     },
     dispose() {
       disposed = true;

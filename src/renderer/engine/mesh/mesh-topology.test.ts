@@ -35,6 +35,7 @@ function fakeLink(o: PeerLinkOptions) {
     negotiatedFingerprints: () => null,
     getAudioLevel: async () => 0.25,
     getLocalAudioLevel: async () => 0.5,
+    localLevelMeasurable: () => true,
     close: () => void (link.closed = true),
   };
   return link;

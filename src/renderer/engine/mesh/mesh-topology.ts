@@ -232,7 +232,9 @@ class MeshTopology implements MediaTopology {
       this.#localLevel(),
       ...[...this.#links].map(async ([id, link]) => remote.set(id, await link.getAudioLevel().catch(nullAfter('reading a peer’s audio level')))),
     ]);
-    return { local, remote };
+    const known = [...this.#links.values()].map((l) => l.localLevelMeasurable()).filter((m) => m !== null);
+    const localMeasurable = known.length === 0 ? null : known.some((m) => m);
+    return { local, remote, localMeasurable };
   }
 
   /** Our own microphone's level, from the first link that can say (every link sends the same track). */

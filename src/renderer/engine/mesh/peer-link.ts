@@ -109,6 +109,8 @@ export interface PeerLink {
   getAudioLevel(): Promise<number | null>;
   /** Our own microphone's level as sent on this link (0..1, RMS) since the previous call; null when not known yet. */
   getLocalAudioLevel(): Promise<number | null>;
+  /** Whether this browser reports our microphone's level (link-levels.ts); null until known. */
+  localLevelMeasurable(): boolean | null;
   close(): void;
 }
 
@@ -210,6 +212,7 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
     restartIce: watchdog.restart,
     getAudioLevel: levels.remote,
     getLocalAudioLevel: levels.local,
+    localLevelMeasurable: levels.localMeasurable,
     close() {
       if (closed) return;
       closed = true;

@@ -79,6 +79,7 @@ export const selectStatus = (s: CallState): string => STATUS[s.phase] ?? reconne
 export const selectOffline = (s: CallState): boolean => s.offline;
 
 export const selectWarning = (s: CallState): CallState['warning'] => s.warning;
+export const selectOwnLevelNotice = (s: CallState): boolean => s.ownLevelNotice === 'shown';
 
 export const selectLastDeparture = (s: CallState): CallState['lastDeparture'] => s.lastDeparture;
 

@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { CallEngine } from '../../engine/call-state.js';
 import { useCallSelector } from '../hooks.js';
-import { CAMERA_LOST, OFFLINE, departureText, errorText } from '../messages.js';
+import { CAMERA_LOST, OFFLINE, OWN_LEVEL_UNAVAILABLE, departureText, errorText } from '../messages.js';
 import { countRender } from '../render-count.js';
 import {
   selectIsHost,
@@ -16,6 +16,7 @@ import {
   selectOfferedTransfers,
   selectOffline,
   selectShareStatus,
+  selectOwnLevelNotice,
   selectWarning,
   shallowArrayEqual,
 } from './call-selectors.js';
@@ -47,6 +48,7 @@ export function MeetingBanners(props: BannersProps) {
       <SecurityNotices engine={engine} />
       <OfflineBanner engine={engine} />
       <WarningBanner engine={engine} />
+      <OwnLevelNotice engine={engine} />
       <DepartureNotice engine={engine} />
       <MuteRequest engine={engine} />
       {props.chatOpen ? null : <OfferedFiles engine={engine} onOpenChat={props.onOpenChat} />}
@@ -100,6 +102,20 @@ function WarningBanner({ engine }: { engine: CallEngine }) {
         {errorText(warning)}
       </p>
       <button type="button" class="small" onClick={() => engine.dismissWarning()}>
+        Dismiss
+      </button>
+    </div>
+  );
+}
+
+/** Where the browser cannot tell us our own level: said once, in plain words, until dismissed. */
+function OwnLevelNotice({ engine }: { engine: CallEngine }) {
+  countRender('OwnLevelNotice');
+  if (!useCallSelector(engine, selectOwnLevelNotice)) return null;
+  return (
+    <div class="banner notice">
+      <p role="status">{OWN_LEVEL_UNAVAILABLE}</p>
+      <button type="button" class="small" onClick={() => engine.dismissOwnLevelNotice()}>
         Dismiss
       </button>
     </div>

@@ -49,6 +49,10 @@ Examples:
       --stun-url stun:turn.example.org:3478 \\
       --turn-url turn:turn.example.org:3478 --turn-url turns:turn.example.org:5349
 
+  # One of several instances behind a load balancer (README: "A cluster")
+  $ export MERIMEET_STORE="postgres://merimeet:$(cat /etc/merimeet/pg-password)@db.internal:5432/merimeet"
+  $ merimeet-signaling --behind-proxy --host 127.0.0.1 --port 8080 --nats nats://nats.internal:4222
+
   # Behind nginx or Caddy, which terminates TLS and forwards /ws here
   $ merimeet-signaling --behind-proxy --host 127.0.0.1 --port 8080
 `;
@@ -92,6 +96,22 @@ function buildProgram(): Command {
         .env('MERIMEET_DATA_DIR')
         .default(d.dataDir)
         .argParser(path),
+    )
+    .addOption(
+      new Option(
+        '--store <url>',
+        'keep accounts, sessions and meetings in PostgreSQL (postgres://user:password@host:5432/db) instead of the SQLite file in --data-dir; every instance of a cluster points at the same one (prefer the env var: flags show up in ps)',
+      )
+        .env('MERIMEET_STORE')
+        .argParser(storeUrl),
+    )
+    .addOption(
+      new Option(
+        '--nats <url>',
+        'share throttles and removal bans with the other instances of a cluster through NATS (nats://host:4222, comma-separated for several); needs --store',
+      )
+        .env('MERIMEET_NATS')
+        .argParser(natsUrl),
     )
     .addOption(new Option('--cert <file>', 'TLS certificate chain (PEM); needs --key').env('MERIMEET_CERT').argParser(path))
     .addOption(new Option('--key <file>', 'TLS private key (PEM, unencrypted); needs --cert').env('MERIMEET_KEY').argParser(path))
@@ -188,6 +208,8 @@ interface Parsed {
   host: string;
   port: number;
   dataDir: string;
+  store?: string;
+  nats?: string;
   cert?: string;
   key?: string;
   behindProxy?: boolean;
@@ -229,6 +251,8 @@ function toConfig(program: Command, env: NodeJS.ProcessEnv): ServerConfig {
   };
   if (o.metricsPort !== undefined) partial.metricsPort = o.metricsPort;
   if (o.metricsToken !== undefined) partial.metricsToken = o.metricsToken;
+  if (o.store !== undefined) partial.storeUrl = o.store;
+  if (o.nats !== undefined) partial.natsUrl = o.nats;
   if (o.cert !== undefined) partial.certPath = o.cert;
   if (o.key !== undefined) partial.keyPath = o.key;
   if (o.turnSecret !== undefined) partial.turnSecret = o.turnSecret;
@@ -268,6 +292,32 @@ function integer(min: number, max: number): (value: string) => number {
 function nonEmpty(value: string): string {
   if (value.trim() === '') throw new InvalidArgumentError('must not be empty.');
   return value.trim();
+}
+
+/** Only PostgreSQL URLs: SQLite needs no URL (it lives in --data-dir). */
+function storeUrl(value: string): string {
+  const url = nonEmpty(value);
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new InvalidArgumentError('expected a URL like postgres://user:password@host:5432/database.');
+  }
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
+    throw new InvalidArgumentError(`only postgres:// URLs are supported (got ${parsed.protocol}//…); leave it out for SQLite in --data-dir.`);
+  }
+  if (!parsed.hostname && !parsed.searchParams.has('host')) throw new InvalidArgumentError('the URL names no host.');
+  return url;
+}
+
+function natsUrl(value: string): string {
+  const servers = nonEmpty(value).split(',').map((s) => s.trim());
+  for (const server of servers) {
+    if (!/^(nats|tls):\/\/[^\s/]+$/.test(server)) {
+      throw new InvalidArgumentError(`'${server.replace(/\/\/[^@/]*@/, '//***@')}' should look like nats://host:4222 (or tls://host:4222).`);
+    }
+  }
+  return servers.join(',');
 }
 
 function path(value: string): string {

@@ -15,7 +15,10 @@ import { BackoffThrottle, POLICIES, type BackoffPolicy } from './security/backof
 import { MeetingAdmissionThrottle } from './security/meeting-admission-throttle.js';
 import { ResumeTokens } from './security/resume-token.js';
 import { RemovalBans } from './rooms/removal-bans.js';
-import { getOrCreateSecret, revokePeer, type Db } from './store/database.js';
+import type { ClusterBus } from './cluster/cluster-bus.js';
+import { SharedAdmissionThrottle, SharedBackoffThrottle, SharedRemovalBans } from './cluster/shared-throttles.js';
+import { revokePeer } from './store/server-state.js';
+import type { SqlStore } from './store/sql.js';
 
 /** Registrations each cost a slow scrypt hash; a few per address, then back off. */
 const REGISTER_PER_ADDRESS: BackoffPolicy = {
@@ -42,7 +45,8 @@ export interface ServerContext {
   config: ServerConfig;
   logger: Logger;
   metrics: ServerMetrics;
-  db: Db;
+  /** The store: SQLite in the data directory, or PostgreSQL shared by a cluster. */
+  db: SqlStore;
   accounts: AccountService;
   meetings: MeetingStore;
   rooms: RoomRegistry;
@@ -62,11 +66,40 @@ export interface ServerContext {
   inflight: Set<Promise<void>>;
   startedAt: number;
   draining: boolean;
+  /** The link to the other instances of a cluster; null for a single server. */
+  cluster: ClusterBus | null;
+  /** What is wrong right now (the store or the cluster unreachable), for /healthz; empty when all is well. */
+  problems: string[];
 }
 
-export function createContext(config: ServerConfig, logger: Logger, metrics: ServerMetrics, db: Db): ServerContext {
-  const resumeTokens = new ResumeTokens(getOrCreateSecret(db, 'resume-token-hmac'));
-  const removals = new RemovalBans();
+/** One server keeps throttles and bans to itself; the instances of a cluster share them (cluster/shared-throttles.ts). */
+function makeThrottles(cluster: ClusterBus | null): { throttles: ServerContext['throttles']; removals: RemovalBans } {
+  const backoff = (kind: string, policy: BackoffPolicy) =>
+    cluster ? new SharedBackoffThrottle(cluster, kind, policy) : new BackoffThrottle(policy);
+  return {
+    throttles: {
+      loginPerAccount: backoff('loginPerAccount', POLICIES.loginPerAccount),
+      loginPerAddress: backoff('loginPerAddress', POLICIES.loginPerAddress),
+      registerPerAddress: backoff('registerPerAddress', REGISTER_PER_ADDRESS),
+      admissionPerMeeting: cluster
+        ? new SharedAdmissionThrottle(cluster, POLICIES.admissionPerMeeting)
+        : new MeetingAdmissionThrottle(POLICIES.admissionPerMeeting),
+      admissionPerAddress: backoff('admissionPerAddress', POLICIES.admissionPerAddress),
+    },
+    removals: cluster ? new SharedRemovalBans(cluster) : new RemovalBans(),
+  };
+}
+
+export function createContext(
+  config: ServerConfig,
+  logger: Logger,
+  metrics: ServerMetrics,
+  db: SqlStore,
+  resumeTokenSecret: Buffer,
+  cluster: ClusterBus | null = null,
+): ServerContext {
+  const resumeTokens = new ResumeTokens(resumeTokenSecret);
+  const { throttles, removals } = makeThrottles(cluster);
   const rooms = new RoomRegistry({
     graceMs: config.graceMs,
     welcome: (room, member, resumed) => ({
@@ -93,7 +126,10 @@ export function createContext(config: ServerConfig, logger: Logger, metrics: Ser
     departed: (room, member, reason) => {
       logger.info({ event: 'peer_left', meetingId: room.id, peerId: member.peerId, reason });
       if (reason === 'removed') {
-        revokePeer(db, room.id, member.peerId, Date.now() + REMOVAL_MEMORY_MS);
+        revokePeer(db, room.id, member.peerId, Date.now() + REMOVAL_MEMORY_MS).catch((err: unknown) =>
+          // The in-memory ban below still keeps them out of this live meeting; only a resume after a restart could slip by.
+          logger.error({ event: 'revoke_failed', meetingId: room.id, peerId: member.peerId, err: String(err) }),
+        );
         // The owner is never banned from its own meeting (a host it handed over to may remove it).
         if (!room.isOwner(member)) removals.ban(room.id, member);
       }
@@ -109,16 +145,12 @@ export function createContext(config: ServerConfig, logger: Logger, metrics: Ser
     rooms,
     resumeTokens,
     removals,
-    throttles: {
-      loginPerAccount: new BackoffThrottle(POLICIES.loginPerAccount),
-      loginPerAddress: new BackoffThrottle(POLICIES.loginPerAddress),
-      registerPerAddress: new BackoffThrottle(REGISTER_PER_ADDRESS),
-      admissionPerMeeting: new MeetingAdmissionThrottle(POLICIES.admissionPerMeeting),
-      admissionPerAddress: new BackoffThrottle(POLICIES.admissionPerAddress),
-    },
+    throttles,
     sessions: new Map(),
     inflight: new Set(),
     startedAt: Date.now(),
     draining: false,
+    cluster,
+    problems: [],
   };
 }

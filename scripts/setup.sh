@@ -14,6 +14,7 @@ Installs, idempotently, what meriMeet needs on Debian 12 (or a close relative):
        gnome-keyring dbus dbus-x11 libsecret-tools   a real OS keychain in tests
        chromium                                  real WebRTC in headless tests
        coturn iproute2                           TURN relay, loopback network namespaces
+       postgresql nats-server haproxy            the cluster suite's database, bus and load balancer
   2. npm dependencies (`npm ci`), when node_modules is missing or older than
      package-lock.json.
 
@@ -58,6 +59,7 @@ packages=(
   gnome-keyring dbus dbus-x11 libsecret-tools
   chromium
   coturn iproute2
+  postgresql nats-server haproxy
 )
 
 if command -v dpkg-query >/dev/null 2>&1; then
@@ -79,6 +81,14 @@ if command -v dpkg-query >/dev/null 2>&1; then
     ${as_root[@]+"${as_root[@]}"} env DEBIAN_FRONTEND=noninteractive apt-get update
     ${as_root[@]+"${as_root[@]}"} env DEBIAN_FRONTEND=noninteractive \
       apt-get install -y --no-install-recommends "${missing[@]}"
+    # Without systemd, a package's init script may start its system-wide daemon
+    # on install. The tests start their own on loopback; stop those.
+    for service in postgresql haproxy nats-server; do
+      if command -v service >/dev/null 2>&1 && service "$service" status >/dev/null 2>&1; then
+        log "stopping the system $service that its package started (tests run their own)"
+        ${as_root[@]+"${as_root[@]}"} service "$service" stop
+      fi
+    done
   else
     log "Debian packages: all present"
   fi

@@ -1,0 +1,118 @@
+/**
+ * Three instances behind HAProxy, sharing PostgreSQL and NATS, all started
+ * and stopped by this file (test/integration/support/cluster.ts). What the
+ * cluster must give that one server gives alone: accounts and meetings
+ * anywhere, throttles that spreading over instances does not get around,
+ * and a clear degraded state, never a crash, while PostgreSQL or NATS is down.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCluster, untilHealth, healthOf, type Cluster } from '../support/cluster.js';
+import { uniqueUsername } from '../support/meeting.js';
+import { newMeetingKey, TestClient } from '../support/test-client.js';
+
+let cluster: Cluster;
+// PostgreSQL's initdb, nats-server, three tsx start-ups and HAProxy: ~15 s idle, up to ~60 s under the whole suite.
+beforeAll(async () => {
+  cluster = await startCluster(3);
+}, 120_000);
+afterAll(async () => {
+  await cluster?.stop();
+}, 60_000);
+
+/** Health checks run every second on each instance, and HAProxy's every 500 ms: a few seconds covers a change. */
+const HEALTH_CHANGE_BUDGET_MS = 15_000;
+
+const direct = (i: number, options?: Parameters<typeof TestClient.connect>[2]) => TestClient.connect(cluster.instances[i]!.url, '', options);
+
+async function registerHost(client: TestClient) {
+  const username = uniqueUsername('host');
+  const password = 'correct horse battery';
+  const session = await client.expect('account.session', { type: 'account.register', username, password });
+  const { meetingId } = await client.expect('meeting.reserved', { type: 'meeting.reserve' });
+  const { admissionKey, verifier } = newMeetingKey();
+  await client.expect('meeting.created', { type: 'meeting.create', meetingId, verifier });
+  return { username, password, token: session.token!, meetingId, admissionKey };
+}
+
+describe('a cluster of three', () => {
+  it('is healthy behind the load balancer, and an account or meeting made on one instance works on every other', async () => {
+    await untilHealth(cluster.instances, 'ok', HEALTH_CHANGE_BUDGET_MS);
+    const first = await direct(0);
+    const host = await registerHost(first);
+    const second = await direct(1);
+    await second.expect('account.session', { type: 'account.login', username: host.username, password: host.password });
+    const third = await direct(2);
+    await third.expect('account.session', { type: 'account.resume', token: host.token });
+    const list = await third.expect('meeting.list', { type: 'meeting.list' });
+    expect(list.meetings.map((m) => m.meetingId)).toEqual([host.meetingId]);
+    // Through the load balancer, whichever instance it picks, the meeting admits with its key.
+    for (let i = 0; i < 3; i++) {
+      const guest = await TestClient.connect(cluster.balancer.url, '');
+      await guest.expect('room.joined', { type: 'room.join', meetingId: host.meetingId, admissionKey: host.admissionKey, displayName: `G${i}` });
+      guest.close();
+    }
+    for (const c of [first, second, third]) c.close();
+  });
+
+  it('throttles password guesses spread over the three instances as one server would', async () => {
+    const host = await registerHost(await direct(0));
+    // One guesser address, a connection to each instance, guesses in turn (one server allows 10, then backs off).
+    const guessers = await Promise.all([0, 1, 2].map((i) => direct(i, { localAddress: '127.0.0.9' })));
+    const guess = (i: number) =>
+      guessers[i % 3]!.request({ type: 'room.join', meetingId: host.meetingId, admissionKey: newMeetingKey().admissionKey, displayName: 'G' });
+    for (let i = 0; i < 11; i++) expect(await guess(i)).toMatchObject({ code: 'wrong_key' });
+    // The 11th failure reaches the other instances over NATS within milliseconds; 1 s covers a loaded machine.
+    await new Promise((r) => setTimeout(r, 1000));
+    for (let i = 0; i < 3; i++) expect(await guess(i)).toMatchObject({ type: 'error', code: 'rate_limited' });
+    // Even the right key waits on every instance: no oracle.
+    const right = await guessers[1]!.request({ type: 'room.join', meetingId: host.meetingId, admissionKey: host.admissionKey, displayName: 'G' });
+    expect(right).toMatchObject({ code: 'rate_limited' });
+    for (const g of guessers) g.close();
+  });
+
+  it('says degraded while nats-server is down, keeps serving, and recovers when it is back', async () => {
+    await cluster.nats.stopForNow();
+    await untilHealth(cluster.instances, 'degraded', HEALTH_CHANGE_BUDGET_MS);
+    const health = await healthOf(cluster.instances[0]!.port);
+    expect(health.status).toBe(503);
+    expect(health.body.problems?.join()).toMatch(/NATS/);
+    // Accounts and meetings do not depend on NATS: an instance alone still serves them.
+    const client = await direct(0);
+    await registerHost(client);
+    await cluster.nats.start();
+    await untilHealth(cluster.instances, 'ok', HEALTH_CHANGE_BUDGET_MS);
+    for (const instance of cluster.instances) expect(instance.process.child.exitCode).toBeNull();
+    client.close();
+  });
+
+  it('says degraded while PostgreSQL is down, answers requests with an error instead of crashing, and recovers', async () => {
+    const client = await direct(1);
+    const host = await registerHost(client);
+    await cluster.postgres.stopForNow();
+    await untilHealth(cluster.instances, 'degraded', HEALTH_CHANGE_BUDGET_MS);
+    expect((await healthOf(cluster.instances[1]!.port)).body.problems?.join()).toMatch(/store unreachable/);
+    const meanwhile = await client.request({ type: 'meeting.list' });
+    expect(meanwhile).toMatchObject({ type: 'error', code: 'internal' });
+    await cluster.postgres.start();
+    await untilHealth(cluster.instances, 'ok', HEALTH_CHANGE_BUDGET_MS);
+    const after = await client.expect('meeting.list', { type: 'meeting.list' });
+    expect(after.meetings.map((m) => m.meetingId)).toEqual([host.meetingId]);
+    for (const instance of cluster.instances) expect(instance.process.child.exitCode).toBeNull();
+    expect(cluster.instances[1]!.process.output()).toContain('"degraded"');
+    client.close();
+  });
+
+  it('keeps serving through the load balancer when one instance is killed with SIGKILL', async () => {
+    const victim = cluster.instances[2]!;
+    victim.process.child.kill('SIGKILL');
+    await victim.process.exited;
+    // HAProxy takes it out after two failed checks 500 ms apart; meanwhile a connection may land on it and fail.
+    await new Promise((r) => setTimeout(r, 2000));
+    for (let i = 0; i < 4; i++) {
+      const client = await TestClient.connect(cluster.balancer.url, '');
+      await client.expect('pong', { type: 'ping' });
+      client.close();
+    }
+    for (const instance of cluster.instances.slice(0, 2)) expect(instance.process.child.exitCode).toBeNull();
+  });
+});

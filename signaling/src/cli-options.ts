@@ -103,7 +103,7 @@ function buildProgram(): Command {
         'keep accounts, sessions and meetings in PostgreSQL (postgres://user:password@host:5432/db) instead of the SQLite file in --data-dir; every instance of a cluster points at the same one (prefer the env var: flags show up in ps)',
       )
         .env('MERIMEET_STORE')
-        .argParser(storeUrl),
+        .argParser(nonEmpty), // checked in toConfig: commander's own message would echo the URL, password and all
     )
     .addOption(
       new Option(
@@ -111,7 +111,7 @@ function buildProgram(): Command {
         'share throttles and removal bans with the other instances of a cluster through NATS (nats://host:4222, comma-separated for several); needs --store',
       )
         .env('MERIMEET_NATS')
-        .argParser(natsUrl),
+        .argParser(nonEmpty), // checked in toConfig, as --store
     )
     .addOption(new Option('--cert <file>', 'TLS certificate chain (PEM); needs --key').env('MERIMEET_CERT').argParser(path))
     .addOption(new Option('--key <file>', 'TLS private key (PEM, unencrypted); needs --cert').env('MERIMEET_KEY').argParser(path))
@@ -251,8 +251,12 @@ function toConfig(program: Command, env: NodeJS.ProcessEnv): ServerConfig {
   };
   if (o.metricsPort !== undefined) partial.metricsPort = o.metricsPort;
   if (o.metricsToken !== undefined) partial.metricsToken = o.metricsToken;
-  if (o.store !== undefined) partial.storeUrl = o.store;
-  if (o.nats !== undefined) partial.natsUrl = o.nats;
+  try {
+    if (o.store !== undefined) partial.storeUrl = storeUrl(o.store);
+    if (o.nats !== undefined) partial.natsUrl = natsUrl(o.nats);
+  } catch (e) {
+    return program.error(`error: ${(e as Error).message}`);
+  }
   if (o.cert !== undefined) partial.certPath = o.cert;
   if (o.key !== undefined) partial.keyPath = o.key;
   if (o.turnSecret !== undefined) partial.turnSecret = o.turnSecret;
@@ -294,27 +298,29 @@ function nonEmpty(value: string): string {
   return value.trim();
 }
 
-/** Only PostgreSQL URLs: SQLite needs no URL (it lives in --data-dir). */
-function storeUrl(value: string): string {
-  const url = nonEmpty(value);
+/**
+ * Only PostgreSQL URLs: SQLite needs no URL (it lives in --data-dir). The
+ * messages never repeat the URL: it may carry a password.
+ */
+function storeUrl(url: string): string {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new InvalidArgumentError('expected a URL like postgres://user:password@host:5432/database.');
+    throw new Error('--store expects a URL like postgres://user:password@host:5432/database');
   }
   if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
-    throw new InvalidArgumentError(`only postgres:// URLs are supported (got ${parsed.protocol}//…); leave it out for SQLite in --data-dir.`);
+    throw new Error(`--store: only postgres:// URLs are supported (got ${parsed.protocol}//…); leave it out for SQLite in --data-dir`);
   }
-  if (!parsed.hostname && !parsed.searchParams.has('host')) throw new InvalidArgumentError('the URL names no host.');
+  if (!parsed.hostname && !parsed.searchParams.has('host')) throw new Error('--store: the URL names no host');
   return url;
 }
 
 function natsUrl(value: string): string {
-  const servers = nonEmpty(value).split(',').map((s) => s.trim());
+  const servers = value.split(',').map((s) => s.trim());
   for (const server of servers) {
     if (!/^(nats|tls):\/\/[^\s/]+$/.test(server)) {
-      throw new InvalidArgumentError(`'${server.replace(/\/\/[^@/]*@/, '//***@')}' should look like nats://host:4222 (or tls://host:4222).`);
+      throw new Error(`--nats: '${server.replace(/\/\/[^@/]*@/, '//***@')}' should look like nats://host:4222 (or tls://host:4222)`);
     }
   }
   return servers.join(',');

@@ -38,6 +38,8 @@ export class Connection implements HandlerConnection {
   private rateDrops = 0;
   private lastRateNotice = 0;
   private busy: Promise<void> | null = null;
+  /** The socket has closed; a handler still awaiting (the store) must not leave a member behind on it. */
+  private closed = false;
   private readonly backlog: ClientMessage[] = [];
   alive = true;
 
@@ -125,6 +127,9 @@ export class Connection implements HandlerConnection {
         this.busy = null;
         this.ctx.inflight.delete(busy);
         this.drain();
+        // A join or resume that finished after the socket closed put a member (or a log-in) on a dead
+        // connection: forget them as the close would have.
+        if (this.closed && !this.busy) this.forget();
       });
     this.busy = busy;
     this.ctx.inflight.add(busy);
@@ -177,7 +182,12 @@ export class Connection implements HandlerConnection {
   // ── Going away ──────────────────────────────────────────────────────────
 
   private onClose(): void {
+    this.closed = true;
     this.ctx.metrics.connections.dec();
+    this.forget();
+  }
+
+  private forget(): void {
     if (this.principal) this.ctx.sessions.get(this.principal.accountId)?.delete(this);
     const membership = this.membership;
     this.membership = null;

@@ -75,6 +75,9 @@ export async function startPostgres(): Promise<PostgresServer> {
     );
     child.stdout!.on('data', (d: Buffer) => (log += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+    // A test file that never calls stop() (it failed early) must not leave a database server behind.
+    const orphan = child;
+    process.once('exit', () => orphan.kill('SIGKILL'));
     await waitUntilReady(url(), child, () => log);
   }
   async function stopForNow(): Promise<void> {

@@ -51,7 +51,7 @@ Examples:
 
   # One of several instances behind a load balancer (README: "A cluster")
   $ export MERIMEET_STORE="postgres://merimeet:$(cat /etc/merimeet/pg-password)@db.internal:5432/merimeet"
-  $ merimeet-signaling --behind-proxy --host 127.0.0.1 --port 8080 --nats nats://nats.internal:4222
+  $ merimeet-signaling --behind-proxy --host 127.0.0.1 --port 8081 --nats nats://nats.internal:4222
 
   # Behind nginx or Caddy, which terminates TLS and forwards /ws here
   $ merimeet-signaling --behind-proxy --host 127.0.0.1 --port 8080

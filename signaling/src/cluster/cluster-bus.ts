@@ -44,6 +44,8 @@ export class ClusterBus {
   private connected = true;
   private readonly codec = JSONCodec<unknown>();
   private readonly subscriptions: Subscription[] = [];
+  /** One NATS subscription per topic, however many parts listen: each event is checked once. */
+  private readonly handlers = new Map<string, Array<(event: ClusterEvent) => void>>();
 
   private constructor(
     private readonly nc: NatsConnection,
@@ -90,6 +92,13 @@ export class ClusterBus {
 
   /** Calls `handle` with every valid event on the topic from the other instances. */
   subscribe(topic: string, handle: (event: ClusterEvent) => void): void {
+    const existing = this.handlers.get(topic);
+    if (existing) {
+      existing.push(handle);
+      return;
+    }
+    const handlers = [handle];
+    this.handlers.set(topic, handlers);
     const subscription = this.nc.subscribe(`${SUBJECT_PREFIX}.${topic}`, {
       callback: (err, message) => {
         if (err) return this.logger.warn({ event: 'cluster_subscription_error', topic, err: err.message });
@@ -103,10 +112,12 @@ export class ClusterBus {
         const checked = v.safeParse(EventSchema, parsed);
         if (!checked.success) return this.dropped(topic, checked.issues[0].message);
         if (checked.output.from === this.instanceId) return;
-        try {
-          handle(checked.output);
-        } catch (handleErr) {
-          this.logger.error({ event: 'cluster_event_failed', topic, op: checked.output.op, err: String(handleErr) });
+        for (const each of handlers) {
+          try {
+            each(checked.output);
+          } catch (handleErr) {
+            this.logger.error({ event: 'cluster_event_failed', topic, op: checked.output.op, err: String(handleErr) });
+          }
         }
       },
     });

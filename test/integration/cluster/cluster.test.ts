@@ -5,6 +5,7 @@
  * anywhere, throttles that spreading over instances does not get around,
  * and a clear degraded state, never a crash, while PostgreSQL or NATS is down.
  */
+import { connect as natsConnect } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, untilHealth, healthOf, type Cluster } from '../support/cluster.js';
 import { uniqueUsername } from '../support/meeting.js';
@@ -71,6 +72,23 @@ describe('a cluster of three', () => {
     const right = await guessers[1]!.request({ type: 'room.join', meetingId: host.meetingId, admissionKey: host.admissionKey, displayName: 'G' });
     expect(right).toMatchObject({ code: 'rate_limited' });
     for (const g of guessers) g.close();
+  });
+
+  it('drops malformed events on the cluster bus with a log line, and applies none of them', async () => {
+    const intruder = await natsConnect({ servers: cluster.nats.url });
+    const subject = 'merimeet.v1.throttles';
+    const encode = (value: unknown) => new TextEncoder().encode(typeof value === 'string' ? value : JSON.stringify(value));
+    intruder.publish(subject, encode('not json {'));
+    intruder.publish(subject, encode({ from: 'nope', kind: 'admissionPerAddress', op: 'failure', args: ['127.0.0.8'] }));
+    intruder.publish(subject, encode({ from: 'aaaaaaaaaaaaaaaa', kind: 'x', op: 'y', args: ['z'.repeat(10_000)] }));
+    await intruder.flush();
+    await intruder.close();
+    // Delivery is ~1 ms on loopback; the instances log at debug level to stdout, read here.
+    await new Promise((r) => setTimeout(r, 500));
+    for (const instance of cluster.instances) {
+      expect(instance.process.output().match(/"cluster_event_dropped"/g)?.length).toBe(3);
+      expect(instance.process.child.exitCode).toBeNull();
+    }
   });
 
   it('says degraded while nats-server is down, keeps serving, and recovers when it is back', async () => {

@@ -147,6 +147,48 @@ export default defineConfig(
     },
   },
 
+  // ---- Length limits ------------------------------------------------------
+  {
+    // No file in src/ or signaling/src/ longer than 400 lines and no function
+    // longer than 120 (issue 12): past that a file holds more than one job and
+    // a function more than one screen. Lines are PHYSICAL lines, blank lines
+    // and comments included, so the limit is what `wc -l` and the reader's
+    // scroll bar say, and deleting comments can never be the way to pass.
+    // A nested function counts toward its parent too (a closure that wraps
+    // 40 inner functions is exactly what this is meant to stop); IIFEs count.
+    // Tests and fixtures are exempt: a table of cases is long by nature.
+    // test/lint/length-rules.test.ts proves both limits bite.
+    files: ['src/**', 'signaling/src/**'],
+    ignores: [...TESTS, '**/__fixtures__/**'],
+    rules: {
+      'max-lines': ['error', { max: 400, skipBlankLines: false, skipComments: false }],
+      'max-lines-per-function': ['error', { max: 120, skipBlankLines: false, skipComments: false, IIFEs: true }],
+    },
+  },
+  {
+    // No silent catch (issue 12): a failure is surfaced to the person, reported to the
+    // engine's sink (src/renderer/engine/failures.ts: logged with its scope and counted),
+    // logged, or handled. A catch that turns a failure into a result (`catch { return null; }`)
+    // is handling; a handler that drops the error (`.catch(() => undefined)`, `catch {}`) is
+    // not, whatever comment sits in it. test/lint/silent-catch.test.ts proves it bites.
+    files: ['src/**', 'signaling/src/**'],
+    ignores: [...TESTS, '**/__fixtures__/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...[
+          'CallExpression[callee.property.name="catch"] > ArrowFunctionExpression[params.length=0][body.type="Identifier"][body.name="undefined"]',
+          'CallExpression[callee.property.name="catch"] > ArrowFunctionExpression[params.length=0][body.type="Literal"][body.value=null]',
+          'CallExpression[callee.property.name="catch"] > ArrowFunctionExpression[params.length=0][body.type="BlockStatement"][body.body.length=0]',
+          'CatchClause > BlockStatement[body.length=0]',
+        ].map((selector) => ({
+          selector,
+          message: 'A silent catch: report the failure (engine/failures.ts reportFailure/reportAs), surface it, or log it with its scope.',
+        })),
+      ],
+    },
+  },
+
   // ---- Boundaries (DESIGN.md, "Where things may reach") ------------------
   {
     // signaling/ is its own package and ships, and runs, without the desktop

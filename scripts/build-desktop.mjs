@@ -41,7 +41,7 @@ const outRoot = path.join(root, 'dist', 'desktop');
 const webRoot = path.join(root, 'dist', 'web');
 
 /** Modules resolved at run time by Electron or rebuilt natively for it; never bundled. */
-const mainExternals = ['electron', 'keytar', 'electron-store', 'better-sqlite3'];
+const mainExternals = ['electron', 'keytar', 'electron-store', 'electron-updater', 'better-sqlite3'];
 
 async function main() {
   const { values } = parseArgs({

@@ -12,7 +12,8 @@ Usage: bash scripts/e2e.sh [--no-build] [PLAYWRIGHT ARGS...]
 
 Builds the web client into dist/web, then runs the end-to-end suite (test/e2e)
 in Debian's Chromium (/usr/bin/chromium, or $MERIMEET_CHROMIUM) with a fake
-camera and microphone, against one real signaling server over wss, inside a
+camera and microphone (the mixed-browser specs also in Debian's Firefox ESR,
+/usr/bin/firefox-esr or $MERIMEET_FIREFOX, driven by puppeteer-core over WebDriver BiDi), against one real signaling server over wss, inside a
 network namespace that has only loopback (`unshare -n`; needs root, or
 unprivileged user namespaces). The TURN specs start coturn (`turnserver`, or
 $MERIMEET_TURNSERVER) on loopback themselves.
@@ -31,6 +32,9 @@ if [[ "${MERIMEET_E2E_NETNS:-}" == inside ]]; then
     echo "e2e: refusing to run: the network namespace has interfaces besides lo: $interfaces" >&2
     exit 1
   fi
+  # Firefox gathers no ICE candidate at all without a default route; this one points back into
+  # lo (nothing can leave: lo is the only interface). Chromium does not need it and is unaffected.
+  ip route add default dev lo src 127.0.0.1
   echo "e2e: network namespace with only: $interfaces" >&2
   exec npx playwright test "$@"
 fi
@@ -48,6 +52,12 @@ done
 chromium="${MERIMEET_CHROMIUM:-/usr/bin/chromium}"
 if [[ ! -x "$chromium" ]]; then
   echo "e2e: no Chromium at $chromium: apt-get install -y chromium (never \`npx playwright install\`)" >&2
+  exit 1
+fi
+
+firefox="${MERIMEET_FIREFOX:-/usr/bin/firefox-esr}"
+if [[ ! -x "$firefox" ]]; then
+  echo "e2e: no Firefox at $firefox: apt-get install -y firefox-esr (scripts/setup.sh does); the firefox-* specs run a Firefox guest" >&2
   exit 1
 fi
 

@@ -13,6 +13,7 @@ Installs, idempotently, what meriMeet needs on Debian 12 (or a close relative):
        build-essential python3 libsecret-1-dev   native modules (keytar, better-sqlite3)
        gnome-keyring dbus dbus-x11 libsecret-tools   a real OS keychain in tests
        chromium                                  real WebRTC in headless tests
+       firefox-esr                               a Firefox guest in the mixed-browser e2e specs
        coturn iproute2                           TURN relay, loopback network namespaces
        postgresql nats-server haproxy            the cluster suite's database, bus and load balancer
   2. npm dependencies (`npm ci`), when node_modules is missing or older than
@@ -57,7 +58,7 @@ fi
 packages=(
   build-essential python3 libsecret-1-dev
   gnome-keyring dbus dbus-x11 libsecret-tools
-  chromium
+  chromium firefox-esr
   coturn iproute2
   postgresql nats-server haproxy
 )

@@ -97,22 +97,8 @@ function buildProgram(): Command {
         .default(d.dataDir)
         .argParser(path),
     )
-    .addOption(
-      new Option(
-        '--store <url>',
-        'keep accounts, sessions and meetings in PostgreSQL (postgres://user:password@host:5432/db) instead of the SQLite file in --data-dir; every instance of a cluster points at the same one (prefer the env var: flags show up in ps)',
-      )
-        .env('MERIMEET_STORE')
-        .argParser(nonEmpty), // checked in toConfig: commander's own message would echo the URL, password and all
-    )
-    .addOption(
-      new Option(
-        '--nats <url>',
-        'share throttles and removal bans with the other instances of a cluster through NATS (nats://host:4222, comma-separated for several); needs --store',
-      )
-        .env('MERIMEET_NATS')
-        .argParser(nonEmpty), // checked in toConfig, as --store
-    )
+    .addOption(storeOption())
+    .addOption(natsOption())
     .addOption(new Option('--cert <file>', 'TLS certificate chain (PEM); needs --key').env('MERIMEET_CERT').argParser(path))
     .addOption(new Option('--key <file>', 'TLS private key (PEM, unencrypted); needs --cert').env('MERIMEET_KEY').argParser(path))
     .addOption(
@@ -202,6 +188,32 @@ function buildProgram(): Command {
         .argParser(nonEmpty),
     )
     .addOption(new Option('--log-level <level>', 'log detail').env('MERIMEET_LOG_LEVEL').default(d.logLevel).choices(LOG_LEVELS));
+}
+
+/** --store: the shared PostgreSQL of a cluster. */
+function storeOption(): Option {
+  return (
+    new Option(
+      '--store <url>',
+      'keep accounts, sessions and meetings in PostgreSQL (postgres://user:password@host:5432/db) instead of the SQLite file in --data-dir; every instance of a cluster points at the same one (prefer the env var: flags show up in ps)',
+    )
+      .env('MERIMEET_STORE')
+      // checked in toConfig: commander's own message would echo the URL, password and all
+      .argParser(nonEmpty)
+  );
+}
+
+/** --nats: the link between the instances of a cluster. */
+function natsOption(): Option {
+  return (
+    new Option(
+      '--nats <url>',
+      'share throttles and removal bans with the other instances of a cluster through NATS (nats://host:4222, comma-separated for several); needs --store',
+    )
+      .env('MERIMEET_NATS')
+      // checked in toConfig, as --store
+      .argParser(nonEmpty)
+  );
 }
 
 interface Parsed {

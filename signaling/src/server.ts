@@ -66,7 +66,6 @@ export async function startServer(
     throw err;
   }
   const connections = new Set<Connection>();
-  const perAddress = new Map<string, number>();
 
   const health = () => ({
     status: ctx.draining ? ('draining' as const) : ctx.problems.length > 0 ? ('degraded' as const) : ('ok' as const),
@@ -76,19 +75,7 @@ export async function startServer(
   });
   const tokenOnly: MetricsAccess = config.metricsToken ? { kind: 'token', token: config.metricsToken } : { kind: 'off' };
   const handler = createHttpHandler({ metrics, webRoot: config.webRoot, logger, health, metricsAccess: tokenOnly });
-  // The metrics listener: /metrics (and /healthz) only, no web client; open to
-  // whoever reaches it unless a token is set (withDefaults keeps it on loopback then).
-  const metricsServer =
-    config.metricsPort === undefined
-      ? null
-      : createHttpServer(
-          createHttpHandler({
-            metrics,
-            logger,
-            health,
-            metricsAccess: config.metricsToken ? tokenOnly : { kind: 'open' },
-          }),
-        );
+  const metricsServer = createMetricsServer(config, metrics, logger, health, tokenOnly);
   const server: HttpServer = tls
     ? createHttpsServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' }, handler)
     : createHttpServer(handler);
@@ -100,62 +87,8 @@ export async function startServer(
     handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
   });
 
-  server.on('upgrade', (req, socket: Duplex, head) => {
-    const path = (req.url ?? '').split('?')[0];
-    if (path !== WS_PATH || ctx.draining) {
-      const status = ctx.draining ? 503 : 404;
-      metrics.connectionsRejected.inc({ reason: ctx.draining ? 'draining' : 'path' });
-      refuseUpgrade(socket, status, (err) =>
-        // A client that hangs up on a refusal is routine (scanners, a proxy giving up); worth a debug line, no more.
-        logger.debug({ event: 'upgrade_refused_socket_error', status, code: err.code ?? 'unknown', err: err.message }),
-      );
-      return;
-    }
-    socket.on('error', (err: NodeJS.ErrnoException) => {
-      logger.debug({ event: 'upgrade_socket_error', code: err.code ?? 'unknown', err: err.message });
-      socket.destroy();
-    });
-    wss.handleUpgrade(req, socket, head, (ws) => accept(ws, clientAddress(req, config.behindProxy)));
-  });
-
-  function accept(ws: WebSocket, address: string): void {
-    if (ws.protocol !== SUBPROTOCOL) {
-      metrics.connectionsRejected.inc({ reason: 'subprotocol' });
-      ws.close(CLOSE.protocolError, `speak subprotocol ${SUBPROTOCOL}`);
-      return;
-    }
-    const fromAddress = perAddress.get(address) ?? 0;
-    const overAddress = config.maxConnectionsPerAddress > 0 && fromAddress >= config.maxConnectionsPerAddress;
-    if (connections.size >= config.maxConnections || overAddress) {
-      metrics.connectionsRejected.inc({ reason: overAddress ? 'per_address' : 'total' });
-      ws.close(CLOSE.tooManyConnections, overAddress ? 'too many connections from your address' : 'server full');
-      return;
-    }
-    perAddress.set(address, fromAddress + 1);
-    const conn = new Connection(ws, address, ctx);
-    connections.add(conn);
-    metrics.connections.inc();
-    metrics.connectionsTotal.inc();
-    ws.on('close', () => {
-      connections.delete(conn);
-      const left = (perAddress.get(address) ?? 1) - 1;
-      if (left > 0) perAddress.set(address, left);
-      else perAddress.delete(address);
-    });
-  }
-
-  // Browsers cannot send pings, but they answer ours; a socket that misses one is dead.
-  const heartbeat = setInterval(() => {
-    for (const conn of connections) {
-      if (!conn.alive) {
-        metrics.closes.inc({ code: String(CLOSE.heartbeat) });
-        conn.ws.terminate();
-        continue;
-      }
-      conn.alive = false;
-      conn.ws.ping();
-    }
-  }, config.heartbeatMs);
+  routeUpgrades(server, wss, ctx, createAcceptor(ctx, connections));
+  const heartbeat = startHeartbeat(connections, metrics, config.heartbeatMs);
   const gauges = setInterval(() => refreshGauges(ctx), 1000);
   const checks = setInterval(() => void checkDependencies(ctx), DEPENDENCY_CHECK_MS);
   heartbeat.unref();
@@ -167,19 +100,7 @@ export async function startServer(
     server.listen(config.port, config.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  let metricsUrl: string | null = null;
-  if (metricsServer) {
-    await new Promise<void>((resolve, reject) => {
-      metricsServer.once('error', (err) => {
-        server.close(); // do not leave the main listener up on a half-started server
-        reject(err);
-      });
-      metricsServer.listen(config.metricsPort, config.metricsHost, () => resolve());
-    });
-    const m = metricsServer.address() as AddressInfo;
-    metricsUrl = `http://${m.address.includes(':') ? `[${m.address}]` : m.address}:${m.port}/metrics`;
-    logger.info({ event: 'metrics_listening', url: metricsUrl, token: config.metricsToken !== undefined });
-  }
+  const metricsUrl = metricsServer ? await listenForMetrics(metricsServer, server, config, logger) : null;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `${tls ? 'wss' : 'ws'}://${host.includes(':') ? `[${host}]` : host}:${port}${WS_PATH}`;
   for (const note of tls?.notes ?? []) logger.info({ event: 'certificate', note });
@@ -253,6 +174,115 @@ async function checkDependencies(ctx: ServerContext): Promise<void> {
     if (problems.length > 0) ctx.logger.warn({ event: 'degraded', problems });
     else ctx.logger.info({ event: 'recovered' });
   }
+}
+
+/**
+ * The metrics listener: /metrics (and /healthz) only, no web client; open to
+ * whoever reaches it unless a token is set (withDefaults keeps it on loopback then).
+ * Null without --metrics-port.
+ */
+function createMetricsServer(
+  config: ServerConfig,
+  metrics: ServerMetrics,
+  logger: Logger,
+  health: Parameters<typeof createHttpHandler>[0]['health'],
+  tokenOnly: MetricsAccess,
+): HttpServer | null {
+  if (config.metricsPort === undefined) return null;
+  return createHttpServer(
+    createHttpHandler({
+      metrics,
+      logger,
+      health,
+      metricsAccess: config.metricsToken ? tokenOnly : { kind: 'open' },
+    }),
+  );
+}
+
+/** Starts the metrics listener; its /metrics URL. If it cannot listen, the main listener is closed too. */
+async function listenForMetrics(metricsServer: HttpServer, server: HttpServer, config: ServerConfig, logger: Logger): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    metricsServer.once('error', (err) => {
+      server.close(); // do not leave the main listener up on a half-started server
+      reject(err);
+    });
+    metricsServer.listen(config.metricsPort, config.metricsHost, () => resolve());
+  });
+  const m = metricsServer.address() as AddressInfo;
+  const metricsUrl = `http://${m.address.includes(':') ? `[${m.address}]` : m.address}:${m.port}/metrics`;
+  logger.info({ event: 'metrics_listening', url: metricsUrl, token: config.metricsToken !== undefined });
+  return metricsUrl;
+}
+
+/** WebSocket upgrades at /ws go to `accept`; any other path, or any upgrade while draining, is refused. */
+function routeUpgrades(server: HttpServer, wss: WebSocketServer, ctx: ServerContext, accept: (ws: WebSocket, address: string) => void): void {
+  const { metrics, logger, config } = ctx;
+  server.on('upgrade', (req, socket: Duplex, head) => {
+    const path = (req.url ?? '').split('?')[0];
+    if (path !== WS_PATH || ctx.draining) {
+      const status = ctx.draining ? 503 : 404;
+      metrics.connectionsRejected.inc({ reason: ctx.draining ? 'draining' : 'path' });
+      refuseUpgrade(socket, status, (err) =>
+        // A client that hangs up on a refusal is routine (scanners, a proxy giving up); worth a debug line, no more.
+        logger.debug({ event: 'upgrade_refused_socket_error', status, code: err.code ?? 'unknown', err: err.message }),
+      );
+      return;
+    }
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      logger.debug({ event: 'upgrade_socket_error', code: err.code ?? 'unknown', err: err.message });
+      socket.destroy();
+    });
+    wss.handleUpgrade(req, socket, head, (ws) => accept(ws, clientAddress(req, config.behindProxy)));
+  });
+}
+
+/**
+ * Takes a new socket as a Connection, unless it speaks another subprotocol or
+ * the server (or its address) has as many connections as allowed.
+ */
+function createAcceptor(ctx: ServerContext, connections: Set<Connection>): (ws: WebSocket, address: string) => void {
+  const { metrics, config } = ctx;
+  const perAddress = new Map<string, number>();
+  return function accept(ws, address) {
+    if (ws.protocol !== SUBPROTOCOL) {
+      metrics.connectionsRejected.inc({ reason: 'subprotocol' });
+      ws.close(CLOSE.protocolError, `speak subprotocol ${SUBPROTOCOL}`);
+      return;
+    }
+    const fromAddress = perAddress.get(address) ?? 0;
+    const overAddress = config.maxConnectionsPerAddress > 0 && fromAddress >= config.maxConnectionsPerAddress;
+    if (connections.size >= config.maxConnections || overAddress) {
+      metrics.connectionsRejected.inc({ reason: overAddress ? 'per_address' : 'total' });
+      ws.close(CLOSE.tooManyConnections, overAddress ? 'too many connections from your address' : 'server full');
+      return;
+    }
+    perAddress.set(address, fromAddress + 1);
+    const conn = new Connection(ws, address, ctx);
+    connections.add(conn);
+    metrics.connections.inc();
+    metrics.connectionsTotal.inc();
+    ws.on('close', () => {
+      connections.delete(conn);
+      const left = (perAddress.get(address) ?? 1) - 1;
+      if (left > 0) perAddress.set(address, left);
+      else perAddress.delete(address);
+    });
+  };
+}
+
+/** Browsers cannot send pings, but they answer ours; a socket that misses one is dead. */
+function startHeartbeat(connections: Set<Connection>, metrics: ServerMetrics, periodMs: number): ReturnType<typeof setInterval> {
+  return setInterval(() => {
+    for (const conn of connections) {
+      if (!conn.alive) {
+        metrics.closes.inc({ code: String(CLOSE.heartbeat) });
+        conn.ws.terminate();
+        continue;
+      }
+      conn.alive = false;
+      conn.ws.ping();
+    }
+  }, periodMs);
 }
 
 function refreshGauges(ctx: ServerContext): void {

@@ -35,6 +35,17 @@ export interface DesktopBridge {
   openExternal(url: string): Promise<boolean>;
   hostLocally(): Promise<ReplyOf<'host:start'>>;
   stopHosting(): Promise<void>;
+  listPins(): Promise<ReplyOf<'pins:list'>['pins']>;
+  forgetPin(host: string): Promise<void>;
+  storedData(): Promise<ReplyOf<'data:summary'>>;
+  forgetEverything(): Promise<ReplyOf<'data:forget-everything'>>;
+  updateStatus(): Promise<ReplyOf<'update:status'>>;
+  checkForUpdates(): Promise<ReplyOf<'update:check'>>;
+  restartToUpdate(): Promise<void>;
+  /** Quick-join window only. */
+  quickJoinState(): Promise<ReplyOf<'quick-join:state'>>;
+  quickJoin(request: RequestOf<'quick-join:submit'>): Promise<void>;
+  closeQuickJoin(): Promise<void>;
   on<C extends EventChannel>(channel: C, listener: (payload: EventOf<C>) => void): Unsubscribe;
 }
 

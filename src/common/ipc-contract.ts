@@ -16,6 +16,7 @@
  */
 import * as v from 'valibot';
 import { DisplayName, Key32, MeetingId, MeetingTitle } from '@merimeet/signaling/protocol';
+import { isAccelerator } from './accelerator.js';
 
 /** Longest URL main accepts from the window. */
 export const MAX_IPC_URL = 2048;
@@ -64,10 +65,25 @@ export const Fingerprint256 = v.pipe(v.string(), v.regex(/^([0-9A-F]{2}:){31}[0-
 /** A host as pins are keyed: lowercase hostname, optional :port. */
 export const PinHost = v.pipe(v.string(), v.maxLength(300), v.regex(/^[a-z0-9.\-[\]:]+$/, 'host'));
 
+/** A global shortcut in canonical form (src/common/accelerator.ts). */
+export const Accelerator = v.pipe(v.string(), v.maxLength(60), v.check(isAccelerator, 'shortcut: not a canonical accelerator'));
+
 export const Preferences = v.strictObject({
   startMuted: v.boolean(),
   closeToTray: v.boolean(),
   launchAtLogin: v.boolean(),
+  /** Show notifications (someone joined, wrote) while the window is hidden. */
+  notifications: v.boolean(),
+  /** Connect through the TURN relay only: the pre-join default. */
+  relayOnly: v.boolean(),
+  /** Quick join goes straight into the call (false: to pre-join first). */
+  quickJoinDirect: v.boolean(),
+  /** Check for updates and download them in the background. */
+  autoUpdate: v.boolean(),
+  /** Global mute shortcut, or null for none. */
+  muteShortcut: v.nullable(Accelerator),
+  /** Hold Space in the meeting window to talk while muted. */
+  pushToTalk: v.boolean(),
 });
 export type Preferences = v.InferOutput<typeof Preferences>;
 
@@ -108,12 +124,53 @@ export const CallState = v.strictObject({
   inCall: v.boolean(),
   muted: v.boolean(),
   cameraOff: v.boolean(),
+  /** Sharing a screen or window (older windows did not say: false). */
+  sharing: v.optional(v.boolean(), false),
   meetingId: v.nullable(MeetingId),
 });
 export type CallState = v.InferOutput<typeof CallState>;
 
 const Empty = v.strictObject({});
 const Ok = v.null();
+
+export const PinnedCertificate = v.strictObject({
+  host: PinHost,
+  fingerprint: Fingerprint256,
+  /** When it was pinned, ms since the epoch; null for pins older than pin dates. */
+  pinnedAt: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0))),
+});
+export type PinnedCertificate = v.InferOutput<typeof PinnedCertificate>;
+
+export const StoredData = v.strictObject({
+  settingsFile: v.string(),
+  servers: v.number(),
+  recentMeetings: v.number(),
+  pins: v.number(),
+  /** Keychain entries by kind (their names only; never what they hold). */
+  keychain: v.strictObject({
+    available: v.boolean(),
+    sessions: v.array(ServerUrl),
+    meetingPasswords: v.number(),
+  }),
+});
+export type StoredData = v.InferOutput<typeof StoredData>;
+
+export const UpdateStatus = v.strictObject({
+  state: v.picklist(['disabled', 'idle', 'checking', 'downloading', 'ready', 'waiting-for-call', 'error']),
+  /** The version found, once one is. */
+  version: v.nullable(v.pipe(v.string(), v.maxLength(64))),
+  /** 0–100 while downloading. */
+  percent: v.nullable(v.number()),
+  error: v.nullable(v.pipe(v.string(), v.maxLength(300))),
+});
+export type UpdateStatus = v.InferOutput<typeof UpdateStatus>;
+
+export const QuickJoinRequest = v.variant('kind', [
+  v.strictObject({ kind: v.literal('join'), server: v.nullable(ServerUrl), meetingId: MeetingId, password: MeetingPassword }),
+  v.strictObject({ kind: v.literal('rejoin'), server: ServerUrl, meetingId: MeetingId }),
+  v.strictObject({ kind: v.literal('new-meeting') }),
+]);
+export type QuickJoinRequest = v.InferOutput<typeof QuickJoinRequest>;
 
 /** Request/reply schemas per invoke channel (window → main → window). */
 export const invokeChannels = {
@@ -138,10 +195,29 @@ export const invokeChannels = {
     request: v.strictObject({
       displayName: v.optional(v.nullable(DisplayName)),
       devices: v.optional(Devices),
-      preferences: v.optional(Preferences),
+      /** Only the preferences named change; main merges and validates the result. */
+      preferences: v.optional(v.partial(Preferences)),
     }),
     reply: DesktopConfig,
   },
+  'pins:list': { request: Empty, reply: v.strictObject({ pins: v.array(PinnedCertificate) }) },
+  'pins:forget': { request: v.strictObject({ host: PinHost }), reply: Ok },
+  /** What this computer keeps: counts and names, never a secret. */
+  'data:summary': { request: Empty, reply: StoredData },
+  /** Deletes every keychain entry of the app and resets the settings file. */
+  'data:forget-everything': { request: Empty, reply: DesktopConfig },
+  'update:status': { request: Empty, reply: UpdateStatus },
+  'update:check': { request: Empty, reply: UpdateStatus },
+  /** Restart into a downloaded, verified update; refused during a call. */
+  'update:restart': { request: Empty, reply: Ok },
+  /** Quick-join window only: what it shows. */
+  'quick-join:state': {
+    request: Empty,
+    reply: v.strictObject({ signedIn: v.boolean(), server: v.nullable(ServerUrl), recentMeetings: v.array(RecentMeeting) }),
+  },
+  /** Quick-join window only: join (a link's or typed id and password, or a recent meeting), or start a new meeting. */
+  'quick-join:submit': { request: QuickJoinRequest, reply: Ok },
+  'quick-join:close': { request: Empty, reply: Ok },
   'servers:add': { request: ServerEntry, reply: DesktopConfig },
   'servers:remove': { request: v.strictObject({ url: ServerUrl }), reply: DesktopConfig },
   'servers:set-default': { request: v.strictObject({ url: ServerUrl }), reply: DesktopConfig },
@@ -177,6 +253,26 @@ export const invokeChannels = {
 } as const;
 
 export type InvokeChannel = keyof typeof invokeChannels;
+
+/** The quick-join window's page (the same renderer, told which window it is). */
+export const QUICK_JOIN_PAGE = 'index.html?window=quick-join';
+/** The only channels the quick-join window may call; the main window may call all the others. */
+export const QUICK_JOIN_CHANNELS: readonly InvokeChannel[] = ['quick-join:state', 'quick-join:submit', 'quick-join:close'];
+export type WindowRole = 'main' | 'quick-join';
+
+/** Which of the app's windows a page URL (already known to be the app's) is. */
+export function windowRoleOfUrl(url: string): WindowRole {
+  try {
+    return new URL(url).searchParams.get('window') === 'quick-join' ? 'quick-join' : 'main';
+  } catch {
+    return 'main';
+  }
+}
+
+/** Whether a window of `role` may call `channel`. */
+export function mayCall(role: WindowRole, channel: InvokeChannel): boolean {
+  return QUICK_JOIN_CHANNELS.includes(channel) === (role === 'quick-join');
+}
 export type RequestOf<C extends InvokeChannel> = v.InferInput<(typeof invokeChannels)[C]['request']>;
 export type ReplyOf<C extends InvokeChannel> = v.InferOutput<(typeof invokeChannels)[C]['reply']>;
 
@@ -192,6 +288,8 @@ export type IpcErrorCode =
   | 'bad_request'
   | 'keychain_unavailable'
   | 'not_found'
+  | 'conflict'
+  | 'in_call'
   | 'failed';
 
 export const DisplaySource = v.strictObject({
@@ -216,6 +314,16 @@ export const TrayAction = v.variant('action', [
     meetingId: MeetingId,
     password: v.nullable(MeetingPassword),
   }),
+  /** From the quick-join window: `direct` joins at once, else pre-join. */
+  v.strictObject({
+    action: v.literal('join'),
+    server: v.nullable(ServerUrl),
+    meetingId: MeetingId,
+    password: v.nullable(MeetingPassword),
+    direct: v.boolean(),
+  }),
+  v.strictObject({ action: v.literal('stop-sharing') }),
+  v.strictObject({ action: v.literal('open-settings') }),
 ]);
 export type TrayAction = v.InferOutput<typeof TrayAction>;
 
@@ -226,9 +334,18 @@ export type JoinLink = v.InferOutput<typeof JoinLink>;
 export const eventChannels = {
   'tray:action': TrayAction,
   'deep-link': JoinLink,
-  'picker:show': v.strictObject({ requestId: v.number(), sources: v.array(DisplaySource), audioAvailable: v.boolean() }),
+  'picker:show': v.strictObject({
+    requestId: v.number(),
+    sources: v.array(DisplaySource),
+    audioAvailable: v.boolean(),
+    /** The window shared last in this session, when it is still there: offered first. */
+    lastSourceId: v.optional(v.string()),
+  }),
   'certificate:first-contact': v.strictObject({ host: PinHost, fingerprint: Fingerprint256 }),
   'certificate:changed': v.strictObject({ host: PinHost, expected: Fingerprint256, presented: Fingerprint256 }),
+  'update:status': UpdateStatus,
+  /** The picker's sources again (fresh thumbnails), while it is open. */
+  'picker:refresh': v.strictObject({ requestId: v.number(), sources: v.array(DisplaySource) }),
 } as const;
 export type EventChannel = keyof typeof eventChannels;
 export type EventOf<C extends EventChannel> = v.InferOutput<(typeof eventChannels)[C]>;

@@ -99,3 +99,44 @@ describe('window picker flow', () => {
     expect(grants).toEqual([null]);
   });
 });
+
+describe('window picker: live thumbnails, last shared window', () => {
+  it('refreshes the thumbnails every second while open, and stops when a source is chosen', async () => {
+    vi.useFakeTimers();
+    const refreshed: unknown[] = [];
+    let frame = 0;
+    const getSources = vi.fn(async () => sources.map((s) => ({ ...s, thumbnail: image(`data:image/png;base64,F${frame}`) })));
+    const picker = createDisplayPicker({ getSources, show: () => undefined, refresh: (p) => refreshed.push(p), platform: 'linux' });
+    const grants: Grant[] = [];
+    await picker.handleRequest(APP_FRAME, (g) => grants.push(g));
+    frame = 1;
+    await vi.advanceTimersByTimeAsync(1000);
+    frame = 2;
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(refreshed).toHaveLength(2);
+    expect(refreshed[1]).toMatchObject({ requestId: 1, sources: [{ id: 'screen:0:0', thumbnail: 'data:image/png;base64,F2' }, {}, {}] });
+    picker.choose(1, 'window:42:0', false);
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(refreshed).toHaveLength(2);
+    expect(getSources).toHaveBeenCalledTimes(3);
+  });
+
+  it('offers the window shared last (this session) first next time, while it still exists', async () => {
+    const { picker, shown, callback } = setup();
+    await picker.handleRequest(APP_FRAME, callback);
+    expect(shown[0]).not.toHaveProperty('lastSourceId');
+    picker.choose(1, 'window:42:0', false);
+    await picker.handleRequest(APP_FRAME, callback);
+    expect(shown[1]?.lastSourceId).toBe('window:42:0');
+    picker.choose(2, null, false); // cancelling forgets nothing
+    await picker.handleRequest(APP_FRAME, callback);
+    expect(shown[2]?.lastSourceId).toBe('window:42:0');
+  });
+
+  it('never serves the quick-join window', async () => {
+    const { picker, grants, shown } = setup();
+    await picker.handleRequest({ frame: { url: 'app://merimeet/index.html?window=quick-join' } }, (g) => grants.push(g));
+    expect(grants).toEqual([null]);
+    expect(shown).toEqual([]);
+  });
+});

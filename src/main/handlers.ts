@@ -12,8 +12,11 @@ import { NoPendingPromptError } from './security/cert-pinning.js';
 import { externalLinkTarget } from './security/window-policy.js';
 import type { DisplayPicker } from './display-picker.js';
 import { PickerError } from './display-picker.js';
+import { createQuickJoinHandlers, type QuickJoinDeps } from './quick-join.js';
 import type { Settings } from './settings.js';
+import { createSettingsHandlers, type SettingsEffects } from './settings-handlers.js';
 import type { TrayCommand } from './tray-menu.js';
+import { UpdateRefusedError, type UpdateController } from './updates.js';
 
 export interface MainDeps {
   version: string;
@@ -28,8 +31,14 @@ export interface MainDeps {
   onCallState(state: CallState): void;
   /** "Host on this computer"; absent where it is not offered. */
   host?: { start(): Promise<{ server: string; fingerprint: string }>; stop(): Promise<void> };
+  /** What preferences change outside the file (login item, mute shortcut, updates); null: nothing. */
+  effects?: SettingsEffects | null;
+  /** The quick-join window's effects; absent: its channels answer not_found. */
+  quickJoin?: Pick<QuickJoinDeps, 'deliver' | 'close'>;
   now?: () => number;
 }
+
+const UPDATES_OFF = { state: 'disabled', version: null, percent: null, error: null } as const;
 
 /** Notifications only when the person cannot see the window: hidden, minimised or in the background. */
 export function shouldNotify(window: { visible: boolean; focused: boolean }): boolean {
@@ -71,33 +80,27 @@ export function createMainHandlers(deps: MainDeps): MainHandlers {
     return config();
   };
 
+  const effects = deps.effects ?? null;
+  const updates: UpdateController | null = effects?.updates ?? null;
+  const quickJoin = createQuickJoinHandlers({
+    settings: deps.settings,
+    keychain: deps.keychain,
+    deliver: (action) => {
+      if (deps.quickJoin === undefined) throw new IpcError('not_found', 'there is no quick-join window');
+      deps.quickJoin.deliver(action);
+    },
+    close: () => deps.quickJoin?.close(),
+  });
   const handlers: Handlers = {
+    ...createSettingsHandlers({ settings: deps.settings, keychain: deps.keychain, config, effects }),
+    ...quickJoin,
+    ...updateHandlers(updates),
+    ...secretHandlers(deps.keychain),
     'config:get': () => config(),
-    'session:get': async ({ server }) => ({ token: await secret(() => deps.keychain.getSessionToken(server)) }),
-    'session:set': async ({ server, token }) => {
-      await secret(() => deps.keychain.setSessionToken(server, token));
-      return null;
-    },
-    'session:clear': async ({ server }) => {
-      await secret(() => deps.keychain.clearSessionToken(server));
-      return null;
-    },
-    'meeting-password:remember': async ({ server, meetingId, password }) => {
-      await secret(() => deps.keychain.rememberMeetingPassword(server, meetingId, password));
-      return null;
-    },
-    'meeting-password:recall': async ({ server, meetingId }) => ({
-      password: await secret(() => deps.keychain.recallMeetingPassword(server, meetingId)),
-    }),
-    'meeting-password:forget': async ({ server, meetingId }) => {
-      await secret(() => deps.keychain.forgetMeetingPassword(server, meetingId));
-      return null;
-    },
     'recent:add': ({ server, meetingId, title }) => {
       deps.settings.addRecentMeeting({ server, meetingId, title }, now());
       return null;
     },
-    'settings:update': (patch) => settingsChange(() => deps.settings.update(patch)),
     'servers:add': (entry) => settingsChange(() => deps.settings.addServer(entry)),
     'servers:remove': ({ url }) => settingsChange(() => deps.settings.removeServer(url)),
     'servers:set-default': ({ url }) => settingsChange(() => deps.settings.setDefaultServer(url)),
@@ -121,9 +124,11 @@ export function createMainHandlers(deps: MainDeps): MainHandlers {
     },
     'call:state': (state) => {
       deps.onCallState(state);
+      updates?.setInCall(state.inCall);
       return null;
     },
     notify: ({ title, body }) => {
+      if (!deps.settings.get().preferences.notifications) return { shown: false };
       if (!shouldNotify(deps.windowState())) return { shown: false };
       deps.showNotification(title, body);
       return { shown: true };
@@ -156,6 +161,52 @@ export function createMainHandlers(deps: MainDeps): MainHandlers {
         password = null; // no keychain: the window asks for the password
       }
       return { action: 'rejoin', server: command.server, meetingId: command.meetingId, password };
+    },
+  };
+}
+
+/** Updates, as the settings screen and the "Restart to update" banner drive them (updates.ts decides). */
+function updateHandlers(updates: UpdateController | null): Pick<Handlers, 'update:status' | 'update:check' | 'update:restart'> {
+  return {
+    'update:status': () => updates?.status() ?? UPDATES_OFF,
+    'update:check': async () => (updates === null ? UPDATES_OFF : updates.check()),
+    'update:restart': () => {
+      if (updates === null) throw new IpcError('not_found', 'updates are not available in this build');
+      try {
+        updates.restart();
+      } catch (err) {
+        if (err instanceof UpdateRefusedError) throw new IpcError(err.code, err.message);
+        throw err;
+      }
+      return null;
+    },
+  };
+}
+
+type SecretChannel = 'session:get' | 'session:set' | 'session:clear' | 'meeting-password:remember' | 'meeting-password:recall' | 'meeting-password:forget';
+
+/** What lives in the OS keychain: session tokens and meeting passwords (never in the settings file). */
+function secretHandlers(keychain: MainDeps['keychain']): Pick<Handlers, SecretChannel> {
+  return {
+    'session:get': async ({ server }) => ({ token: await secret(() => keychain.getSessionToken(server)) }),
+    'session:set': async ({ server, token }) => {
+      await secret(() => keychain.setSessionToken(server, token));
+      return null;
+    },
+    'session:clear': async ({ server }) => {
+      await secret(() => keychain.clearSessionToken(server));
+      return null;
+    },
+    'meeting-password:remember': async ({ server, meetingId, password }) => {
+      await secret(() => keychain.rememberMeetingPassword(server, meetingId, password));
+      return null;
+    },
+    'meeting-password:recall': async ({ server, meetingId }) => ({
+      password: await secret(() => keychain.recallMeetingPassword(server, meetingId)),
+    }),
+    'meeting-password:forget': async ({ server, meetingId }) => {
+      await secret(() => keychain.forgetMeetingPassword(server, meetingId));
+      return null;
     },
   };
 }

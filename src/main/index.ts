@@ -8,7 +8,10 @@
  *   ipc/router.ts + handlers.ts the IPC contract, checked on every call
  *   keychain.ts, settings.ts    OS keychain (keytar), settings (electron-store)
  *   display-picker.ts           window/screen picker for getDisplayMedia
- *   tray-menu.ts, deep-link.ts  tray quick-join, merimeet:// links
+ *   tray-menu.ts, deep-link.ts  tray menu and icons, merimeet:// links
+ *   quick-join.ts               the tray's quick-join window (quick-join-window.ts: its BrowserWindow)
+ *   settings-handlers.ts        the settings screen; global-shortcut.ts the mute shortcut
+ *   updates.ts                  updates the person controls (electron-updater)
  *   local-host.ts               "host on this computer"
  */
 import path from 'node:path';
@@ -27,17 +30,21 @@ import {
   shell,
   Tray,
   utilityProcess,
+  type NativeImage,
+  type Session,
   type WebContents,
 } from 'electron';
+import electronUpdater from 'electron-updater';
 import * as v from 'valibot';
 import { APP_ID, APP_VERSION, PRODUCT_NAME, PROTOCOL_SCHEME } from '../common/app-info.js';
-import { eventChannels, type CallState, type EventChannel, type EventOf, type JoinLink } from '../common/ipc-contract.js';
+import { eventChannels, type CallState, type EventChannel, type EventOf, type JoinLink, type TrayAction } from '../common/ipc-contract.js';
 import { deepLinkFromArgv, parseDeepLink } from './deep-link.js';
 import { createDisplayPicker } from './display-picker.js';
 import { createMainHandlers } from './handlers.js';
 import { createIpcRouter, IpcError } from './ipc/router.js';
 import { createKeychain, loadKeytar } from './keychain.js';
 import { createLocalHost } from './local-host.js';
+import { QUICK_JOIN_SHORTCUT, createQuickJoinWindow } from './quick-join-window.js';
 import { handleAppRequest } from './security/app-protocol.js';
 import { createCertificateGate } from './security/cert-pinning.js';
 import {
@@ -50,15 +57,14 @@ import {
   windowOpenDecision,
 } from './security/window-policy.js';
 import { openSettings } from './settings.js';
-import { toElectronTemplate, trayMenuModel, trayTooltip, type TrayCommand } from './tray-menu.js';
-
-/** Toggles the microphone from anywhere, also while the window is hidden. */
-export const MIC_SHORTCUT = 'CommandOrControl+Shift+M';
+import { applyPreferences } from './settings-handlers.js';
+import { createSettingsEffects, withDesktopSideEffects } from './desktop-effects.js';
+import { toElectronTemplate, trayIconFile, trayIconState, trayMenuModel, trayTooltip, type TrayCommand } from './tray-menu.js';
 
 // Paths inside the app (the repository in development, app.asar when packaged).
 const rendererRoot = path.join(app.getAppPath(), 'dist', 'desktop', 'renderer');
 const preloadScript = path.join(app.getAppPath(), 'dist', 'desktop', 'preload', 'index.cjs');
-const trayIconPath = path.join(app.getAppPath(), 'build', 'tray.png');
+const trayIconDir = path.join(app.getAppPath(), 'build', 'tray');
 
 // The app's own scheme: standard (real origin, relative URLs) and secure (a
 // secure context: getUserMedia, WebCrypto). Must happen before `ready`.
@@ -71,9 +77,11 @@ let tray: Tray | undefined;
 let quitting = false;
 /** Whether closing the window should hide it in the tray instead (set once settings are open). */
 let keepInTrayOnClose: () => boolean = () => false;
-let callState: CallState = { inCall: false, muted: false, cameraOff: false, meetingId: null };
-/** Deep links that arrived before the window could take them. */
+let callState: CallState = { inCall: false, muted: false, cameraOff: false, sharing: false, meetingId: null };
+/** Deep links and quick-join actions that arrived before the window could take them. */
 const queuedLinks: JoinLink[] = [];
+const queuedActions: TrayAction[] = [];
+const quickJoinWindow = createQuickJoinWindow(preloadScript);
 let windowReady = false;
 
 /** Sends a contract event to the window, validated against the contract first. */
@@ -119,6 +127,17 @@ function deliverLink(link: JoinLink): void {
   sendEvent('deep-link', link);
 }
 
+/** An action for the main window (from the quick-join window), kept until the window has loaded. */
+function deliverAction(action: TrayAction): void {
+  if (!windowReady) {
+    queuedActions.push(action);
+    if (app.isReady() && mainWindow === undefined) mainWindow = createMainWindow();
+    return;
+  }
+  showWindow();
+  sendEvent('tray:action', action);
+}
+
 function handleDeepLinkText(text: string): void {
   const parsed = parseDeepLink(text);
   if (parsed.ok) deliverLink(parsed.link);
@@ -144,6 +163,7 @@ function createMainWindow(): BrowserWindow {
   window.webContents.on('did-finish-load', () => {
     windowReady = true;
     for (const link of queuedLinks.splice(0)) sendEvent('deep-link', link);
+    for (const action of queuedActions.splice(0)) sendEvent('tray:action', action);
   });
   window.on('closed', () => {
     mainWindow = undefined;
@@ -151,6 +171,81 @@ function createMainWindow(): BrowserWindow {
   });
   void window.loadURL(APP_ENTRY_URL);
   return window;
+}
+
+/** Serves app://merimeet/, and grants camera, microphone and screen capture to the app's own page only; nothing else, to no one. */
+function serveAppAndGuardPermissions(ses: Session): void {
+  ses.protocol.handle(APP_SCHEME, (request) => handleAppRequest(rendererRoot, request));
+  ses.setPermissionRequestHandler((_contents, permission, callback, details) => {
+    const mediaTypes = 'mediaTypes' in details ? (details.mediaTypes as string[] | undefined) : undefined;
+    callback(
+      decidePermission({
+        permission,
+        requestingUrl: details.requestingUrl,
+        isMainFrame: details.isMainFrame,
+        ...(mediaTypes !== undefined ? { mediaTypes } : {}),
+      }),
+    );
+  });
+  ses.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) =>
+    decidePermission({ permission, requestingUrl: details.requestingUrl ?? requestingOrigin, isMainFrame: details.isMainFrame }),
+  );
+}
+
+/** getDisplayMedia answered by our own window/screen picker (display-picker.ts). */
+function attachDisplayPicker(ses: Session): ReturnType<typeof createDisplayPicker> {
+  const picker = createDisplayPicker({
+    getSources: (options) => desktopCapturer.getSources(options),
+    show: (payload) => {
+      showWindow();
+      sendEvent('picker:show', payload);
+    },
+    platform: process.platform,
+  });
+  ses.setDisplayMediaRequestHandler((request, callback) => {
+    void picker.handleRequest({ frame: request.frame === null ? null : { url: request.frame.url } }, (grant) => callback(grant));
+  });
+  return picker;
+}
+
+/** Starting a server that listens on the LAN is the person's decision, asked by main itself. Throws unless confirmed. */
+async function confirmHosting(): Promise<void> {
+  const options = {
+    type: 'question' as const,
+    buttons: ['Host on this computer', 'Cancel'],
+    defaultId: 1,
+    cancelId: 1,
+    message: 'Host meetings on this computer?',
+    detail: 'meriMeet will run its signaling server here, reachable from your local network on port 8443, until you quit.',
+  };
+  const { response } = mainWindow ? await dialog.showMessageBox(mainWindow, options) : await dialog.showMessageBox(options);
+  if (response !== 0) throw new IpcError('failed', 'hosting was not confirmed');
+}
+
+function openTray(refreshTray: () => void, image: NativeImage, openQuickJoin: () => void): void {
+  try {
+    tray = new Tray(image);
+    tray.on('click', showWindow);
+    refreshTray();
+    // The Electron smoke test checks the tray and opens quick join; only main-process code can read these.
+    if (process.env.MERIMEET_TEST_HOOKS === '1') Object.assign(globalThis, { __merimeetTray: tray, __merimeetQuickJoin: openQuickJoin });
+  } catch {
+    tray = undefined; // some Linux desktops have no tray; closing the window then quits
+  }
+}
+
+/** The signaling server bundled with the app, run on request in a utility process ("Host on this computer"). */
+function createBundledServer(certificates: Parameters<typeof createLocalHost>[0]['certificates'], settings: Parameters<typeof createLocalHost>[0]['settings']) {
+  return createLocalHost({
+    fork: (args) =>
+      utilityProcess.fork(path.join(app.getAppPath(), 'node_modules', '@merimeet', 'signaling', 'dist', 'cli.js'), args, {
+        serviceName: `${PRODUCT_NAME} signaling`,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      }),
+    dataDir: path.join(app.getPath('userData'), 'local-server'),
+    certificates,
+    settings,
+  });
 }
 
 // One instance per user: a second launch (e.g. from a merimeet:// link) hands
@@ -185,23 +280,7 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(async () => {
     const ses = session.defaultSession;
-    ses.protocol.handle(APP_SCHEME, (request) => handleAppRequest(rendererRoot, request));
-
-    // Camera, microphone and screen capture for the app's own page only; nothing else, to no one.
-    ses.setPermissionRequestHandler((_contents, permission, callback, details) => {
-      const mediaTypes = 'mediaTypes' in details ? (details.mediaTypes as string[] | undefined) : undefined;
-      callback(
-        decidePermission({
-          permission,
-          requestingUrl: details.requestingUrl,
-          isMainFrame: details.isMainFrame,
-          ...(mediaTypes !== undefined ? { mediaTypes } : {}),
-        }),
-      );
-    });
-    ses.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) =>
-      decidePermission({ permission, requestingUrl: details.requestingUrl ?? requestingOrigin, isMainFrame: details.isMainFrame }),
-    );
+    serveAppAndGuardPermissions(ses);
 
     const settings = openSettings({
       cwd: app.getPath('userData'),
@@ -217,33 +296,26 @@ if (!app.requestSingleInstanceLock()) {
     });
     ses.setCertificateVerifyProc((request, callback) => callback(certificates.verify(request)));
 
-    const picker = createDisplayPicker({
-      getSources: (options) => desktopCapturer.getSources(options),
-      show: (payload) => {
-        showWindow();
-        sendEvent('picker:show', payload);
-      },
-      platform: process.platform,
-    });
-    ses.setDisplayMediaRequestHandler((request, callback) => {
-      void picker.handleRequest({ frame: request.frame === null ? null : { url: request.frame.url } }, (grant) => callback(grant));
-    });
+    const picker = attachDisplayPicker(ses);
 
-    const host = createLocalHost({
-      fork: (args) =>
-        utilityProcess.fork(path.join(app.getAppPath(), 'node_modules', '@merimeet', 'signaling', 'dist', 'cli.js'), args, {
-          serviceName: `${PRODUCT_NAME} signaling`,
-          stdio: ['ignore', 'ignore', 'pipe'],
-        }),
-      dataDir: path.join(app.getPath('userData'), 'local-server'),
-      certificates,
-      settings,
+    const host = createBundledServer(certificates, settings);
+
+    const trayImage = () => nativeImage.createFromPath(path.join(trayIconDir, trayIconFile(process.platform, trayIconState(callState))));
+    const effects = createSettingsEffects({
+      packaged: app.isPackaged,
+      updater: electronUpdater.autoUpdater,
+      autoUpdate: settings.get().preferences.autoUpdate,
+      setLoginItem: (openAtLogin) => app.setLoginItemSettings({ openAtLogin }),
+      globalShortcut,
+      sendEvent,
     });
+    const { updates } = effects;
 
     const refreshTray = () => {
       if (tray === undefined) return;
       const state = { call: callState, recentMeetings: settings.get().recentMeetings };
       tray.setToolTip(trayTooltip(state));
+      tray.setImage(trayImage());
       tray.setContextMenu(Menu.buildFromTemplate(toElectronTemplate(trayMenuModel(state), runTrayCommand)));
     };
 
@@ -265,40 +337,20 @@ if (!app.requestSingleInstanceLock()) {
         callState = state;
         refreshTray();
       },
-      // Starting a server that listens on the LAN is the person's decision, asked by main itself:
-      // a page (even a compromised one) can only request it.
+      effects,
+      quickJoin: { deliver: deliverAction, close: () => quickJoinWindow.close() },
+      // Starting a server that listens on the LAN is the person's decision, asked by main itself
+      // (confirmHosting): a page (even a compromised one) can only request it.
       host: {
         start: async () => {
-          const options = {
-            type: 'question' as const,
-            buttons: ['Host on this computer', 'Cancel'],
-            defaultId: 1,
-            cancelId: 1,
-            message: 'Host meetings on this computer?',
-            detail: 'meriMeet will run its signaling server here, reachable from your local network on port 8443, until you quit.',
-          };
-          const { response } = mainWindow ? await dialog.showMessageBox(mainWindow, options) : await dialog.showMessageBox(options);
-          if (response !== 0) throw new IpcError('failed', 'hosting was not confirmed');
+          await confirmHosting();
           return host.start();
         },
         stop: () => host.stop(),
       },
     });
-    const handlers = {
-      ...main.handlers,
-      'settings:update': async (patch: Parameters<typeof main.handlers['settings:update']>[0], context: { senderId: number | undefined }) => {
-        const config = await main.handlers['settings:update'](patch, context);
-        app.setLoginItemSettings({ openAtLogin: config.preferences.launchAtLogin });
-        return config;
-      },
-      'recent:add': (request: Parameters<typeof main.handlers['recent:add']>[0], context: { senderId: number | undefined }) => {
-        const result = main.handlers['recent:add'](request, context);
-        refreshTray();
-        return result;
-      },
-    };
     createIpcRouter({
-      handlers,
+      handlers: withDesktopSideEffects(main.handlers, refreshTray),
       appOrigin: APP_ORIGIN,
       log: ({ channel, code, detail }) => process.stderr.write(`meriMeet IPC refused ${channel}: ${code} (${detail})\n`),
     }).register(ipcMain);
@@ -308,37 +360,40 @@ if (!app.requestSingleInstanceLock()) {
         app.quit();
         return;
       }
+      if (command.kind === 'join-meeting') {
+        quickJoinWindow.open(tray);
+        return;
+      }
       showWindowForCommand(command);
       if (command.kind === 'show') return;
       void main.trayAction(command).then((action) => sendEvent('tray:action', action));
     }
     function showWindowForCommand(command: TrayCommand): void {
       // Call controls work from the tray without bringing the window up.
-      if (command.kind === 'toggle-mic' || command.kind === 'toggle-camera' || command.kind === 'leave') return;
+      if (['toggle-mic', 'toggle-camera', 'stop-sharing', 'leave'].includes(command.kind)) return;
       showWindow();
     }
 
     keepInTrayOnClose = () => tray !== undefined && (callState.inCall || settings.get().preferences.closeToTray);
     mainWindow ??= createMainWindow();
 
-    try {
-      tray = new Tray(nativeImage.createFromPath(trayIconPath));
-      tray.on('click', showWindow);
-      refreshTray();
-      // The Electron smoke test checks the tray exists; only main-process code can read this.
-      if (process.env.MERIMEET_TEST_HOOKS === '1') (globalThis as { __merimeetTray?: Tray }).__merimeetTray = tray;
-    } catch {
-      tray = undefined; // some Linux desktops have no tray; closing the window then quits
-    }
+    openTray(refreshTray, trayImage(), () => quickJoinWindow.open(tray));
 
-    globalShortcut.register(MIC_SHORTCUT, () => sendEvent('tray:action', { action: 'toggle-mic' }));
-    app.setLoginItemSettings({ openAtLogin: settings.get().preferences.launchAtLogin });
+    const shortcutProblem = applyPreferences(settings.get().preferences, effects);
+    if (shortcutProblem !== null) process.stderr.write(`meriMeet: the mute shortcut is not active (${shortcutProblem})\n`);
+    if (!globalShortcut.register(QUICK_JOIN_SHORTCUT, () => quickJoinWindow.open(tray))) {
+      process.stderr.write(`meriMeet: ${QUICK_JOIN_SHORTCUT} is used by another application; open quick join from the tray\n`);
+    }
+    void updates?.check();
 
     // A first launch from an invite link carries it on the command line (Windows, Linux).
     const launchLink = deepLinkFromArgv(process.argv);
     if (launchLink?.ok === true) deliverLink(launchLink.link);
 
     app.on('activate', () => showWindow());
-    app.on('will-quit', () => void host.stop());
+    app.on('will-quit', () => {
+      void host.stop();
+      updates?.dispose();
+    });
   });
 }

@@ -17,6 +17,7 @@ export interface KeytarLike {
   getPassword(service: string, account: string): Promise<string | null>;
   setPassword(service: string, account: string, password: string): Promise<void>;
   deletePassword(service: string, account: string): Promise<boolean>;
+  findCredentials(service: string): Promise<{ account: string; password: string }[]>;
 }
 
 /** The keychain "service" every meriMeet secret is filed under. */
@@ -39,6 +40,10 @@ export interface Keychain {
   rememberMeetingPassword(server: string, meetingId: string, password: string): Promise<void>;
   recallMeetingPassword(server: string, meetingId: string): Promise<string | null>;
   forgetMeetingPassword(server: string, meetingId: string): Promise<void>;
+  /** The names of the app's entries (never what they hold). */
+  accounts(): Promise<string[]>;
+  /** Deletes every entry of the app; returns how many there were. */
+  forgetAll(): Promise<number>;
 }
 
 export const sessionAccount = (server: string): string => `session ${server}`;
@@ -83,6 +88,14 @@ export function createKeychain(keytar: KeytarLike | null, options: { service?: s
     recallMeetingPassword: (server, meetingId) => use((k) => k.getPassword(service, meetingAccount(server, meetingId))),
     forgetMeetingPassword: (server, meetingId) =>
       use((k) => k.deletePassword(service, meetingAccount(server, meetingId))).then(() => undefined),
+    accounts: () =>
+      use(async (k) => (await k.findCredentials(service)).map((c) => c.account).filter((a) => a !== 'availability probe')),
+    forgetAll: () =>
+      use(async (k) => {
+        const entries = await k.findCredentials(service);
+        for (const { account } of entries) await k.deletePassword(service, account);
+        return entries.length;
+      }),
   };
 }
 

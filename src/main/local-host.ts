@@ -72,7 +72,8 @@ export function createLocalHost(deps: LocalHostDeps) {
       });
     });
     running = { child, info };
-    info.catch(() => undefined);
+    // The caller awaits `info` and sees its failure; this only keeps it from also being unhandled here.
+    info.catch((err: unknown) => process.stderr.write(`meriMeet: the local server did not start: ${err instanceof Error ? err.message : String(err)}\n`));
     return info;
   }
 

@@ -16,7 +16,7 @@ vi.mock('electron', () => ({
   },
 }));
 
-const { openSettings } = await import('./settings.js');
+const { openSettings, DEFAULT_PREFERENCES } = await import('./settings.js');
 
 let dir: string;
 beforeEach(async () => {
@@ -38,7 +38,18 @@ describe('settings (real electron-store)', () => {
       servers: [],
       defaultServer: null,
       recentMeetings: [],
-      preferences: { startMuted: false, closeToTray: true, launchAtLogin: false },
+      preferences: DEFAULT_PREFERENCES,
+    });
+    expect(DEFAULT_PREFERENCES).toEqual({
+      startMuted: false,
+      closeToTray: true,
+      launchAtLogin: false,
+      notifications: true,
+      relayOnly: false,
+      quickJoinDirect: true,
+      autoUpdate: true,
+      muteShortcut: 'CommandOrControl+Shift+M',
+      pushToTalk: false,
     });
     settings.update({ displayName: 'Ada' });
     expect(settings.path).toBe(join(dir, 'settings.json'));
@@ -50,7 +61,7 @@ describe('settings (real electron-store)', () => {
     first.update({
       displayName: 'Ada',
       devices: { cameraId: 'cam', micId: 'mic', speakerId: null },
-      preferences: { startMuted: true, closeToTray: false, launchAtLogin: true },
+      preferences: { startMuted: true, closeToTray: false, launchAtLogin: true, relayOnly: true, muteShortcut: null },
     });
     first.addServer({ url: SERVER, name: 'Work' });
     first.addRecentMeeting({ meetingId: 'abc-defg-hjk', title: 'Standup', server: SERVER }, 1000);
@@ -59,6 +70,46 @@ describe('settings (real electron-store)', () => {
     expect(second.get()).toEqual(first.get());
     expect(second.getPin('meet.example.org')).toBe(`${'AB:'.repeat(31)}CD`);
     expect(second.getPin('other.example.org')).toBeNull();
+  });
+
+  it('changes only the preferences named, and reads a file from before the newer preferences through their defaults', async () => {
+    await writeFile(
+      join(dir, 'settings.json'),
+      JSON.stringify({ preferences: { startMuted: true, closeToTray: false, launchAtLogin: false } }),
+    );
+    const settings = open();
+    expect(settings.get().preferences).toEqual({ ...DEFAULT_PREFERENCES, startMuted: true, closeToTray: false });
+    settings.update({ preferences: { notifications: false } });
+    expect(settings.get().preferences).toEqual({ ...DEFAULT_PREFERENCES, startMuted: true, closeToTray: false, notifications: false });
+  });
+
+  it('lists pins with the date they were pinned, forgets one, and clears everything back to defaults', () => {
+    let now = 1_700_000_000_000;
+    const settings = openSettings({ cwd: dir, appVersion: '0.1.0', now: () => now });
+    const fp = `${'AB:'.repeat(31)}CD`;
+    settings.setPin('b.example.org', fp);
+    now += 5;
+    settings.setPin('a.example.org', fp);
+    expect(settings.listPins()).toEqual([
+      { host: 'a.example.org', fingerprint: fp, pinnedAt: now },
+      { host: 'b.example.org', fingerprint: fp, pinnedAt: now - 5 },
+    ]);
+    settings.forgetPin('b.example.org');
+    expect(settings.getPin('b.example.org')).toBeNull();
+    expect(settings.listPins().map((p) => p.host)).toEqual(['a.example.org']);
+    settings.addServer({ url: SERVER, name: 'Work' });
+    settings.update({ displayName: 'Ada', preferences: { relayOnly: true } });
+    settings.clear();
+    expect(settings.get()).toEqual({
+      displayName: null,
+      devices: { cameraId: null, micId: null, speakerId: null },
+      servers: [],
+      defaultServer: null,
+      recentMeetings: [],
+      preferences: DEFAULT_PREFERENCES,
+    });
+    expect(settings.listPins()).toEqual([]);
+    expect(open().get().servers).toEqual([]); // on disk too
   });
 
   it('has several servers with one default, which moves when the default is removed', () => {

@@ -14,10 +14,12 @@ import {
   MAX_RECENT_MEETINGS,
   MAX_SERVERS,
   type Devices,
+  type PinnedCertificate,
   type Preferences,
   type RecentMeeting,
   type ServerEntry,
 } from '../common/ipc-contract.js';
+import { DEFAULT_PREFERENCES } from './default-preferences.js';
 
 export interface SettingsData {
   displayName: string | null;
@@ -28,7 +30,11 @@ export interface SettingsData {
   preferences: Preferences;
   /** `host[:port]` → fingerprint (`AB:CD:…`). */
   pins: Record<string, string>;
+  /** `host[:port]` → when it was pinned (ms since the epoch); pins from before 0.1.0's pin dates have none. */
+  pinDates: Record<string, number>;
 }
+
+export { DEFAULT_PREFERENCES } from './default-preferences.js';
 
 const nullableString = (maxLength: number) => ({ type: ['string', 'null'], maxLength });
 const fingerprintPattern = '^([0-9A-F]{2}:){31}[0-9A-F]{2}$';
@@ -82,6 +88,12 @@ export const SETTINGS_SCHEMA = {
       startMuted: { type: 'boolean' },
       closeToTray: { type: 'boolean' },
       launchAtLogin: { type: 'boolean' },
+      notifications: { type: 'boolean' },
+      relayOnly: { type: 'boolean' },
+      quickJoinDirect: { type: 'boolean' },
+      autoUpdate: { type: 'boolean' },
+      muteShortcut: { type: ['string', 'null'], maxLength: 60 },
+      pushToTalk: { type: 'boolean' },
     },
     default: { startMuted: false, closeToTray: true, launchAtLogin: false },
   },
@@ -90,6 +102,13 @@ export const SETTINGS_SCHEMA = {
     maxProperties: 200,
     propertyNames: { maxLength: 300, pattern: '^[a-z0-9.\\-\\[\\]:]+$' },
     additionalProperties: { type: 'string', pattern: fingerprintPattern },
+    default: {},
+  },
+  pinDates: {
+    type: 'object',
+    maxProperties: 200,
+    propertyNames: { maxLength: 300, pattern: '^[a-z0-9.\\-\\[\\]:]+$' },
+    additionalProperties: { type: 'integer', minimum: 0 },
     default: {},
   },
 } as const;
@@ -133,14 +152,20 @@ export const SETTINGS_MIGRATIONS: Record<string, (store: AnyStore) => void> = {
 export interface Settings {
   /** Absolute path of the settings file. */
   readonly path: string;
-  get(): Omit<SettingsData, 'pins'>;
-  update(patch: { displayName?: string | null; devices?: Devices; preferences?: Preferences }): void;
+  get(): Omit<SettingsData, 'pins' | 'pinDates'>;
+  /** Only the preferences named change. */
+  update(patch: { displayName?: string | null; devices?: Devices; preferences?: Partial<Preferences> }): void;
   addServer(entry: ServerEntry): void;
   removeServer(url: string): void;
   setDefaultServer(url: string): void;
   addRecentMeeting(meeting: Omit<RecentMeeting, 'at'>, at: number): void;
   getPin(host: string): string | null;
   setPin(host: string, fingerprint: string): void;
+  listPins(): PinnedCertificate[];
+  /** Forgets a pin: the next contact with that host asks again. */
+  forgetPin(host: string): void;
+  /** Back to a fresh file: every key at its default. */
+  clear(): void;
 }
 
 export interface OpenSettingsOptions {
@@ -152,6 +177,8 @@ export interface OpenSettingsOptions {
   name?: string;
   /** Told when an unreadable settings file was set aside. */
   onReset?: (info: { movedTo: string; reason: string }) => void;
+  /** The clock for pin dates. */
+  now?: () => number;
 }
 
 function openStore(options: OpenSettingsOptions): AnyStore {
@@ -196,12 +223,15 @@ export function openSettings(options: OpenSettingsOptions): Settings {
       servers: read('servers'),
       defaultServer: read('defaultServer'),
       recentMeetings: read('recentMeetings'),
-      preferences: read('preferences'),
+      preferences: { ...DEFAULT_PREFERENCES, ...read('preferences') },
     }),
     update(patch) {
       if (patch.displayName !== undefined) store.set('displayName', patch.displayName);
       if (patch.devices !== undefined) store.set('devices', patch.devices);
-      if (patch.preferences !== undefined) store.set('preferences', patch.preferences);
+      if (patch.preferences !== undefined) {
+        const defined = Object.entries(patch.preferences).filter(([, value]) => value !== undefined);
+        store.set('preferences', { ...DEFAULT_PREFERENCES, ...read('preferences'), ...Object.fromEntries(defined) });
+      }
     },
     addServer(entry) {
       const servers = read('servers').filter((s) => s.url !== entry.url);
@@ -225,6 +255,20 @@ export function openSettings(options: OpenSettingsOptions): Settings {
     getPin: (host) => read('pins')[host] ?? null,
     setPin(host, fingerprint) {
       store.set('pins', { ...read('pins'), [host]: fingerprint });
+      store.set('pinDates', { ...read('pinDates'), [host]: Math.floor((options.now ?? Date.now)()) });
     },
+    listPins: () => {
+      const dates = read('pinDates');
+      return Object.entries(read('pins'))
+        .map(([host, fingerprint]) => ({ host, fingerprint, pinnedAt: dates[host] ?? null }))
+        .sort((a, b) => a.host.localeCompare(b.host));
+    },
+    forgetPin(host) {
+      const { [host]: _pin, ...pins } = read('pins');
+      const { [host]: _date, ...dates } = read('pinDates');
+      store.set('pins', pins);
+      store.set('pinDates', dates);
+    },
+    clear: () => store.clear(),
   };
 }

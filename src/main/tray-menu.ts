@@ -2,9 +2,11 @@
  * The tray icon's menu as a plain model of the app's state, so every state is
  * unit-tested; index.ts turns it into an Electron Menu (toElectronTemplate).
  *
- * Idle: Show, Join meeting…, New meeting, Recent meetings (one click rejoins,
- * the password coming from the keychain), Quit. In a call: the meeting, Mute
- * microphone, Turn camera off, Leave meeting, Show, Quit.
+ * Idle: Show, Join meeting… (the quick-join window), New meeting, Recent
+ * meetings (one click rejoins, the password coming from the keychain),
+ * Settings, Quit. In a call: the meeting and its state, Mute microphone, Turn
+ * camera off, Stop sharing, Leave meeting, Show, Quit. The icon shows the
+ * state too (trayIconState; the images are made by scripts/make-tray-icons.mjs).
  */
 import type { MenuItemConstructorOptions } from 'electron';
 import type { CallState, RecentMeeting } from '../common/ipc-contract.js';
@@ -16,7 +18,9 @@ export type TrayCommand =
   | { kind: 'rejoin'; server: string; meetingId: string }
   | { kind: 'toggle-mic' }
   | { kind: 'toggle-camera' }
+  | { kind: 'stop-sharing' }
   | { kind: 'leave' }
+  | { kind: 'open-settings' }
   | { kind: 'quit' };
 
 export interface TrayMenuItem {
@@ -49,13 +53,22 @@ function recentLabel(r: RecentMeeting): string {
   return `${title} — ${host}`.replace(/&/g, '&&');
 }
 
+/** The call's state in words, for the menu's first line and the tooltip. */
+function stateWords(call: CallState): string {
+  const parts = [call.muted ? 'muted' : null, call.cameraOff ? 'camera off' : null, call.sharing ? 'sharing' : null];
+  return parts.filter((p) => p !== null).join(', ');
+}
+
 export function trayMenuModel(state: TrayState): TrayMenuItem[] {
   const sep: TrayMenuItem = { type: 'separator' };
   if (state.call.inCall) {
+    const words = stateWords(state.call);
+    const where = state.call.meetingId === null ? 'In a meeting' : `In meeting ${state.call.meetingId}`;
     return [
-      { label: state.call.meetingId === null ? 'In a meeting' : `In meeting ${state.call.meetingId}`, enabled: false },
+      { label: words === '' ? where : `${where} — ${words}`, enabled: false },
       { label: 'Mute microphone', type: 'checkbox', checked: state.call.muted, command: { kind: 'toggle-mic' } },
       { label: 'Turn camera off', type: 'checkbox', checked: state.call.cameraOff, command: { kind: 'toggle-camera' } },
+      { label: 'Stop sharing', enabled: state.call.sharing, command: { kind: 'stop-sharing' } },
       { label: 'Leave meeting', command: { kind: 'leave' } },
       sep,
       { label: 'Show meriMeet', command: { kind: 'show' } },
@@ -79,13 +92,47 @@ export function trayMenuModel(state: TrayState): TrayMenuItem[] {
           })),
         },
     sep,
+    { label: 'Settings…', command: { kind: 'open-settings' } },
     { label: 'Quit meriMeet', command: { kind: 'quit' } },
   ];
 }
 
 export function trayTooltip(state: TrayState): string {
   if (!state.call.inCall) return 'meriMeet';
-  return `meriMeet — in a meeting${state.call.muted ? ', muted' : ''}${state.call.cameraOff ? ', camera off' : ''}`;
+  const words = stateWords(state.call);
+  return `meriMeet — in a meeting${words === '' ? '' : `, ${words}`}`;
+}
+
+/** Which icon the tray shows: one image per state (scripts/make-tray-icons.mjs draws them). */
+export type TrayIconState = 'idle' | 'call' | 'call-muted' | 'call-camera-off' | 'call-muted-camera-off' | 'sharing' | 'sharing-muted';
+
+export const TRAY_ICON_STATES: readonly TrayIconState[] = [
+  'idle',
+  'call',
+  'call-muted',
+  'call-camera-off',
+  'call-muted-camera-off',
+  'sharing',
+  'sharing-muted',
+];
+
+export function trayIconState(call: CallState): TrayIconState {
+  if (!call.inCall) return 'idle';
+  if (call.sharing) return call.muted ? 'sharing-muted' : 'sharing';
+  if (call.muted) return call.cameraOff ? 'call-muted-camera-off' : 'call-muted';
+  return call.cameraOff ? 'call-camera-off' : 'call';
+}
+
+/**
+ * The icon file for a state, relative to build/tray/, as each OS wants it:
+ * macOS a black "Template" image (the menu bar tints it; 16 pt, @2x beside
+ * it), Windows 16 px (@2x 32 px for 200 % scaling), Linux 24 px (@2x 48 px).
+ * nativeImage.createFromPath picks the @2x file up by itself.
+ */
+export function trayIconFile(platform: string, state: TrayIconState): string {
+  if (platform === 'darwin') return `mac/${state}Template.png`;
+  if (platform === 'win32') return `win/${state}.png`;
+  return `linux/${state}.png`;
 }
 
 /** The model as Electron's Menu.buildFromTemplate wants it; `run` gets each clicked command. */

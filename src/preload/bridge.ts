@@ -75,6 +75,16 @@ export function createBridge(ipc: IpcRendererLike): DesktopBridge {
     openExternal: async (url) => (await call('link:open', { url })).opened,
     hostLocally: () => call('host:start', {}),
     stopHosting: () => call('host:stop', {}).then(done),
+    listPins: async () => (await call('pins:list', {})).pins,
+    forgetPin: (host) => call('pins:forget', { host }).then(done),
+    storedData: () => call('data:summary', {}),
+    forgetEverything: () => call('data:forget-everything', {}),
+    updateStatus: () => call('update:status', {}),
+    checkForUpdates: () => call('update:check', {}),
+    restartToUpdate: () => call('update:restart', {}).then(done),
+    quickJoinState: () => call('quick-join:state', {}),
+    quickJoin: (request) => call('quick-join:submit', request).then(done),
+    closeQuickJoin: () => call('quick-join:close', {}).then(done),
     on: (channel, listener) => {
       if (!Object.hasOwn(eventChannels, channel)) throw new DesktopBridgeError('unknown_channel', 'unknown event');
       const name: EventChannel = channel;

@@ -26,6 +26,9 @@ const modules = {
   ...(await import('../../src/main/display-picker.js')),
   ...(await import('../../src/main/security/app-protocol.js')),
   ...(await import('../../src/main/security/window-policy.js')),
+  ...(await import('../../src/main/global-shortcut.js')),
+  ...(await import('../../src/main/updates.js')),
+  ...(await import('../../src/main/settings-handlers.js')),
 };
 const { sessionAccount, fingerprintOfPem } = modules;
 

@@ -1,14 +1,16 @@
 /**
  * Smoke test of the real desktop app in a real Electron, with Playwright's
  * `_electron`: launch, the hardened window shows the app from app://, log in,
- * create and join a meeting on a local signaling server, the tray exists.
+ * create and join a meeting on a local signaling server, the tray exists;
+ * then the settings screen and the tray's quick-join window (frameless,
+ * always on top) joining that meeting again.
  *
  * Runs wherever an Electron binary is available (ELECTRON_OVERRIDE_DIST_PATH,
  * or one the electron package downloaded) and a display exists; elsewhere it
  * is skipped and says why. Our build machines cannot download Electron, so
  * this test has NOT run there.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { _electron as electron, expect as pwExpect, type ElectronApplication } from '@playwright/test';
@@ -82,6 +84,29 @@ describe('desktop app in Electron (smoke)', () => {
       await pwExpect(window.getByRole('toolbar', { name: 'Meeting controls' })).toBeVisible({ timeout: 30_000 });
 
       expect(await app.evaluate(() => (globalThis as { __merimeetTray?: { isDestroyed(): boolean } }).__merimeetTray?.isDestroyed())).toBe(false);
+
+      // Leave, change a setting, then quick-join the meeting again from the tray's small window.
+      await window.getByRole('toolbar', { name: 'Meeting controls' }).getByRole('button', { name: 'Leave meeting' }).click();
+      await pwExpect(window.getByRole('heading', { name: 'You left the meeting' })).toBeVisible();
+      await window.getByRole('button', { name: 'Home' }).click();
+      await window.getByRole('button', { name: 'Settings' }).click();
+      await window.getByRole('checkbox', { name: 'Connect through the relay only' }).check();
+      await pwExpect.poll(async () => JSON.parse(await readFile(path.join(userData, 'settings.json'), 'utf8')).preferences?.relayOnly).toBe(true);
+      await window.getByRole('button', { name: 'Back' }).click();
+
+      const opened = app.waitForEvent('window');
+      await app.evaluate(() => (globalThis as { __merimeetQuickJoin?: () => void }).__merimeetQuickJoin?.());
+      const quick = await opened;
+      expect(quick.url()).toBe('app://merimeet/index.html?window=quick-join');
+      expect(
+        await app.evaluate(({ BrowserWindow }) => {
+          const w = BrowserWindow.getAllWindows().find((b) => b.webContents.getURL().includes('window=quick-join'));
+          return { onTop: w?.isAlwaysOnTop(), resizable: w?.isResizable() };
+        }),
+      ).toEqual({ onTop: true, resizable: false });
+      // One click: the password comes from the OS keychain (this part needs one, as a desktop has).
+      await quick.getByRole('button', { name: /^Rejoin / }).click();
+      await pwExpect(window.getByRole('toolbar', { name: 'Meeting controls' })).toBeVisible({ timeout: 30_000 });
     },
     180_000,
   );

@@ -61,6 +61,21 @@ describe('keychain (real gnome-keyring over a private D-Bus session)', () => {
     expect(await keychain.recallMeetingPassword(SERVER, 'abc-defg-hjk')).toBeNull();
   });
 
+  it('lists its entries by name only, and "forget everything" deletes every one of them (and no other service’s)', async () => {
+    const other = createKeychain((await loadKeytar()).keytar, { service: `${SERVICE}-other` });
+    await other.setSessionToken(SERVER, 'not ours');
+    await keychain.setSessionToken(SERVER, TOKEN);
+    await keychain.rememberMeetingPassword(SERVER, 'abc-defg-hjk', 'p4ssw0rdAB');
+    const accounts = await keychain.accounts();
+    expect(accounts).toEqual(expect.arrayContaining([sessionAccount(SERVER), meetingAccount(SERVER, 'abc-defg-hjk')]));
+    expect(accounts.join(' ')).not.toContain(TOKEN);
+    expect(await keychain.forgetAll()).toBe(accounts.length);
+    expect(await keychain.accounts()).toEqual([]);
+    expect(await secretTool(sessionAccount(SERVER))).toBeNull();
+    expect(await other.getSessionToken(SERVER)).toBe('not ours');
+    await other.forgetAll();
+  });
+
   it('survives a restart: a new process finds what an earlier one stored', async () => {
     await keychain.setSessionToken('wss://probe.example/ws', 'will be overwritten');
     const { stdout } = await run(process.execPath, ['--import', 'tsx', 'test/desktop/support/keychain-probe.ts', SERVICE], {

@@ -165,7 +165,10 @@ describe('main handlers over the real keychain and store', () => {
     const { call, callStates } = app();
     const state = { inCall: true, muted: true, cameraOff: false, meetingId: 'abc-defg-hjk' };
     await call('call:state', state);
-    expect(callStates).toEqual([state]);
+    // A window from before `sharing` existed is read as not sharing.
+    expect(callStates).toEqual([{ ...state, sharing: false }]);
+    await call('call:state', { ...state, sharing: true });
+    expect(callStates.at(-1)).toMatchObject({ sharing: true });
     expect(await call('host:start', {})).toMatchObject({ ok: false, error: { code: 'not_found' } });
   });
 });

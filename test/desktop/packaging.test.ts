@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { TRAY_ICON_STATES, trayIconFile } from '../../src/main/tray-menu.js';
 import { ROOT } from './support/bridge-harness.js';
 
 // electron-builder's own loader and validator (what `electron-builder` runs first), from app-builder-lib.
@@ -37,12 +38,31 @@ describe('electron-builder.yml', () => {
       npmRebuild: true,
       asarUnpack: ['**/*.node'],
     });
-    for (const icon of ['build/icon.png', 'build/tray.png']) {
-      const png = await readFile(path.join(ROOT, icon));
-      expect(png.subarray(1, 4).toString()).toBe('PNG');
+    const png = await readFile(path.join(ROOT, 'build/icon.png'));
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    // The tray icons are loaded at run time from inside the app (index.ts), so they must be packaged.
+    expect(JSON.stringify(config.files)).toContain('build/tray/**');
+  });
+
+  it('has a tray icon per state at the sizes each OS wants, at 1x and 2x', async () => {
+    const sizes: Record<string, number> = { darwin: 16, win32: 16, linux: 24 };
+    for (const [platform, size] of Object.entries(sizes)) {
+      for (const state of TRAY_ICON_STATES) {
+        const file = path.join(ROOT, 'build', 'tray', trayIconFile(platform, state));
+        for (const [name, px] of [[file, size], [file.replace(/\.png$/, '@2x.png'), size * 2]] as const) {
+          const image = await readFile(name);
+          expect(image.subarray(1, 4).toString(), name).toBe('PNG');
+          expect([image.readUInt32BE(16), image.readUInt32BE(20)], name).toEqual([px, px]);
+        }
+      }
     }
-    // The tray icon is loaded at run time from inside the app (index.ts), so it must be packaged.
-    expect(JSON.stringify(config.files)).toContain('build/tray.png');
+    // macOS tints template images itself: they must be named so.
+    expect(trayIconFile('darwin', 'call-muted')).toMatch(/Template\.png$/);
+  });
+
+  it('publishes updates to a generic feed whose URL is set at build time', () => {
+    expect(config.publish).toEqual([{ provider: 'generic', url: '${env.MERIMEET_UPDATE_URL}', useMultipleRangeRequest: false }]);
+    expect(config).toMatchObject({ win: { verifyUpdateCodeSignature: true } });
   });
 
   it('sets the production fuses', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { invokeChannels, type DesktopConfig } from '../../common/ipc-contract.js';
+import { invokeChannels, QUICK_JOIN_CHANNELS, type DesktopConfig, type InvokeChannel } from '../../common/ipc-contract.js';
+import { DEFAULT_PREFERENCES } from '../default-preferences.js';
 import { createIpcRouter, IpcError, type Handlers, type IpcMainLike, type IpcSenderEvent } from './router.js';
 
 const APP = 'app://merimeet';
@@ -13,7 +14,7 @@ const config: DesktopConfig = {
   servers: [],
   defaultServer: null,
   recentMeetings: [],
-  preferences: { startMuted: false, closeToTray: true, launchAtLogin: false },
+  preferences: DEFAULT_PREFERENCES,
   keychain: { available: true, reason: null },
 };
 
@@ -39,6 +40,22 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     'link:open': () => ({ opened: false }),
     'host:start': () => ({ server: 'wss://localhost:8443/ws', fingerprint: `${'AB:'.repeat(31)}AB` }),
     'host:stop': ok,
+    'pins:list': () => ({ pins: [] }),
+    'pins:forget': ok,
+    'data:summary': () => ({
+      settingsFile: '/x/settings.json',
+      servers: 0,
+      recentMeetings: 0,
+      pins: 0,
+      keychain: { available: true, sessions: [], meetingPasswords: 0 },
+    }),
+    'data:forget-everything': () => config,
+    'update:status': () => ({ state: 'disabled', version: null, percent: null, error: null }),
+    'update:check': () => ({ state: 'disabled', version: null, percent: null, error: null }),
+    'update:restart': ok,
+    'quick-join:state': () => ({ signedIn: false, server: null, recentMeetings: [] }),
+    'quick-join:submit': ok,
+    'quick-join:close': ok,
     ...overrides,
   };
 }
@@ -54,6 +71,20 @@ describe('IPC router', () => {
       value: null,
     });
     expect(set).toHaveBeenCalledWith({ server: SERVER, token: TOKEN }, { senderId: 1 });
+  });
+
+  it('lets the quick-join window call its own three channels only, and the main window all but those', async () => {
+    const router = createIpcRouter({ handlers: handlers(), appOrigin: APP });
+    const quick: IpcSenderEvent = { senderFrame: { url: `${APP}/index.html?window=quick-join`, parent: null } };
+    expect(await router.dispatch('quick-join:state', quick, {})).toMatchObject({ ok: true });
+    expect(await router.dispatch('quick-join:close', quick, {})).toMatchObject({ ok: true });
+    for (const channel of ['session:get', 'meeting-password:recall', 'config:get', 'data:forget-everything'] as InvokeChannel[]) {
+      const payload = channel.startsWith('session') || channel.startsWith('meeting') ? { server: SERVER, meetingId: 'abc-defg-hjk' } : {};
+      expect(await router.dispatch(channel, quick, payload)).toMatchObject({ ok: false, error: { code: 'forbidden_sender' } });
+    }
+    for (const channel of QUICK_JOIN_CHANNELS) {
+      expect(await router.dispatch(channel, fromApp, {})).toMatchObject({ ok: false, error: { code: 'forbidden_sender' } });
+    }
   });
 
   it.each(['session:steal', 'constructor', '__proto__', 'toString', '', 42, null])('rejects unknown channel %j', async (channel) => {

@@ -5,7 +5,9 @@
  *   2. the sender is the app's own top-level frame: its URL has the app's
  *      origin and it has no parent frame (an iframe, a remote page, or a frame
  *      that navigated away gets forbidden_sender);
- *   3. the payload matches the channel's request schema (bad_request).
+ *   3. the window may call that channel: the quick-join window only its
+ *      own three, the main window all but those (forbidden_sender);
+ *   4. the payload matches the channel's request schema (bad_request).
  * The handler's answer is validated against the reply schema before it
  * leaves, so a bug can never send the window a field the contract lacks.
  *
@@ -15,6 +17,8 @@ import * as v from 'valibot';
 import {
   invokeChannels,
   isInvokeChannel,
+  mayCall,
+  windowRoleOfUrl,
   type IpcEnvelope,
   type IpcErrorCode,
   type InvokeChannel,
@@ -105,6 +109,10 @@ export function createIpcRouter(options: RouterOptions): IpcRouter {
     }
     if (!isTrustedSender(event, appOrigin)) {
       return refuse(channel, 'forbidden_sender', 'not allowed from this frame', `frame ${event.senderFrame?.url ?? '(none)'}`);
+    }
+    // Each window calls its own channels only: the quick-join window cannot read a token, the main window cannot pose as it.
+    if (!mayCall(windowRoleOfUrl(event.senderFrame?.url ?? ''), channel)) {
+      return refuse(channel, 'forbidden_sender', 'not allowed from this window', `frame ${event.senderFrame?.url ?? '(none)'}`);
     }
     const schemas = invokeChannels[channel];
     const parsed = v.safeParse(schemas.request, payload);

@@ -55,6 +55,13 @@ describe('isAppUrl', () => {
 });
 
 describe('decidePermission', () => {
+  it('gives the quick-join window no camera, microphone, screen or network permission', () => {
+    const quickJoin = 'app://merimeet/index.html?window=quick-join';
+    for (const permission of ['media', 'display-capture', 'local-network-access']) {
+      expect(decidePermission({ permission, requestingUrl: quickJoin, isMainFrame: true }), permission).toBe(false);
+    }
+  });
+
   it.each(['media', 'display-capture', 'local-network-access', 'local-network', 'loopback-network'])('grants %s to the app page', (permission) => {
     expect(decidePermission({ permission, requestingUrl: appUrl, isMainFrame: true })).toBe(true);
   });

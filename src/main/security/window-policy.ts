@@ -6,6 +6,7 @@
  * 7 CSP, 13 navigation, 14 new windows, 15 openExternal).
  */
 import type { WebPreferences } from 'electron';
+import { windowRoleOfUrl } from '../../common/ipc-contract.js';
 
 /** The app's own content is served from this scheme and host (app-protocol.ts). */
 export const APP_SCHEME = 'app';
@@ -84,6 +85,8 @@ export function decidePermission(query: PermissionQuery): boolean {
   if (!GRANTABLE_PERMISSIONS.has(query.permission)) return false;
   if (!isAppUrl(query.requestingUrl)) return false;
   if (query.isMainFrame === false) return false;
+  // The quick-join window never needs a camera, a microphone or the screen.
+  if (windowRoleOfUrl(query.requestingUrl) !== 'main') return false;
   if (query.permission === 'media' && query.mediaTypes !== undefined) {
     return query.mediaTypes.every((type) => type === 'audio' || type === 'video');
   }

@@ -3,7 +3,7 @@
  * sender uploads one copy per other participant, so the per-copy budget must
  * shrink as the meeting grows: with 8 people, 7 copies × ~300 kbps ≈ 2.1 Mbps
  * of video, which a typical home uplink carries. Pure: applied by
- * peer-link.ts through RTCRtpSender.setParameters.
+ * mesh/sender-encodings.ts through RTCRtpSender.setParameters.
  */
 
 export interface VideoEncodingPolicy {

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ServerMessage } from '@merimeet/signaling/protocol';
 import { createCallEngine, type CallEngineDeps } from './call-engine.js';
 import type { CallEngine, JoinOptions } from './call-state.js';
-import type { PeerLink, PeerLinkOptions } from './peer-link.js';
+import type { PeerLink, PeerLinkOptions } from './mesh/peer-link.js';
 import type { ScreenEncodingPolicy } from './screen-share.js';
 import { SignalingError, type ConnectionState, type OpenInfo, type OutgoingMessage, type SignalingConnection } from './signaling-client.js';
 import { LEVEL_INTERVAL_MS, SPEAKER_SILENCE_HOLD_MS } from './stats.js';
@@ -263,10 +263,10 @@ describe('joining', () => {
     expect(engine.getState().local).toMatchObject({ muted: true, videoOff: true, stream });
   });
 
-  it('fails with the sentence from the UI contract', async () => {
+  it('fails with the server’s code (the UI turns it into words)', async () => {
     sig.replies['room.join'] = new SignalingError('wrong_key', 'no');
     await engine.join(opts());
-    expect(engine.getState()).toMatchObject({ phase: 'failed', error: { code: 'wrong_key', message: 'Wrong meeting ID or password.' } });
+    expect(engine.getState()).toMatchObject({ phase: 'failed', error: { code: 'wrong_key' } });
     expect(sig.closed).toBe(true);
   });
 
@@ -421,6 +421,23 @@ describe('host', () => {
     expect(engine.getState()).toMatchObject({ muteRequestedBy: A, local: { muted: false } });
     engine.dismissMuteRequest();
     expect(engine.getState().muteRequestedBy).toBeNull();
+  });
+
+  it('a host command the server refuses is not silent: the person is told it did not happen', async () => {
+    await joinedCall();
+    sig.push({ type: 'room.hostChanged', hostId: ME });
+    sig.replies['host.remove'] = new SignalingError('forbidden', 'not the host');
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    engine.remove(A);
+    await vi.waitFor(() => expect(engine.getState().warning).toEqual({ code: 'host_refused' }));
+    expect(warn).toHaveBeenCalledWith('meriMeet: host command host.remove failed', expect.any(SignalingError));
+    warn.mockRestore();
+  });
+
+  it('a join refused for too many attempts carries when to try again', async () => {
+    sig.replies['room.join'] = new SignalingError('rate_limited', 'slow down', 7_000);
+    await engine.join(opts());
+    expect(engine.getState()).toMatchObject({ phase: 'failed', error: { code: 'rate_limited', retryAfterMs: 7_000 } });
   });
 
   it('removed and ended end the call and close every link', async () => {
@@ -695,7 +712,6 @@ describe('TURN', () => {
     await vi.advanceTimersByTimeAsync(1);
     expect(askedAt).toEqual([1_000, 5_000, 15_000]);
     expect(engine.getState().warning).toMatchObject({ code: 'turn_auth' });
-    expect(engine.getState().warning!.message).toMatch(/refused our credentials/);
     // The link's watchdog keeps restarting, and the relay keeps refusing: nobody asks any more.
     for (let i = 0; i < 50; i++) {
       refuse(A);
@@ -1055,6 +1071,21 @@ describe('leaving', () => {
     expect(sig.closed).toBe(true);
     expect(audio.stop).not.toHaveBeenCalled();
     expect(video.stop).not.toHaveBeenCalled();
+  });
+
+  it('leaves no timer behind: ending the session cancels everything it started', async () => {
+    vi.useFakeTimers();
+    try {
+      const timed = engineWithFakes(links, { statsIntervalMs: 2_000, levelIntervalMs: 250 });
+      sig.replies['room.join'] = joined({ iceTtlMs: 3_600_000 });
+      await timed.join(opts());
+      sig.drop(); // arms the offline notice
+      expect(vi.getTimerCount()).toBeGreaterThanOrEqual(4); // stats, levels, TURN refresh, offline notice
+      await timed.leave();
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('can join again after leaving', async () => {

@@ -88,12 +88,29 @@ export interface ChatMessage {
   mine: boolean;
 }
 
+/**
+ * Something that went wrong, as a code with its data; the words people read
+ * are in one place, ui/messages.ts (the engine never writes sentences).
+ */
 export interface CallError {
-  /** A protocol ErrorCode (wrong_key, meeting_full, meeting_locked, meeting_ended, rate_limited…) or a local one. */
+  /** A protocol ErrorCode (wrong_key, meeting_full, meeting_locked, meeting_ended, rate_limited…) or a local one (see CallErrorCode). */
   code: string;
-  /** A sentence for people, ready to show. */
-  message: string;
+  /** rate_limited, ice_refresh_limited: when trying again can work. */
+  retryAfterMs?: number;
+  /** For codes about one person (screen_not_sent, host_refused): who. */
+  peerName?: string;
 }
+
+/**
+ * Codes the engine produces itself, next to the protocol's ErrorCodes:
+ * - unreachable, timeout, disconnected, not_connected, replaced: the socket;
+ * - internal: a failure in this app;
+ * - turn_auth, no_relay, session_expired: warnings while the call goes on;
+ * - screen_not_sent: sharing reached everyone but `peerName`;
+ * - host_refused: the server refused a host command (the code it gave is not
+ *   shown; the person is told the command did not happen).
+ */
+export type CallErrorCode = 'unreachable' | 'timeout' | 'disconnected' | 'not_connected' | 'replaced' | 'internal' | 'turn_auth' | 'no_relay' | 'session_expired' | 'screen_not_sent' | 'host_refused';
 
 export interface CallState {
   phase: CallPhase;

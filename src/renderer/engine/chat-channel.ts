@@ -28,6 +28,23 @@ export interface ChatChannel {
   readonly dropped: number;
 }
 
+/**
+ * The text as it is sent: control characters other than tab and line breaks
+ * removed (they show as nothing), and lone surrogates (a broken emoji) made
+ * U+FFFD. JSON writes each of those as a 6-byte `\u0001` escape, so 4,000 of
+ * them sealed to a frame larger than receivers take (chat-crypto.ts bounds it
+ * for 3 bytes a character): the sender showed a message nobody got.
+ */
+export function chatText(text: string): string {
+  return (
+    text
+      // eslint-disable-next-line no-control-regex -- removing control characters is the point
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
+      .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd')
+      .trim()
+  );
+}
+
 function randomId(): string {
   const b = crypto.getRandomValues(new Uint8Array(12));
   return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
@@ -47,7 +64,7 @@ export function createChatChannel(opts: { key: CryptoKey; meetingId: string; loc
       return dropped;
     },
     async send(text, fromName, links) {
-      const trimmed = text.trim();
+      const trimmed = chatText(text);
       if (trimmed.length === 0) throw new Error('empty message');
       if (trimmed.length > MAX_CHAT_TEXT) throw new Error(`message longer than ${MAX_CHAT_TEXT} characters`);
       const me = opts.localPeerId();

@@ -22,7 +22,11 @@ import { newEpoch, openJson, sealJson, type StreamOrder } from './sealed-json.js
 export const CHAT_KEY_PURPOSE = 'chat';
 export const MAX_CHAT_TEXT = 4_000;
 const MAX_NAME = 64;
-/** Ciphertext bound: 4,000 UTF-16 units are at most 12,000 UTF-8 bytes, plus JSON, plus the tag. */
+/**
+ * Ciphertext bound: 4,000 UTF-16 units are at most 12,000 UTF-8 bytes in JSON
+ * once the sender has removed what JSON escapes as 6 bytes (chat-channel.ts,
+ * chatText), plus the rest of the payload, plus the tag, as base64url.
+ */
 const MAX_CT_CHARS = 24_000;
 
 export function deriveChatKey(e2eKey: CryptoKey): Promise<CryptoKey> {

@@ -1,11 +1,11 @@
 /**
  * The decisions of the perfect-negotiation pattern (W3C WebRTC §10.7, MDN
  * "Perfect negotiation"), kept pure so they can be tested without WebRTC.
- * peer-link.ts does the effects.
+ * mesh/link-negotiation.ts does the effects.
  *
  * Each end first sends a signed `hello` with its link nonce (sdp-mac.ts). The
  * first offer of a pair always comes from the impolite peer, once it has the
- * polite one's hello (peer-link.ts holds the polite side's media back until
+ * polite one's hello (mesh/peer-link.ts holds the polite side's media back until
  * that offer arrives), so joining never starts with a collision. After that either end may offer at any time
  * (tracks change, ICE restarts). When two offers cross ("glare"), the
  * *impolite* peer ignores the incoming offer and the *polite* one rolls its

@@ -4,7 +4,7 @@
  * fine. So the share is sent at its full resolution (never scaled down), at a
  * low frame rate, with more bits per copy than a camera gets, and the
  * encoder is told to drop frames rather than resolution when the network is
- * short. Pure: peer-link.ts applies it through RTCRtpSender.
+ * short. Pure: mesh/sender-encodings.ts applies it through RTCRtpSender.
  */
 
 export interface ScreenEncodingPolicy {

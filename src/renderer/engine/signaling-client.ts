@@ -14,79 +14,36 @@
  * The WebSocket constructor is injected so the reconnect logic can be tested
  * in Node with a fake socket.
  */
+import { CLOSE, SUBPROTOCOL, decodeServerMessage, type ServerMessage } from '@merimeet/signaling/protocol';
+import { DEFAULT_BACKOFF, backoffDelay, isTerminalClose, type BackoffOptions } from './reconnect-backoff.js';
 import {
-  CLOSE,
-  SUBPROTOCOL,
-  decodeServerMessage,
-  type ClientMessage,
-  type ErrorCode,
-  type ServerMessage,
-} from '@merimeet/signaling/protocol';
+  SignalingError,
+  type ConnectionState,
+  type LocalErrorCode,
+  type MessageListener,
+  type OpenListener,
+  type OutgoingMessage,
+  type SignalingConnection,
+  type StateListener,
+  type WebSocketFactory,
+  type WebSocketLike,
+} from './signaling-connection.js';
 
-/** A client message without `rid`: the client assigns it. Distributes over the union. */
-export type OutgoingMessage = ClientMessage extends infer M ? (M extends unknown ? Omit<M, 'rid'> : never) : never;
-
-/** The part of the browser WebSocket this client uses. */
-export interface WebSocketLike {
-  readonly readyState: number;
-  readonly protocol: string;
-  send(data: string): void;
-  close(code?: number, reason?: string): void;
-  onopen: ((ev: unknown) => void) | null;
-  onclose: ((ev: { code: number; reason: string }) => void) | null;
-  onmessage: ((ev: { data: unknown }) => void) | null;
-  onerror: ((ev: unknown) => void) | null;
-}
-export type WebSocketFactory = (url: string, protocol: string) => WebSocketLike;
+// Importers keep one place to import the client's whole surface from.
+export { DEFAULT_BACKOFF, backoffDelay, type BackoffOptions } from './reconnect-backoff.js';
+export {
+  SignalingError,
+  type ConnectionState,
+  type LocalErrorCode,
+  type OpenInfo,
+  type OutgoingMessage,
+  type SignalingConnection,
+  type WebSocketFactory,
+  type WebSocketLike,
+} from './signaling-connection.js';
 
 /** WebSocket.OPEN; a constant so fakes need not define the statics. */
 const OPEN = 1;
-
-/**
- * - `idle`: never connected. `connecting`: the first attempt.
- * - `open`: ready for requests.
- * - `reconnecting`: an open socket was lost; retrying with back-off.
- * - `closed`: for good (close() was called, or a close code that must not be retried).
- */
-export type ConnectionState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed';
-
-/** Local failures that are not protocol error codes. */
-export type LocalErrorCode = 'timeout' | 'disconnected' | 'not_connected' | 'unreachable' | 'replaced';
-
-/** Rejection of {@link SignalingClient.request}: carries the server's code, or a local one. */
-export class SignalingError extends Error {
-  override readonly name = 'SignalingError';
-  constructor(
-    readonly code: ErrorCode | LocalErrorCode,
-    message: string,
-    readonly retryAfterMs?: number,
-  ) {
-    super(message);
-  }
-}
-
-export interface BackoffOptions {
-  initialMs: number;
-  maxMs: number;
-}
-export const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 250, maxMs: 8_000 };
-
-/**
- * Delay before reconnect attempt `attempt` (0-based): exponential, capped,
- * with "equal jitter" (half fixed, half random) so a server restart does not
- * get every client back in the same millisecond, yet no client waits near zero.
- */
-export function backoffDelay(attempt: number, random: () => number = Math.random, opts: BackoffOptions = DEFAULT_BACKOFF): number {
-  const ceiling = Math.min(opts.maxMs, opts.initialMs * 2 ** Math.max(0, attempt));
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
-}
-
-/** Close codes after which reconnecting would be wrong. */
-function isTerminalClose(code: number): boolean {
-  // 4010: our place was resumed on another connection — reconnecting would steal it back and forth.
-  // 1002: we do not speak the server's protocol; retrying changes nothing.
-  return code === CLOSE.replaced || code === CLOSE.protocolError;
-}
 
 export interface SignalingClientOptions {
   url: string;
@@ -100,15 +57,6 @@ export interface SignalingClientOptions {
   requestTimeoutMs?: number;
 }
 
-export interface OpenInfo {
-  /** True when this open follows a lost connection: the engine must resume. */
-  reconnected: boolean;
-}
-
-type StateListener = (state: ConnectionState, detail: { closeCode?: number }) => void;
-type MessageListener = (message: ServerMessage) => void;
-type OpenListener = (info: OpenInfo) => void;
-
 interface Pending {
   resolve: (m: ServerMessage) => void;
   reject: (e: SignalingError) => void;
@@ -116,20 +64,6 @@ interface Pending {
 }
 
 const defaultFactory: WebSocketFactory = (url, protocol) => new WebSocket(url, protocol) as unknown as WebSocketLike;
-
-/** What the call engine needs from a signaling connection (the engine's tests fake this). */
-export interface SignalingConnection {
-  readonly state: ConnectionState;
-  connect(): Promise<void>;
-  request(message: OutgoingMessage, timeoutMs?: number): Promise<ServerMessage>;
-  send(message: OutgoingMessage): boolean;
-  onMessage(listener: MessageListener): () => void;
-  onState(listener: StateListener): () => void;
-  onOpen(listener: OpenListener): () => void;
-  /** While reconnecting: try now instead of waiting out the back-off (a person pressed "Try again"). */
-  retryNow?(): void;
-  close(): void;
-}
 
 export class SignalingClient implements SignalingConnection {
   private socket: WebSocketLike | null = null;

@@ -1,7 +1,7 @@
 /**
  * The desktop window's own dialogs, in plain DOM (no framework, no inline
  * styles: the CSP forbids them; classes are in ui/styles.css):
- *   - the screen/window picker (thumbnails and app icons) for getDisplayMedia;
+ *   (the screen/window picker for getDisplayMedia is source-picker.ts)
  *   - the first-contact certificate prompt (like SSH's) and the loud
  *     "certificate changed" refusal.
  * All text is set with textContent, never innerHTML: window titles and host
@@ -9,75 +9,18 @@
  */
 import type { EventOf } from '../../common/ipc-contract.js';
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
+export function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   if (className !== undefined) node.className = className;
   if (text !== undefined) node.textContent = text;
   return node;
 }
 
-function modal(label: string): HTMLDialogElement {
+export function modal(label: string): HTMLDialogElement {
   const dialog = el('dialog', 'desktop-dialog');
   dialog.setAttribute('aria-label', label);
   document.body.append(dialog);
   return dialog;
-}
-
-/** Shows the picker; resolves with the chosen source (or null) and whether to share system audio. */
-export function showSourcePicker(request: EventOf<'picker:show'>): Promise<{ sourceId: string | null; audio: boolean }> {
-  return new Promise((resolve) => {
-    const dialog = modal('Choose what to share');
-    dialog.append(el('h2', undefined, 'Choose what to share'));
-    const list = el('ul', 'source-list');
-    list.setAttribute('aria-label', 'Screens and windows');
-    let audio: HTMLInputElement | null = null;
-    const finish = (sourceId: string | null) => {
-      dialog.close();
-      dialog.remove();
-      resolve({ sourceId, audio: audio?.checked ?? false });
-    };
-    for (const source of request.sources) {
-      const item = el('li');
-      const button = el('button', 'source');
-      button.type = 'button';
-      button.setAttribute('aria-label', `${source.kind === 'screen' ? 'Screen' : 'Window'}: ${source.name}`);
-      if (source.thumbnail !== '') {
-        const img = el('img', 'source-thumbnail');
-        img.src = source.thumbnail;
-        img.alt = '';
-        button.append(img);
-      }
-      const caption = el('span', 'source-caption');
-      if (source.icon !== null) {
-        const icon = el('img', 'source-icon');
-        icon.src = source.icon;
-        icon.alt = '';
-        caption.append(icon);
-      }
-      caption.append(el('span', undefined, source.name));
-      button.append(caption);
-      button.addEventListener('click', () => finish(source.id));
-      item.append(button);
-      list.append(item);
-    }
-    dialog.append(list);
-    if (request.audioAvailable) {
-      const label = el('label', 'source-audio');
-      audio = el('input');
-      audio.type = 'checkbox';
-      label.append(audio, ' Share computer sound');
-      dialog.append(label);
-    }
-    const cancel = el('button', undefined, 'Cancel');
-    cancel.type = 'button';
-    cancel.addEventListener('click', () => finish(null));
-    dialog.addEventListener('cancel', (event) => {
-      event.preventDefault();
-      finish(null);
-    });
-    dialog.append(cancel);
-    dialog.showModal();
-  });
 }
 
 /** First contact with a server whose certificate no CA vouches for: show its fingerprint, ask. */

@@ -9,9 +9,10 @@
  *   - tray, global shortcut and invite links arrive as commands;
  *   - notifications through main (shown only while the window is hidden).
  */
-import type { DesktopConfig } from '../../common/ipc-contract.js';
+import type { DesktopConfig, TrayAction } from '../../common/ipc-contract.js';
 import { bridgeErrorCode, type DesktopBridge } from '../../common/desktop-bridge.js';
-import { confirmCertificate, showSourcePicker, warnCertificateChanged } from './desktop-dialogs.js';
+import { confirmCertificate, warnCertificateChanged } from './desktop-dialogs.js';
+import { showSourcePicker } from './source-picker.js';
 import type { Platform, PlatformCommand } from './platform.js';
 
 /** Where a desktop app with no server configured looks: a server hosted on this computer. */
@@ -32,13 +33,13 @@ export function createDesktopPlatform(bridge: DesktopBridge, config: DesktopConf
 
   // Main asks; the window answers. These live as long as the page.
   bridge.on('picker:show', (request) => {
-    void showSourcePicker(request).then(({ sourceId, audio }) =>
-      bridge.chooseDisplaySource(request.requestId, sourceId, audio).catch(() => undefined),
+    void showSourcePicker(request, (listener) => bridge.on('picker:refresh', listener)).then(({ sourceId, audio }) =>
+      bridge.chooseDisplaySource(request.requestId, sourceId, audio).catch(logFailure('answering the screen picker')),
     );
   });
   bridge.on('certificate:first-contact', (prompt) => {
     void confirmCertificate(prompt).then((trust) =>
-      bridge.decideCertificate(prompt.host, prompt.fingerprint, trust).catch(() => undefined),
+      bridge.decideCertificate(prompt.host, prompt.fingerprint, trust).catch(logFailure('answering the certificate question')),
     );
   });
   bridge.on('certificate:changed', (event) => warnCertificateChanged(event));
@@ -71,25 +72,10 @@ export function createDesktopPlatform(bridge: DesktopBridge, config: DesktopConf
       }
     },
     getDisplayMedia: (options) => navigator.mediaDevices.getDisplayMedia(options),
-    notify: (title, body, kind = 'message') => void bridge.notify(kind, title, body).catch(() => undefined),
+    notify: (title, body, kind = 'message') => void bridge.notify(kind, title, body).catch(logFailure('showing a notification')),
     notice: () => (keychainAvailable ? null : NO_KEYCHAIN_NOTICE),
     onCommand: (listener: (command: PlatformCommand) => void) => {
-      const offTray = bridge.on('tray:action', (action) => {
-        switch (action.action) {
-          case 'toggle-mic':
-            return listener({ kind: 'mic' });
-          case 'toggle-camera':
-            return listener({ kind: 'camera' });
-          case 'leave':
-            return listener({ kind: 'leave' });
-          case 'new-meeting':
-            return listener({ kind: 'new-meeting' });
-          case 'join-meeting':
-            return listener({ kind: 'join-meeting' });
-          case 'rejoin':
-            return listener({ kind: 'open-meeting', meetingId: action.meetingId, password: action.password, server: action.server });
-        }
-      });
+      const offTray = bridge.on('tray:action', (action) => listener(commandFromTray(action)));
       const offLink = bridge.on('deep-link', (link) =>
         listener({ kind: 'open-meeting', meetingId: link.meetingId, password: link.password, server: link.server }),
       );
@@ -98,12 +84,60 @@ export function createDesktopPlatform(bridge: DesktopBridge, config: DesktopConf
         offLink();
       };
     },
-    reportCallState: (state) => void bridge.reportCallState(state).catch(() => undefined),
+    reportCallState: (state) => void bridge.reportCallState(state).catch(logFailure('telling the tray about the call')),
+    settings: {
+      getConfig: () => bridge.getConfig(),
+      updateSettings: (patch) => bridge.updateSettings(patch),
+      addServer: (url, name) => bridge.addServer(url, name),
+      removeServer: (url) => bridge.removeServer(url),
+      setDefaultServer: (url) => bridge.setDefaultServer(url),
+      listPins: () => bridge.listPins(),
+      forgetPin: (host) => bridge.forgetPin(host),
+      storedData: () => bridge.storedData(),
+      forgetEverything: () => bridge.forgetEverything(),
+      updateStatus: () => bridge.updateStatus(),
+      checkForUpdates: () => bridge.checkForUpdates(),
+      restartToUpdate: () => bridge.restartToUpdate(),
+      onUpdateStatus: (listener) => bridge.on('update:status', listener),
+    },
+    defaults: () => ({
+      ...(config.devices.cameraId === null ? {} : { cameraId: config.devices.cameraId }),
+      ...(config.devices.micId === null ? {} : { micId: config.devices.micId }),
+      ...(config.devices.speakerId === null ? {} : { sinkId: config.devices.speakerId }),
+      relayOnly: config.preferences.relayOnly,
+      pushToTalk: config.preferences.pushToTalk,
+    }),
     rememberMeeting: (meetingId, title, password) => {
-      void bridge.addRecentMeeting(server, meetingId, title).catch(() => undefined);
+      void bridge.addRecentMeeting(server, meetingId, title).catch(logFailure('adding a recent meeting'));
       if (keychainAvailable) {
         void bridge.rememberMeetingPassword(server, meetingId, password).catch((err: unknown) => void noKeychain(err));
       }
     },
   };
+}
+
+/** A failure of a message to main that nobody waits for: logged with what it was (main logs its side too). */
+const logFailure =
+  (what: string) =>
+  (err: unknown): void =>
+    console.warn(`meriMeet: ${what} failed`, err);
+
+/** What a tray or quick-join action means for the page. */
+export function commandFromTray(action: TrayAction): PlatformCommand {
+  switch (action.action) {
+    case 'toggle-mic':
+      return { kind: 'mic' };
+    case 'toggle-camera':
+      return { kind: 'camera' };
+    case 'leave':
+    case 'new-meeting':
+    case 'join-meeting':
+    case 'stop-sharing':
+    case 'open-settings':
+      return { kind: action.action };
+    case 'rejoin':
+      return { kind: 'open-meeting', meetingId: action.meetingId, password: action.password, server: action.server };
+    case 'join':
+      return { kind: 'open-meeting', meetingId: action.meetingId, password: action.password, server: action.server, direct: action.direct };
+  }
 }

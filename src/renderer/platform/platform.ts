@@ -4,7 +4,36 @@
  * bridge: OS keychain, window picker, tray, notifications).
  * The UI talks only to this interface; it never looks for Electron.
  */
+import type { DesktopBridge, Unsubscribe } from '../../common/desktop-bridge.js';
+import type { UpdateStatus } from '../../common/ipc-contract.js';
+
 export type PlatformKind = 'web' | 'desktop';
+
+/** The desktop settings screen's way to main (the preload bridge's methods it uses). */
+export type DesktopSettings = Pick<
+  DesktopBridge,
+  | 'getConfig'
+  | 'updateSettings'
+  | 'addServer'
+  | 'removeServer'
+  | 'setDefaultServer'
+  | 'listPins'
+  | 'forgetPin'
+  | 'storedData'
+  | 'forgetEverything'
+  | 'updateStatus'
+  | 'checkForUpdates'
+  | 'restartToUpdate'
+> & { onUpdateStatus(listener: (status: UpdateStatus) => void): Unsubscribe };
+
+/** Pre-join defaults kept outside the page (desktop: the settings file). */
+export interface PlatformDefaults {
+  cameraId?: string;
+  micId?: string;
+  sinkId?: string;
+  relayOnly?: boolean;
+  pushToTalk?: boolean;
+}
 
 /** Things that reach the page from outside it (desktop: tray, global shortcut, invite links). */
 export type PlatformCommand =
@@ -13,13 +42,17 @@ export type PlatformCommand =
   | { kind: 'leave' }
   | { kind: 'new-meeting' }
   | { kind: 'join-meeting' }
-  | { kind: 'open-meeting'; meetingId: string; password: string | null; server: string | null };
+  | { kind: 'stop-sharing' }
+  | { kind: 'open-settings' }
+  /** `direct`: join at once, without stopping at pre-join (quick join, as the person set it). */
+  | { kind: 'open-meeting'; meetingId: string; password: string | null; server: string | null; direct?: boolean };
 
 /** The call as the desktop's tray shows it. */
 export interface PlatformCallState {
   inCall: boolean;
   muted: boolean;
   cameraOff: boolean;
+  sharing: boolean;
   meetingId: string | null;
 }
 
@@ -43,4 +76,8 @@ export interface Platform {
   reportCallState?(state: PlatformCallState): void;
   /** Optional: a meeting this person joined, for "recent meetings" (the password goes to the keychain only). */
   rememberMeeting?(meetingId: string, title: string | null, password: string): void;
+  /** Optional (desktop): the settings screen. */
+  settings?: DesktopSettings;
+  /** Optional: pre-join defaults from outside the page, read at start. */
+  defaults?(): PlatformDefaults;
 }

@@ -9,6 +9,7 @@
  * keychain instead.
  */
 import type { Platform } from './platform.js';
+import { reportFailure } from '../engine/failures.js';
 
 const TOKEN_PREFIX = 'merimeet.session:';
 
@@ -43,8 +44,9 @@ export function createWebPlatform(): Platform {
       if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
       try {
         new Notification(title, { body });
-      } catch {
+      } catch (err) {
         // Some browsers only allow notifications from a service worker; not worth failing for.
+        reportFailure('showing a notification', err);
       }
     },
   };

@@ -9,6 +9,7 @@
  * never a settings file: see docs/ui-contract.md, "What the web client stores".
  */
 import * as v from 'valibot';
+import { reportFailure } from '../engine/failures.js';
 
 const KEY = 'merimeet.activeCall';
 /** A record older than this is from a tab left long ago (restored session): ignore it. */
@@ -36,8 +37,9 @@ function storage(): Storage | null {
 export function saveActiveCall(call: Omit<ActiveCall, 'at'>, now = Date.now()): void {
   try {
     storage()?.setItem(KEY, JSON.stringify({ ...call, at: now }));
-  } catch {
+  } catch (err) {
     // storage full or disabled: only the convenience of rejoining on reload is lost
+    reportFailure('remembering the active call', err);
   }
 }
 
@@ -49,7 +51,9 @@ export function loadActiveCall(now = Date.now()): ActiveCall | null {
     const parsed = v.safeParse(ActiveCall, JSON.parse(raw));
     if (parsed.success && now - parsed.output.at >= 0 && now - parsed.output.at < ACTIVE_CALL_MAX_AGE_MS) return parsed.output;
   } catch {
-    // not JSON: fall through and drop it
+    // Not JSON (an older or damaged record): dropped below, like any record that does not parse. Counted
+    // without the error, whose message can quote the record, and the record holds the meeting password.
+    reportFailure('reading the active call', 'not JSON');
   }
   clearActiveCall();
   return null;
@@ -58,7 +62,8 @@ export function loadActiveCall(now = Date.now()): ActiveCall | null {
 export function clearActiveCall(): void {
   try {
     storage()?.removeItem(KEY);
-  } catch {
+  } catch (err) {
     // nothing to clear
+    reportFailure('forgetting the active call', err);
   }
 }

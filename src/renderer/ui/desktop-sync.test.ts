@@ -16,7 +16,9 @@ const msg = (id: string, text: string, mine = false): ChatMessage => ({ id, from
 
 describe('desktop sync', () => {
   it('tells the tray whether a call is on, and its mic and camera state', () => {
-    expect(trayCallState(base)).toEqual({ inCall: true, muted: true, cameraOff: false, meetingId: 'abc-defg-hjk' });
+    expect(trayCallState(base)).toEqual({ inCall: true, muted: true, cameraOff: false, sharing: false, meetingId: 'abc-defg-hjk' });
+    const screen = {} as MediaStream;
+    expect(trayCallState({ ...base, local: { ...base.local, screen } }).sharing).toBe(true);
     for (const phase of ['ended', 'failed', 'idle'] as const) {
       expect(trayCallState({ ...base, phase }).inCall).toBe(false);
     }

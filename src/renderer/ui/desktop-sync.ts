@@ -10,9 +10,15 @@ import type { PlatformCallState } from '../platform/platform.js';
 
 export function trayCallState(state: CallState | null): PlatformCallState {
   if (state === null || state.phase === 'ended' || state.phase === 'failed' || state.phase === 'idle') {
-    return { inCall: false, muted: false, cameraOff: false, meetingId: null };
+    return { inCall: false, muted: false, cameraOff: false, sharing: false, meetingId: null };
   }
-  return { inCall: true, muted: state.local.muted, cameraOff: state.local.videoOff, meetingId: state.meetingId };
+  return {
+    inCall: true,
+    muted: state.local.muted,
+    cameraOff: state.local.videoOff,
+    sharing: state.local.screen !== null,
+    meetingId: state.meetingId,
+  };
 }
 
 export interface CallNotification {

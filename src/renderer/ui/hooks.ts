@@ -1,14 +1,62 @@
-import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useReducer, useRef, useState } from 'preact/hooks';
 import type { CallEngine, CallState } from '../engine/call-state.js';
+import { reportAs } from '../engine/failures.js';
 
-/** Re-renders on every engine state change. */
-export function useCallState(engine: CallEngine): CallState {
-  const [state, setState] = useState(() => engine.getState());
-  useEffect(() => {
-    setState(engine.getState());
-    return engine.subscribe(setState);
-  }, [engine]);
-  return state;
+/** What a selection needs of the engine: its current state, and a change feed. */
+export type CallStore = Pick<CallEngine, 'getState' | 'subscribe'>;
+
+/**
+ * Follows `select(state)` across engine publications and calls `onChange`
+ * only when the selection differs (by `isEqual`) from the last one seen,
+ * starting from `last`. Reads the latest selector and equality through
+ * `current()` on each publication, so a component's inline selector is
+ * never stale. Returns the unsubscribe. The heart of useCallSelector, kept
+ * free of preact so it is tested without a DOM.
+ */
+export function watchSelection<T>(
+  store: CallStore,
+  current: () => { select: (s: CallState) => T; isEqual: (a: T, b: T) => boolean; last: T },
+  onChange: (value: T) => void,
+): () => void {
+  const check = (state: CallState) => {
+    const { select, isEqual, last } = current();
+    const next = select(state);
+    if (!isEqual(last, next)) onChange(next);
+  };
+  const unsubscribe = store.subscribe(check);
+  // A publication between the render that read `last` and this subscription would otherwise be missed.
+  check(store.getState());
+  return unsubscribe;
+}
+
+/**
+ * The slice of the call state a component shows: re-renders only when
+ * `select(state)` changes by `isEqual` (Object.is by default; the equality
+ * for selectors that build objects sits beside them in call-selectors.ts).
+ * While equal, it returns the previous value itself, so memoized children
+ * given it see the same reference. A hand-written equivalent of
+ * useSyncExternalStore with a selector (preact/compat would bring its
+ * React-compatibility hooks into the bundle).
+ */
+export function useCallSelector<T>(store: CallStore, select: (s: CallState) => T, isEqual: (a: T, b: T) => boolean = Object.is): T {
+  const [, rerender] = useReducer((n: number) => n + 1, 0);
+  const latest = useRef<{ select: (s: CallState) => T; isEqual: (a: T, b: T) => boolean; last: T } | null>(null);
+  const fresh = select(store.getState());
+  const value = latest.current !== null && isEqual(latest.current.last, fresh) ? latest.current.last : fresh;
+  latest.current = { select, isEqual, last: value };
+  useLayoutEffect(
+    () =>
+      watchSelection(
+        store,
+        () => latest.current!,
+        (next) => {
+          latest.current = { ...latest.current!, last: next };
+          rerender(0);
+        },
+      ),
+    [store],
+  );
+  return value;
 }
 
 /** The content-box size of an element, kept current with a ResizeObserver. */
@@ -43,7 +91,7 @@ export function useSrcObject(ref: { current: HTMLMediaElement | null }, stream: 
     const el = ref.current;
     if (!el) return;
     if (el.srcObject !== stream) el.srcObject = stream;
-    if (stream) el.play().catch(() => undefined); // autoplay may wait for a gesture; the element retries itself
+    if (stream) el.play().catch(reportAs('starting a video element')); // autoplay may wait for a gesture; the element retries itself
   }, [ref, stream]);
 }
 
@@ -52,7 +100,7 @@ export function useSinkId(ref: { current: HTMLMediaElement | null }, sinkId: str
   useEffect(() => {
     const el = ref.current as (HTMLMediaElement & { setSinkId?: (id: string) => Promise<void> }) | null;
     if (!el || typeof el.setSinkId !== 'function') return;
-    el.setSinkId(sinkId).catch(() => undefined); // device gone: the browser keeps the default
+    el.setSinkId(sinkId).catch(reportAs('choosing the speaker')); // device gone: the browser keeps the default
   }, [ref, sinkId]);
 }
 

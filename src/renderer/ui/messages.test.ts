@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Participant } from '../engine/call-state.js';
-import { departureText, reconnectingTo } from './messages.js';
+import { ERROR_TEXT, departureText, errorText, reconnectingTo } from './messages.js';
 
 const p = (displayName: string, connection: Participant['connection']) => ({ displayName, connection }) as Participant;
 
@@ -25,5 +25,32 @@ describe('departureText', () => {
     expect(departureText(d('left'))).toBe('Bob left the meeting.');
     expect(departureText(d('timeout'))).toBe('Bob lost their connection and left the meeting.');
     expect(departureText(d('removed'))).toBe('Bob was removed from the meeting.');
+  });
+});
+
+describe('errorText', () => {
+  it('gives the UI contract’s sentence for each code', () => {
+    expect(errorText({ code: 'wrong_key' })).toBe('Wrong meeting ID or password.');
+    expect(errorText({ code: 'turn_auth' })).toMatch(/^The relay server \(TURN\) refused our credentials/);
+    expect(errorText(null)).toBeNull();
+  });
+
+  it('says when to try again if the server said so', () => {
+    expect(errorText({ code: 'rate_limited', retryAfterMs: 4_200 })).toBe('Too many attempts. Try again in 5 seconds.');
+    expect(errorText({ code: 'rate_limited', retryAfterMs: 900 })).toBe('Too many attempts. Try again in 1 second.');
+    expect(errorText({ code: 'rate_limited' })).toBe(ERROR_TEXT['rate_limited']);
+  });
+
+  it('names the person a share did not reach', () => {
+    expect(errorText({ code: 'screen_not_sent', peerName: 'Bob' })).toBe('Your screen could not be shared with Bob; the others see it.');
+  });
+
+  it('has a plain fallback for a code it does not know', () => {
+    expect(errorText({ code: 'something_new' })).toBe('Something went wrong. Please try again.');
+  });
+
+  it('has words for every code the engine produces itself', () => {
+    for (const code of ['unreachable', 'timeout', 'disconnected', 'not_connected', 'replaced', 'internal', 'turn_auth', 'no_relay', 'session_expired', 'host_refused'])
+      expect(ERROR_TEXT[code], code).toBeTruthy();
   });
 });

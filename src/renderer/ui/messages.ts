@@ -1,24 +1,59 @@
-/** The sentences people see for errors (docs/ui-contract.md: exact texts). */
+/**
+ * Every sentence people see for errors, warnings and endings: the one place
+ * that turns the engine's codes (CallError) into words. The texts are part of
+ * the UI contract (docs/ui-contract.md): the end-to-end tests find them.
+ */
 import type { CallError, CallState, EndReason } from '../engine/call-state.js';
 
+const SERVER_LOST = 'The connection to the meeting server was lost. Please try again.';
+const ENDED = 'This meeting has ended.';
+
 export const ERROR_TEXT: Readonly<Record<string, string>> = {
+  // Joining
   wrong_key: 'Wrong meeting ID or password.',
   not_found: 'Wrong meeting ID or password.',
   meeting_full: 'This meeting is full.',
   meeting_locked: 'The host has locked this meeting.',
-  meeting_ended: 'This meeting has ended.',
-  ended: 'This meeting has ended.',
+  meeting_ended: ENDED,
+  rate_limited: 'Too many attempts. Wait a moment, then try again.',
+  already_joined: 'You are already in this meeting in this window.',
+  bad_message: 'This app and the meeting server do not understand each other. Please update the app.',
+  internal: 'Something went wrong joining the meeting. Please try again.',
+  // The connection to the server
+  unreachable: 'Could not reach the meeting server. Check your connection and try again.',
+  timeout: 'The meeting server did not answer. Please try again.',
+  disconnected: SERVER_LOST,
+  not_connected: SERVER_LOST,
+  replaced: 'You joined this meeting from another window or device.',
+  // Endings
+  ended: ENDED,
   denied: 'The host did not let you in.',
   removed: 'The host removed you from the meeting.',
-  rate_limited: 'Too many attempts. Wait a moment, then try again.',
+  // Warnings during a call (CallState.warning): the call goes on.
+  turn_auth:
+    'The relay server (TURN) refused our credentials: they are wrong or expired. Connections that need the relay cannot be made; the meeting server’s TURN settings need checking.',
+  no_relay: 'You chose to connect through the relay only, but this meeting server offers no relay (TURN) server, so nobody can connect to you.',
+  session_expired: 'Your sign-in has expired, so the meeting server no longer knows you own this meeting: you may lose the host role. Sign in again from the home screen.',
+  host_refused: 'The meeting server refused that host action: it did not happen. You may no longer be the host.',
+  // Local devices
   camera_lost: 'Your camera stopped working.',
 };
 
 export const CAMERA_LOST = ERROR_TEXT['camera_lost']!;
+const FALLBACK = 'Something went wrong. Please try again.';
 
+/** The sentence for an error or warning from the engine (null for none). */
 export function errorText(error: CallError | null | undefined): string | null {
   if (!error) return null;
-  return ERROR_TEXT[error.code] ?? (error.message || 'Something went wrong.');
+  const seconds = error.retryAfterMs !== undefined && error.retryAfterMs > 0 ? Math.ceil(error.retryAfterMs / 1000) : null;
+  switch (error.code) {
+    case 'rate_limited':
+      if (seconds !== null) return `Too many attempts. Try again in ${seconds} ${seconds === 1 ? 'second' : 'seconds'}.`;
+      break;
+    case 'screen_not_sent':
+      return `Your screen could not be shared with ${error.peerName ?? 'someone in the meeting'}; the others see it.`;
+  }
+  return ERROR_TEXT[error.code] ?? FALLBACK;
 }
 
 /** The alert after the call ended for a reason other than leaving, or null. */

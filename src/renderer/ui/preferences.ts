@@ -2,6 +2,8 @@
  * Small, non-secret preferences kept across visits (display name, chosen
  * devices). Never the meeting password or a session token.
  */
+import { reportFailure } from '../engine/failures.js';
+
 export interface Preferences {
   displayName: string;
   cameraId: string;
@@ -35,7 +37,8 @@ export function loadPreferences(): Preferences {
 export function savePreferences(prefs: Preferences): void {
   try {
     window.localStorage.setItem(KEY, JSON.stringify(prefs));
-  } catch {
+  } catch (err) {
     // storage full or disabled: preferences are a convenience only
+    reportFailure('saving preferences', err);
   }
 }

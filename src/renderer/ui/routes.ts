@@ -9,6 +9,7 @@ export interface MeetingTarget {
 
 export type Route =
   | { name: 'home'; prefillId?: string }
+  | { name: 'settings' }
   | ({ name: 'prejoin' } & MeetingTarget)
   | ({ name: 'meeting' } & MeetingTarget)
   | ({ name: 'left'; reason: EndReason | null } & MeetingTarget);

@@ -18,10 +18,16 @@ button.addEventListener('click', () => {
   for (const track of stream.getTracks()) pc.addTrack(track, stream);
   const send = (message) => ws.send(JSON.stringify(message));
   pc.onicecandidate = ({ candidate }) => candidate && send({ candidate });
+  // The same User Timing marks as meriMeet's join trace (src/renderer/engine/join-trace.ts), for the bench's breakdown.
+  const mark = (step) => performance.getEntriesByName(`merimeet.join.${step}`).length === 0 && performance.mark(`merimeet.join.${step}`);
+  mark('join-called');
+  pc.onconnectionstatechange = () => pc.connectionState === 'connected' && mark('connected');
   pc.ontrack = ({ streams }) => {
+    mark('remote-stream');
     document.querySelector('video[data-peer-id]').srcObject = streams[0];
   };
   ws.onopen = () => {
+    mark('socket-ready');
     send({ hello: true });
     document.body.dataset.state = 'in';
   };
@@ -30,6 +36,8 @@ button.addEventListener('click', () => {
   ws.onmessage = ({ data }) => {
     queue = queue.then(async () => {
       const m = JSON.parse(data);
+      if (m.hello) mark('hello-received');
+      if (m.description) mark('description-received');
       if (m.hello) {
         await pc.setLocalDescription();
         send({ description: pc.localDescription });

@@ -13,6 +13,20 @@ export const TIMEOUT_MS = 30_000;
 
 const STOPWATCH = readFileSync(new URL('./stopwatch.page.js', import.meta.url), 'utf8');
 
+/** The page's join trace (src/renderer/engine/join-trace.ts): each step's time after the click, in ms. */
+export async function joinTrace(page: Page): Promise<Record<string, number>> {
+  // A string, not a function: see above about esbuild's helpers.
+  return (await page.evaluate(`(() => {
+    const at = window.__benchClickedAt;
+    const steps = {};
+    if (typeof at !== 'number') return steps;
+    for (const m of performance.getEntriesByType('mark')) {
+      if (m.name.startsWith('merimeet.join.')) steps[m.name.slice('merimeet.join.'.length)] = m.startTime - at;
+    }
+    return steps;
+  })()`)) as Record<string, number>;
+}
+
 /** Arms the stopwatch, runs `click`, and resolves with the milliseconds from the click to the first remote frame. */
 export async function timeToFirstRemoteFrame(page: Page, buttonText: string, click: () => Promise<void>): Promise<number> {
   await page.evaluate(STOPWATCH.replace(/\bBUTTON_TEXT\b(?=\);\s*$)/, JSON.stringify(buttonText)));

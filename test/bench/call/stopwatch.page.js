@@ -6,13 +6,14 @@
 // on any `video[data-peer-id]`, or a non-zero videoWidth if that comes first.
 (function arm(buttonText) {
   window.__benchFirstFrameMs = undefined;
+  window.__benchClickedAt = undefined;
   let clickedAt;
   document.addEventListener(
     'click',
     (event) => {
       const button = event.target instanceof Element ? event.target.closest('button') : null;
       const name = ((button && (button.getAttribute('aria-label') || button.textContent)) || '').trim();
-      if (clickedAt === undefined && name.includes(buttonText)) clickedAt = event.timeStamp;
+      if (clickedAt === undefined && name.includes(buttonText)) clickedAt = window.__benchClickedAt = event.timeStamp;
     },
     { capture: true },
   );

@@ -13,12 +13,18 @@
  *     as Electron would report it;
  *   - ipcRenderer.invoke → a binding → router.dispatch with the calling
  *     frame's URL and parent; webContents.send → `__merimeetEmit` in the page;
- *   - desktopCapturer → fixed sources (the picker flow is what is tested).
+ *   - desktopCapturer → fixed sources (the picker flow is what is tested);
+ *   - globalShortcut → a map of registered accelerators (others "held" by
+ *     other applications can be listed); app.setLoginItemSettings → a record;
+ *   - electron-updater's autoUpdater → an event emitter the test drives;
+ *   - the quick-join BrowserWindow → a second page of the same context at
+ *     the quick-join URL (so the router sees the window's real role).
  * Not reproduced: contextIsolation (the bridge object lives in the page's own
  * world here) and the sandbox; those are Electron's and covered by the
  * _electron smoke test where a binary exists.
  */
 import { execFile } from 'node:child_process';
+import { EventEmitter } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +32,8 @@ import { promisify } from 'node:util';
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import * as esbuild from 'esbuild';
 import type { EventChannel, EventOf } from '../../../src/common/ipc-contract.js';
+import type { CapturerSource } from '../../../src/main/display-picker.js';
+import type { UpdaterLike } from '../../../src/main/updates.js';
 import { CHROMIUM_PATH } from '../../e2e/support/chromium.js';
 
 // Imported lazily by the caller after `electron` is mocked (electron-store imports it).
@@ -37,6 +45,9 @@ type MainModules = {
   openSettings: typeof import('../../../src/main/settings.js').openSettings;
   createCertificateGate: typeof import('../../../src/main/security/cert-pinning.js').createCertificateGate;
   createDisplayPicker: typeof import('../../../src/main/display-picker.js').createDisplayPicker;
+  createMuteShortcut: typeof import('../../../src/main/global-shortcut.js').createMuteShortcut;
+  createUpdateController: typeof import('../../../src/main/updates.js').createUpdateController;
+  applyPreferences: typeof import('../../../src/main/settings-handlers.js').applyPreferences;
   handleAppRequest: typeof import('../../../src/main/security/app-protocol.js').handleAppRequest;
   decidePermission: typeof import('../../../src/main/security/window-policy.js').decidePermission;
   APP_ORIGIN: string;
@@ -108,8 +119,32 @@ export interface MainOptions {
   keychainAvailable?: boolean;
   /** Whether the window is visible and focused (what main asks before notifying). */
   windowState?: { visible: boolean; focused: boolean };
-  /** What desktopCapturer lists. */
-  sources?: import('../../../src/main/display-picker.js').CapturerSource[];
+  /** What desktopCapturer lists (a function: what it lists at each call). */
+  sources?: CapturerSource[] | (() => CapturerSource[]);
+  /** Accelerators other applications hold (globalShortcut.register refuses them). */
+  takenShortcuts?: string[];
+  /** Offer updates (a packaged app); the test drives the stand-in updater. */
+  updater?: FakeUpdater;
+}
+
+/** Stands in for electron-updater's autoUpdater: the test says when an update was found and downloaded. */
+export interface FakeUpdater extends UpdaterLike {
+  emit(event: string, ...args: unknown[]): boolean;
+  installs: number;
+}
+
+export function createFakeUpdater(): FakeUpdater {
+  const events = new EventEmitter();
+  const updater = {
+    autoDownload: false,
+    autoInstallOnAppQuit: true,
+    installs: 0,
+    checkForUpdates: async () => void events.emit('update-not-available'),
+    quitAndInstall: () => void updater.installs++,
+    on: (event: string, listener: (...args: never[]) => void) => events.on(event, listener as never),
+    emit: (event: string, ...args: unknown[]) => events.emit(event, ...args),
+  };
+  return updater as unknown as FakeUpdater;
 }
 
 /** One run of the app: main's real modules plus a Chromium context showing the renderer. */
@@ -124,6 +159,14 @@ export interface AppSession {
   callStates: import('../../../src/common/ipc-contract.js').CallState[];
   /** Notifications main was asked to show. */
   notifications: [string, string][];
+  /** globalShortcut's registrations now: accelerator → callback. */
+  shortcuts: Map<string, () => void>;
+  /** Every app.setLoginItemSettings({ openAtLogin }) main made. */
+  loginItem: boolean[];
+  updates: ReturnType<MainModules['createUpdateController']> | null;
+  /** Opens the quick-join window (what the tray's "Join meeting…" does); null once it closed. */
+  openQuickJoin(): Promise<Page>;
+  quickJoinPage(): Page | null;
   emit<C extends EventChannel>(channel: C, payload: EventOf<C>): Promise<void>;
   close(): Promise<void>;
 }
@@ -156,12 +199,38 @@ export async function startAppSession(
     else void emit('certificate:changed', { host: event.host, expected: event.expected, presented: event.presented });
   });
   const picker = m.createDisplayPicker({
-    getSources: async () => options.sources ?? [],
+    getSources: async () => (typeof options.sources === 'function' ? options.sources() : (options.sources ?? [])),
     show: (payload) => void emit('picker:show', payload),
+    refresh: (payload) => void emit('picker:refresh', payload),
     platform: 'linux',
   });
   const callStates: AppSession['callStates'] = [];
   const notifications: AppSession['notifications'] = [];
+  const shortcuts = new Map<string, () => void>();
+  const loginItem: boolean[] = [];
+  const registrar = {
+    register: (accelerator: string, callback: () => void) => {
+      if ((options.takenShortcuts ?? []).includes(accelerator) || shortcuts.has(accelerator)) return false;
+      shortcuts.set(accelerator, callback);
+      return true;
+    },
+    unregister: (accelerator: string) => void shortcuts.delete(accelerator),
+  };
+  const updates =
+    options.updater === undefined
+      ? null
+      : m.createUpdateController({
+          updater: options.updater,
+          enabled: settings.get().preferences.autoUpdate,
+          onStatus: (status) => void emit('update:status', status),
+        });
+  const effects = {
+    setLoginItem: (open: boolean) => void loginItem.push(open),
+    muteShortcut: m.createMuteShortcut(registrar, () => void emit('tray:action', { action: 'toggle-mic' })),
+    updates,
+  };
+  m.applyPreferences(settings.get().preferences, effects);
+  const quick: { page: Page | null } = { page: null };
   const main = m.createMainHandlers({
     version: '0.1.0',
     keychain,
@@ -172,6 +241,15 @@ export async function startAppSession(
     showNotification: (title, body) => notifications.push([title, body]),
     openExternal: () => undefined,
     onCallState: (state) => callStates.push(state),
+    effects,
+    quickJoin: {
+      deliver: (action) => void emit('tray:action', action),
+      close: () => {
+        const page = quick.page;
+        quick.page = null;
+        void page?.close();
+      },
+    },
   });
   const router = m.createIpcRouter({ handlers: main.handlers, appOrigin: m.APP_ORIGIN });
 
@@ -207,7 +285,21 @@ export async function startAppSession(
     picker,
     callStates,
     notifications,
+    shortcuts,
+    loginItem,
+    updates,
+    async openQuickJoin() {
+      if (quick.page !== null) return quick.page;
+      const page = await context.newPage();
+      quick.page = page;
+      await page.goto(`${TEST_ORIGIN}/index.html?window=quick-join`);
+      return page;
+    },
+    quickJoinPage: () => quick.page,
     emit,
-    close: () => context.close(),
+    close: () => {
+      updates?.dispose();
+      return context.close();
+    },
   };
 }

@@ -6,6 +6,7 @@
  * cipher on every connected peer connection.
  */
 import { expect, type Page } from '@playwright/test';
+import { isParticipant, runInPage, type InPage } from './participant.js';
 
 /** RMS of a full-scale-normalized signal; Chromium's fake microphone beeps far above this, silence is ~0. */
 export const SILENCE_RMS = 0.01;
@@ -16,12 +17,14 @@ export async function remotePeerIds(page: Page): Promise<string[]> {
 }
 
 /** Waits until the peer's video has a decoded frame with non-zero size, then until more frames keep arriving. */
-export async function expectVideoFlowing(page: Page, peerId: string, timeoutMs = 20_000): Promise<void> {
+export async function expectVideoFlowing(page: InPage, peerId: string, timeoutMs = 20_000): Promise<void> {
   const frames = () =>
-    page.evaluate((id) => {
+    runInPage(page, (id: string) => {
       const video = document.querySelector<HTMLVideoElement>(`video[data-peer-id="${CSS.escape(id)}"]`);
       if (!video) return { width: 0, height: 0, frames: 0 };
-      return { width: video.videoWidth, height: video.videoHeight, frames: video.getVideoPlaybackQuality().totalVideoFrames };
+      // Firefox counts no playback frames for a MediaStream source (always 0); it counts the frames it painted.
+      const painted = (video as HTMLVideoElement & { mozPaintedFrames?: number }).mozPaintedFrames ?? 0;
+      return { width: video.videoWidth, height: video.videoHeight, frames: video.getVideoPlaybackQuality().totalVideoFrames || painted };
     }, peerId);
   await expect
     .poll(async () => {
@@ -41,9 +44,10 @@ export async function expectVideoFlowing(page: Page, peerId: string, timeoutMs =
  * an audio element for the same peer). Sampled every 10 ms with a 2048-sample
  * window, so no beep of the fake microphone slips between two reads.
  */
-export async function peakAudioRms(page: Page, peerId: string, windowMs = 3000): Promise<number> {
-  return page.evaluate(
-    async ({ id, windowMs }) => {
+export async function peakAudioRms(page: InPage, peerId: string, windowMs = 3000): Promise<number> {
+  return runInPage(
+    page,
+    async ({ id, windowMs }: { id: string; windowMs: number }) => {
       const sel = (tag: string) => document.querySelector<HTMLMediaElement>(`${tag}[data-peer-id="${CSS.escape(id)}"]`);
       const tracks = [sel('video'), sel('audio')]
         .map((el) => el?.srcObject)
@@ -71,10 +75,46 @@ export async function peakAudioRms(page: Page, peerId: string, windowMs = 3000):
   );
 }
 
-export async function expectAudioAudible(page: Page, peerId: string): Promise<void> {
+/**
+ * The RMS of the audio the page's receiver decoded from the peer over `windowMs`
+ * (sqrt(ΔtotalAudioEnergy / ΔtotalSamplesDuration) of its inbound-rtp stats). For Firefox:
+ * headless Firefox here has no audio output device, and its AudioContext never leaves
+ * "suspended" (measured: not even with autoplay allowed), so nothing can be heard through it;
+ * the decoder's own counters still say whether sound above silence arrived.
+ */
+export async function decodedAudioRms(page: InPage, peerId: string, windowMs = 3000): Promise<number> {
+  return runInPage(
+    page,
+    async ({ id, windowMs }: { id: string; windowMs: number }) => {
+      const video = document.querySelector<HTMLMediaElement>(`video[data-peer-id="${CSS.escape(id)}"]`);
+      const track = video?.srcObject instanceof MediaStream ? video.srcObject.getAudioTracks()[0] : undefined;
+      if (!track) throw new Error(`no audio track for peer ${id}`);
+      const receiver = (window.__e2ePeerConnections ?? []).flatMap((pc) => pc.getReceivers()).find((r) => r.track === track);
+      if (!receiver) throw new Error(`no receiver for the audio of peer ${id}`);
+      const read = async () => {
+        let energy = 0;
+        let duration = 0;
+        (await receiver.getStats()).forEach((r: Record<string, unknown>) => {
+          if (r.type !== 'inbound-rtp') return;
+          energy += typeof r.totalAudioEnergy === 'number' ? r.totalAudioEnergy : 0;
+          duration += typeof r.totalSamplesDuration === 'number' ? r.totalSamplesDuration : 0;
+        });
+        return { energy, duration };
+      };
+      const a = await read();
+      await new Promise((r) => setTimeout(r, windowMs));
+      const b = await read();
+      return b.duration > a.duration ? Math.sqrt(Math.max(0, b.energy - a.energy) / (b.duration - a.duration)) : 0;
+    },
+    { id: peerId, windowMs },
+  );
+}
+
+export async function expectAudioAudible(page: InPage, peerId: string): Promise<void> {
+  const measure = isParticipant(page) && page.browser === 'firefox' ? decodedAudioRms : peakAudioRms;
   // A few tries: the first packets may arrive after the measuring started.
   await expect
-    .poll(() => peakAudioRms(page, peerId), { message: `audio from ${peerId} is above silence`, timeout: 20_000, intervals: [0] })
+    .poll(() => measure(page, peerId), { message: `audio from ${peerId} is above silence`, timeout: 20_000, intervals: [0] })
     .toBeGreaterThan(SILENCE_RMS);
 }
 
@@ -87,8 +127,8 @@ export interface TransportSecurity {
 }
 
 /** DTLS and SRTP as each connected peer connection of the page reports them. */
-export async function connectedTransports(page: Page): Promise<TransportSecurity[]> {
-  return page.evaluate(async () => {
+export async function connectedTransports(page: InPage): Promise<TransportSecurity[]> {
+  return runInPage(page, async () => {
     const pcs = (window.__e2ePeerConnections ?? []).filter((pc) => pc.connectionState === 'connected');
     const out: TransportSecurity[] = [];
     for (const pc of pcs) {
@@ -106,11 +146,11 @@ export async function connectedTransports(page: Page): Promise<TransportSecurity
       });
     }
     return out;
-  });
+  }, null);
 }
 
 /** Every one of `count` peer connections is connected over DTLS and protects media with an SRTP cipher. */
-export async function expectSecureTransports(page: Page, count: number): Promise<TransportSecurity[]> {
+export async function expectSecureTransports(page: InPage, count: number): Promise<TransportSecurity[]> {
   await expect.poll(async () => (await connectedTransports(page)).length, { message: 'connected peer connections' }).toBe(count);
   const transports = await connectedTransports(page);
   for (const t of transports) {

@@ -6,6 +6,7 @@
  * instrument.ts).
  */
 import { expect, type Locator, type Page } from '@playwright/test';
+import { runInPage, type InPage } from './participant.js';
 import { controls } from './ui.js';
 
 export function shareButton(page: Page): Locator {
@@ -28,8 +29,8 @@ export interface DecodedScreen {
 }
 
 /** What this page decodes of `presenterId`'s shared screen; null when it shows none. */
-export async function decodedScreen(page: Page, presenterId: string): Promise<DecodedScreen | null> {
-  return page.evaluate(async (id) => {
+export async function decodedScreen(page: InPage, presenterId: string): Promise<DecodedScreen | null> {
+  return runInPage(page, async (id: string) => {
     const video = document.querySelector<HTMLVideoElement>(`video[data-screen-peer-id="${CSS.escape(id)}"]`);
     const track = video?.srcObject instanceof MediaStream ? video.srcObject.getVideoTracks()[0] : undefined;
     if (!video || !track) return null;

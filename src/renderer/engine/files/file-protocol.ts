@@ -1,5 +1,5 @@
 /**
- * What travels on a link's `files` data channel (peer-link.ts): control
+ * What travels on a link's `files` data channel (mesh/link-channels.ts): control
  * messages as sealed JSON (sealed-json.ts) and chunks as binary frames, both
  * under the meeting's file key (file-crypto.ts). All of it is checked on
  * arrival like anything else that crosses a trust boundary.

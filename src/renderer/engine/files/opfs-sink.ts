@@ -7,6 +7,7 @@
  * one is removed when the person dismisses it or the call ends.
  */
 import type { FileSink } from './file-transfers.js';
+import { reportAs } from '../failures.js';
 
 /** The folder (in this origin's OPFS) that holds files while they arrive. */
 export const INCOMING_DIR = 'merimeet-incoming';
@@ -28,9 +29,9 @@ export async function createOpfsSink(): Promise<FileSink> {
     async discard() {
       if (open) {
         open = false;
-        await writable.abort().catch(() => undefined);
+        await writable.abort().catch(reportAs('aborting a file being written'));
       }
-      await dir.removeEntry(entry).catch(() => undefined);
+      await dir.removeEntry(entry).catch(reportAs('removing a discarded file'));
     },
   };
 }

@@ -4,6 +4,7 @@ import type { AccountClient, CreatedMeeting } from '../../engine/account-client.
 import type { MeetingTarget } from '../routes.js';
 import type { SignedIn } from '../session.js';
 import { MeetingCreated } from './meeting-created.js';
+import { reportFailure } from '../../engine/failures.js';
 
 export interface AccountPanelProps {
   accounts: AccountClient;
@@ -148,8 +149,9 @@ function SignedInPanel({ accounts, session, onSession, inviteOrigin, onJoinNow, 
     setBusy(true);
     try {
       await accounts.logout(session.token);
-    } catch {
+    } catch (err) {
       // Forget the token locally even if the server could not be told.
+      reportFailure('telling the server we log out', err);
     }
     setBusy(false);
     await onSession(null);

@@ -14,6 +14,8 @@ export interface HomeProps {
   inviteOrigin: string;
   focusHeading: boolean;
   onContinue: (target: MeetingTarget) => void;
+  /** The desktop's settings screen (absent on the web). */
+  onSettings?: () => void;
 }
 
 export function HomeScreen(props: HomeProps) {
@@ -27,6 +29,11 @@ export function HomeScreen(props: HomeProps) {
           meriMeet
         </h1>
         <p class="tagline">Private video meetings, end to end.</p>
+        {props.onSettings ? (
+          <button type="button" class="small" onClick={props.onSettings}>
+            Settings
+          </button>
+        ) : null}
       </header>
       <div class="home-columns">
         <JoinForm

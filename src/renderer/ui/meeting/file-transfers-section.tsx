@@ -1,5 +1,6 @@
 import { useRef, useState } from 'preact/hooks';
-import type { CallEngine, FileTransfer, Participant } from '../../engine/call-state.js';
+import type { CallEngine, FileTransfer } from '../../engine/call-state.js';
+import type { Recipient } from './call-selectors.js';
 import { formatBytes, SIZE_LIMIT_TEXT, transferStatus } from './file-text.js';
 
 /** Who a file goes to: everyone in the meeting, or one person (a peer id). */
@@ -9,7 +10,7 @@ const MOVING = new Set<FileTransfer['state']>(['waiting', 'sending', 'receiving'
 
 export interface FileSectionProps {
   transfers: FileTransfer[];
-  peers: Participant[];
+  peers: Recipient[];
   /** The current recipient: 'everyone', or someone still in the meeting. */
   recipient: FileRecipient;
   onRecipient: (r: FileRecipient) => void;

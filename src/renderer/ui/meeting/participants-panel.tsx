@@ -1,11 +1,14 @@
-import type { CallEngine, CallState, Participant } from '../../engine/call-state.js';
+import type { CallEngine } from '../../engine/call-state.js';
+import { useCallSelector } from '../hooks.js';
+import { countRender } from '../render-count.js';
+import { selectInCall, selectIsHost, selectLobby, selectLocked, selectRoster, shallowArrayEqual, type RosterRow } from './call-selectors.js';
 
 /**
  * How this person's connection is secured, and the safety code to compare
  * with them aloud (safety-code.ts): the same digits on both screens mean no
  * one sits between you, not even someone who knows the meeting password.
  */
-function Verification({ p }: { p: Participant }) {
+function Verification({ p }: { p: RosterRow }) {
   if (p.verification === 'failed') {
     return <p class="person-security unverified">Not verified: connection details in {p.displayName}'s name were refused.</p>;
   }
@@ -18,7 +21,7 @@ function Verification({ p }: { p: Participant }) {
   );
 }
 
-function Row({ p, you, hostView, engine }: { p: Participant; you: boolean; hostView: boolean; engine: CallEngine }) {
+function Row({ p, you, hostView, engine }: { p: RosterRow; you: boolean; hostView: boolean; engine: CallEngine }) {
   return (
     <li aria-label={p.displayName} class="person">
       <span class="person-name">
@@ -47,10 +50,18 @@ function Row({ p, you, hostView, engine }: { p: Participant; you: boolean; hostV
   );
 }
 
-/** Who is here (and, for the host, who is waiting), with the host's controls. */
-export function ParticipantsPanel({ state, engine, isHost, onClose }: { state: CallState; engine: CallEngine; isHost: boolean; onClose: () => void }) {
-  const everyone = 1 + state.peers.length;
-  const local = { ...state.local, peerId: state.local.peerId ?? '' };
+/**
+ * Who is here (and, for the host, who is waiting), with the host's controls
+ * once in the call. Subscribed to the roster's rows (no levels, no stats),
+ * the lobby and the lock.
+ */
+export function ParticipantsPanel({ engine, onClose }: { engine: CallEngine; onClose: () => void }) {
+  countRender('ParticipantsPanel');
+  const [local, ...peers] = useCallSelector(engine, selectRoster, shallowArrayEqual);
+  const isHost = useCallSelector(engine, (s) => selectIsHost(s) && selectInCall(s));
+  const lobby = useCallSelector(engine, selectLobby);
+  const locked = useCallSelector(engine, selectLocked);
+  const everyone = 1 + peers.length;
   return (
     <aside class="panel" aria-label="Participants">
       <div class="panel-head">
@@ -60,11 +71,11 @@ export function ParticipantsPanel({ state, engine, isHost, onClose }: { state: C
         </button>
       </div>
       <div class="panel-body" tabIndex={0}>
-        {isHost && state.lobby.length > 0 ? (
+        {isHost && lobby.length > 0 ? (
           <>
-            <h3 id="lobby-title">Waiting to join ({state.lobby.length})</h3>
+            <h3 id="lobby-title">Waiting to join ({lobby.length})</h3>
             <ul class="people" aria-labelledby="lobby-title">
-              {state.lobby.map((w) => (
+              {lobby.map((w) => (
                 <li key={w.peerId} class="person">
                   <span class="person-name">{w.displayName}</span>
                   <span class="person-actions">
@@ -84,15 +95,15 @@ export function ParticipantsPanel({ state, engine, isHost, onClose }: { state: C
           In the meeting
         </h3>
         <ul class="people" aria-labelledby="in-call-title">
-          <Row p={local} you hostView={isHost} engine={engine} />
-          {state.peers.map((p) => (
+          <Row p={local!} you hostView={isHost} engine={engine} />
+          {peers.map((p) => (
             <Row key={p.peerId} p={p} you={false} hostView={isHost} engine={engine} />
           ))}
         </ul>
       </div>
       {isHost ? (
         <div class="host-actions">
-          <button type="button" aria-pressed={state.locked} onClick={() => engine.setLocked(!state.locked)}>
+          <button type="button" aria-pressed={locked} onClick={() => engine.setLocked(!locked)}>
             Lock meeting
           </button>
           <button type="button" class="danger" onClick={() => engine.endForAll()}>

@@ -6,6 +6,9 @@
  */
 import { useState } from 'preact/hooks';
 import type { Participant } from '../../engine/call-state.js';
+import { useCallSelector, type CallStore } from '../hooks.js';
+import { countRender } from '../render-count.js';
+import { selectSecurityProblems, shallowArrayEqual } from './call-selectors.js';
 
 /** The sentence for one participant's problem; exported for tests and the tile. */
 export function securityNoticeText(p: Pick<Participant, 'displayName' | 'verification' | 'securityProblem'>): string | null {
@@ -24,7 +27,9 @@ export function securityNoticeText(p: Pick<Participant, 'displayName' | 'verific
   );
 }
 
-export function SecurityNotices({ peers }: { peers: Participant[] }) {
+export function SecurityNotices({ engine }: { engine: CallStore }) {
+  countRender('SecurityNotices');
+  const peers = useCallSelector(engine, selectSecurityProblems, shallowArrayEqual);
   const [dismissed, setDismissed] = useState<Record<string, number>>({});
   const shown = peers.filter((p) => p.securityProblem && dismissed[p.peerId] !== p.securityProblem.at);
   if (shown.length === 0) return null;

@@ -1,10 +1,12 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { Participant } from '../../engine/call-state.js';
-import { useSinkId, useSrcObject } from '../hooks.js';
+import { useCallSelector, useSinkId, useSrcObject, type CallStore } from '../hooks.js';
+import { selectShare, shallowEqual } from './call-selectors.js';
 
 export interface ShareStageProps {
-  presenter: Participant;
+  engine: CallStore;
+  /** Whose share this is (the grid's first presenter). */
+  presenterId: string;
   sinkId: string;
   /** The presenter's own tile, shown small over the share. */
   children?: ComponentChildren;
@@ -26,15 +28,18 @@ function useFullscreen(el: { current: HTMLElement | null }): boolean {
  * video also plays the screen's sound (a tab's audio), if they share one.
  * "Full screen" takes the whole stage (share and camera) full screen.
  */
-export function ShareStage({ presenter, sinkId, children }: ShareStageProps) {
+export function ShareStage({ engine, presenterId, sinkId, children }: ShareStageProps) {
+  const presenter = useCallSelector(engine, (s) => selectShare(s, presenterId), shallowEqual) ?? { peerId: presenterId, displayName: '', screen: null };
   const stage = useRef<HTMLDivElement>(null);
   const video = useRef<HTMLVideoElement>(null);
   useSrcObject(video, presenter.screen);
   useSinkId(video, sinkId);
   const fullscreen = useFullscreen(stage);
   const toggle = () => {
-    if (fullscreen) void document.exitFullscreen().catch(() => undefined);
-    else void stage.current?.requestFullscreen().catch(() => undefined);
+    // Refused (no user gesture, or the document left full screen already): the button keeps saying what is true.
+    const failed = (err: unknown) => console.warn('meriMeet: full screen was refused', err);
+    if (fullscreen) void document.exitFullscreen().catch(failed);
+    else void stage.current?.requestFullscreen().catch(failed);
   };
   return (
     <div ref={stage} role="group" aria-label={`${presenter.displayName}'s screen`} class="share-stage">

@@ -1,55 +1,64 @@
-import type { CallState, Participant } from '../../engine/call-state.js';
+import { useEffect } from 'preact/hooks';
 import { gridLayout } from '../grid.js';
-import { useElementSize } from '../hooks.js';
-import { presenters } from '../share-text.js';
+import { useCallSelector, useElementSize, type CallStore } from '../hooks.js';
+import { countRender } from '../render-count.js';
+import { gridEqual, selectGrid } from './call-selectors.js';
 import { ShareStage } from './share-stage.js';
 import { VideoTile } from './video-tile.js';
 
 export interface VideoGridProps {
-  state: CallState;
+  engine: CallStore;
   pinnedId: string | null;
   sinkId: string;
+  /** A state setter (stable): the memoized tiles get it as is. */
   onPin: (peerId: string | null) => void;
 }
 
-const LOCAL_KEY = '\u0000local';
+/** A tile's key and whom it shows (null: this client). */
+type Slot = { key: string; peerId: string | null };
+const LOCAL: Slot = { key: '\u0000local', peerId: null };
 
 /**
  * Everyone's video. Columns adapt to the number of people and the space
  * (grid.ts); a pinned person takes the stage and the rest go to a strip. A
  * shared screen takes the stage before any pin, with its presenter's camera
- * small on it (the first presenter's, if several share).
+ * small on it (the first presenter's, if several share). Subscribed to who is
+ * here and who shares (selectGrid) only; each tile follows its own person.
  */
-export function VideoGrid({ state, pinnedId, sinkId, onPin }: VideoGridProps) {
+export function VideoGrid({ engine, pinnedId, sinkId, onPin }: VideoGridProps) {
+  countRender('VideoGrid');
+  const { peerIds, presenterId } = useCallSelector(engine, selectGrid, gridEqual);
   const [ref, size] = useElementSize<HTMLElement>();
-  const tiles: { key: string; p: Participant; local: boolean }[] = [
-    { key: LOCAL_KEY, p: { ...state.local, peerId: state.local.peerId ?? '' }, local: true },
-    ...state.peers.map((p) => ({ key: p.peerId, p, local: false })),
-  ];
-  const presenter = presenters(state)[0];
-  const presenterTile = presenter ? tiles.find((t) => !t.local && t.p.peerId === presenter.peerId) : undefined;
-  const pinned = presenterTile ?? (pinnedId === null ? undefined : tiles.find((t) => !t.local && t.p.peerId === pinnedId));
-  const rest = pinned ? tiles.filter((t) => t !== pinned) : tiles;
+  // A pinned person who left is unpinned.
+  const pinnedHere = pinnedId !== null && peerIds.includes(pinnedId);
+  useEffect(() => {
+    if (pinnedId !== null && !pinnedHere) onPin(null);
+  }, [pinnedId, pinnedHere, onPin]);
 
-  const render = (t: (typeof tiles)[number]) => (
+  const slots: Slot[] = [LOCAL, ...peerIds.map((peerId) => ({ key: peerId, peerId }))];
+  const stageId = presenterId ?? (pinnedHere ? pinnedId : null);
+  const pinned = stageId === null ? undefined : slots.find((t) => t.peerId === stageId);
+  const rest = pinned ? slots.filter((t) => t !== pinned) : slots;
+  const sharing = presenterId !== null;
+
+  const render = (t: Slot) => (
     <VideoTile
       key={t.key}
-      participant={t.p}
-      local={t.local}
-      speaking={!t.local ? state.activeSpeakerId === t.p.peerId : state.activeSpeakerId !== null && state.activeSpeakerId === state.local.peerId}
-      pinned={t === pinned && !presenter}
+      engine={engine}
+      peerId={t.peerId}
+      pinned={t === pinned && !sharing}
       sinkId={sinkId}
-      {...(t.local || presenter ? {} : { onPin: () => onPin(t === pinned ? null : t.p.peerId) })}
+      {...(t.peerId === null || sharing ? {} : { onPin })}
     />
   );
 
   const area = pinned ? { width: size.width, height: size.height * 0.25 } : size;
   const { columns, rows } = pinned ? { columns: Math.max(1, rest.length), rows: 1 } : gridLayout(rest.length, area.width, area.height);
   return (
-    <section ref={ref} class={`video-area${pinned ? ' has-pin' : ''}${presenter ? ' has-share' : ''}`} aria-label="Participants' video">
-      {presenter && pinned ? (
+    <section ref={ref} class={`video-area${pinned ? ' has-pin' : ''}${sharing ? ' has-share' : ''}`} aria-label="Participants' video">
+      {sharing && pinned ? (
         <div class="stage">
-          <ShareStage presenter={presenter} sinkId={sinkId}>
+          <ShareStage engine={engine} presenterId={presenterId} sinkId={sinkId}>
             {render(pinned)}
           </ShareStage>
         </div>

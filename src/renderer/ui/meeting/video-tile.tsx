@@ -1,6 +1,9 @@
 import { useRef } from 'preact/hooks';
 import type { Participant, Quality } from '../../engine/call-state.js';
-import { useSinkId, useSrcObject } from '../hooks.js';
+import { useCallSelector, useSinkId, useSrcObject, type CallStore } from '../hooks.js';
+import { countRender } from '../render-count.js';
+import { selectTile, shallowEqual } from './call-selectors.js';
+import { memo } from './memo.js';
 
 const QUALITY_TEXT: Record<Quality, string> = {
   good: 'Connection: good',
@@ -9,7 +12,7 @@ const QUALITY_TEXT: Record<Quality, string> = {
   unknown: 'Connection: measuring',
 };
 
-export function connectionText(p: Participant): string {
+export function connectionText(p: Pick<Participant, 'connection' | 'quality'>): string {
   switch (p.connection) {
     case 'connecting':
       return 'Connecting';
@@ -29,29 +32,38 @@ export function initials(name: string): string {
 }
 
 export interface TileProps {
-  participant: Participant;
-  local: boolean;
-  speaking: boolean;
+  engine: CallStore;
+  /** The person shown; null is this client. */
+  peerId: string | null;
   pinned: boolean;
   sinkId: string;
-  onPin?: () => void;
+  /** Pins (or unpins) this person; absent where pinning is not offered. Must be stable (a state setter). */
+  onPin?: (peerId: string | null) => void;
 }
 
-/** One person: their video (which also plays their audio), name and states as text. */
-export function VideoTile({ participant: p, local, speaking, pinned, sinkId, onPin }: TileProps) {
+/**
+ * One person: their video (which also plays their audio), name and states as
+ * text. Memoized, and subscribed to its own participant's TileView
+ * (call-selectors.ts): an audio-level or stats tick that changes nothing it
+ * shows does not render it.
+ */
+export const VideoTile = memo(function VideoTile({ engine, peerId, pinned, sinkId, onPin }: TileProps) {
+  countRender('VideoTile');
+  const p = useCallSelector(engine, (s) => selectTile(s, peerId), shallowEqual);
+  const local = peerId === null;
   const video = useRef<HTMLVideoElement>(null);
-  useSrcObject(video, p.stream);
+  useSrcObject(video, p?.stream ?? null);
   useSinkId(video, local ? '' : sinkId);
+  if (p === null) return null; // left; the grid drops the tile on its next render
   const name = local ? `${p.displayName} (you)` : p.displayName;
-  const hasVideo = !p.videoOff && (p.stream?.getVideoTracks().some((t) => t.readyState === 'live') ?? false);
-  const classes = ['tile', speaking ? 'speaking' : '', pinned ? 'pinned' : '', hasVideo ? '' : 'no-video', local ? 'local' : '']
+  const classes = ['tile', p.speaking ? 'speaking' : '', pinned ? 'pinned' : '', p.hasVideo ? '' : 'no-video', local ? 'local' : '']
     .filter(Boolean)
     .join(' ');
   const mediaProps = local ? { 'data-local': '' } : { 'data-peer-id': p.peerId };
   return (
     <div role="group" aria-label={name} class={classes}>
       <video ref={video} autoPlay playsInline muted={local} {...mediaProps} />
-      {hasVideo ? null : (
+      {p.hasVideo ? null : (
         <div class="avatar" aria-hidden="true">
           {initials(p.displayName)}
         </div>
@@ -62,10 +74,10 @@ export function VideoTile({ participant: p, local, speaking, pinned, sinkId, onP
           {p.isHost ? <span class="tag">host</span> : null}
           {p.muted ? <span class="tag tag-muted">muted</span> : null}
           {p.handRaised ? <span class="tag tag-hand">hand raised</span> : null}
-          {speaking ? <span class="sr-only">speaking</span> : null}
+          {p.speaking ? <span class="sr-only">speaking</span> : null}
           {!local && p.verification === 'failed' ? <span class="tag tag-unverified">not verified</span> : null}
           {local ? null : <span class={`tag quality quality-${p.connection === 'connected' ? p.quality : p.connection}`}>{connectionText(p)}</span>}
-          {!local && p.connection === 'connected' && p.stats?.relayed ? (
+          {!local && p.connection === 'connected' && p.relayed ? (
             <span class="tag tag-relayed" title="This connection goes through the relay (TURN) server">
               relayed
             </span>
@@ -73,10 +85,10 @@ export function VideoTile({ participant: p, local, speaking, pinned, sinkId, onP
         </span>
       </div>
       {onPin ? (
-        <button type="button" class="pin small" aria-pressed={pinned} title={pinned ? 'Unpin' : 'Show large'} onClick={onPin}>
+        <button type="button" class="pin small" aria-pressed={pinned} title={pinned ? 'Unpin' : 'Show large'} onClick={() => onPin(pinned ? null : p.peerId)}>
           Pin {p.displayName}
         </button>
       ) : null}
     </div>
   );
-}
+});

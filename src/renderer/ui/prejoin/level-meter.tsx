@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'preact/hooks';
+import { reportAs } from '../../engine/failures.js';
 
 /**
  * Microphone level: an AnalyserNode on the stream, drawn every frame by
@@ -46,7 +47,7 @@ export function LevelMeter({ stream, label = 'Microphone level' }: { stream: Med
     };
     frame = requestAnimationFrame(tick);
     // Autoplay policy: a context made before any click starts suspended.
-    const resume = () => void ctx.resume().catch(() => undefined);
+    const resume = () => void ctx.resume().catch(reportAs('starting the microphone meter'));
     resume();
     window.addEventListener('pointerdown', resume, { once: true });
     window.addEventListener('keydown', resume, { once: true });
@@ -55,7 +56,7 @@ export function LevelMeter({ stream, label = 'Microphone level' }: { stream: Med
       window.removeEventListener('pointerdown', resume);
       window.removeEventListener('keydown', resume);
       source.disconnect();
-      void ctx.close().catch(() => undefined);
+      void ctx.close().catch(reportAs('closing the microphone meter'));
     };
   }, [stream]);
   return (

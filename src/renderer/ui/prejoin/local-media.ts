@@ -55,6 +55,36 @@ export async function acquireMedia(cameraId: string, micId: string): Promise<Acq
   return { stream: null, problem: 'No camera or microphone was found. You can still join to listen and chat.' };
 }
 
+/**
+ * Opens a camera alone (turning the camera on mid-call, or trying it again
+ * after it stopped), with the same fallbacks as the pre-join screen: the
+ * chosen device exactly, then as a preference, then any camera. Resolves
+ * with its video track; rejects with the last error when none opened (at
+ * once when the person or the browser blocked it).
+ */
+export async function acquireCamera(cameraId: string): Promise<MediaStreamTrack> {
+  const md = typeof navigator !== 'undefined' ? navigator.mediaDevices : undefined;
+  if (!md?.getUserMedia) throw new Error('This browser cannot use a camera here.');
+  const attempts: MediaTrackConstraints[] = [
+    ...(cameraId === '' ? [] : [constraints('video', cameraId, true) as MediaTrackConstraints, constraints('video', cameraId, false) as MediaTrackConstraints]),
+    VIDEO,
+  ];
+  let lastError: unknown = new Error('no camera');
+  for (const video of attempts) {
+    try {
+      const stream = await md.getUserMedia({ video });
+      const track = stream.getVideoTracks()[0];
+      if (track) return track;
+      stopStream(stream);
+    } catch (err) {
+      lastError = err;
+      const name = errorName(err);
+      if (name === 'NotAllowedError' || name === 'SecurityError') break;
+    }
+  }
+  throw lastError;
+}
+
 export function stopStream(stream: MediaStream | null): void {
   for (const track of stream?.getTracks() ?? []) track.stop();
 }

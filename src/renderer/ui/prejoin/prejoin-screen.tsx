@@ -1,12 +1,20 @@
+/**
+ * Pre-join: pick camera, microphone and speaker, see yourself, choose how to
+ * arrive, give your name, and join once the meeting keys and the media are
+ * ready. The preview, the toggles and the key status are components of their
+ * own beside this file.
+ */
 import { MAX_DISPLAY_NAME } from '@merimeet/signaling/protocol';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { MeetingKeys } from '../../../common/crypto/meeting-keys.js';
 import { supportsSinkId, useFocusOnMount, useSinkId, useSrcObject } from '../hooks.js';
-import { CAMERA_LOST } from '../messages.js';
 import type { Preferences } from '../preferences.js';
 import { DeviceSelect } from './device-select.js';
-import { LevelMeter } from './level-meter.js';
+import { JoinToggles } from './join-toggles.js';
+import { KeyStatus, useKeyState } from './key-status.js';
+import { NameField } from './name-field.js';
 import { useDevices, useLocalMedia } from './local-media.js';
+import { PreviewPane } from './preview-pane.js';
 
 export interface JoinChoice {
   stream: MediaStream | null;
@@ -39,7 +47,14 @@ export function cleanDisplayName(input: string): string {
   return input.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g, '').trim().slice(0, MAX_DISPLAY_NAME);
 }
 
-type KeyState = 'deriving' | 'ready' | 'failed';
+/**
+ * What the Speaker list says when it holds no device. Firefox can route sound (setSinkId) but
+ * lists no outputs to a page until its own prompt (selectAudioOutput): say so, never an empty list.
+ */
+function speakerChoiceText(canPickSpeaker: boolean): string {
+  if (!canPickSpeaker) return 'System default (this browser cannot choose)';
+  return 'selectAudioOutput' in navigator.mediaDevices ? 'System default (this browser lists no speakers to choose from)' : 'System default';
+}
 
 export function PreJoinScreen(props: PreJoinProps) {
   const heading = useFocusOnMount<HTMLHeadingElement>(props.focusHeading);
@@ -50,7 +65,6 @@ export function PreJoinScreen(props: PreJoinProps) {
   const [muted, setMuted] = useState(props.rejoin?.muted ?? false);
   const [videoOff, setVideoOff] = useState(props.rejoin?.videoOff ?? false);
   const [relayOnly, setRelayOnly] = useState(props.prefs.relayOnly);
-  const [keyState, setKeyState] = useState<KeyState>('deriving');
   const [nameError, setNameError] = useState<string | null>(null);
   const [cameraLost, setCameraLost] = useState(false);
   const nameInput = useRef<HTMLInputElement>(null);
@@ -62,18 +76,7 @@ export function PreJoinScreen(props: PreJoinProps) {
   useSrcObject(preview, stream);
   useSinkId(preview, sinkId);
 
-  useEffect(() => {
-    let cancelled = false;
-    setKeyState('deriving');
-    props.keys.then(
-      () => !cancelled && setKeyState('ready'),
-      () => !cancelled && setKeyState('failed'),
-    );
-    props.onPrefetchEngine();
-    return () => {
-      cancelled = true;
-    };
-  }, [props.keys]);
+  const keyState = useKeyState(props.keys, props.onPrefetchEngine);
 
   // Preview reflects "camera off"; the call starts with the same state.
   const videoTrack = stream?.getVideoTracks()[0];
@@ -126,29 +129,16 @@ export function PreJoinScreen(props: PreJoinProps) {
   return (
     <main class="screen screen-prejoin">
       <form class="prejoin" aria-labelledby="prejoin-title" onSubmit={join} noValidate>
-        <div class="prejoin-preview">
-          <h1 id="prejoin-title" ref={heading} tabIndex={-1}>
-            Ready to join?
-          </h1>
-          <p class="hint">
-            Meeting <span class="mono">{props.meetingId}</span>
-          </p>
-          <div class={`preview${videoOff || !videoTrack ? ' preview-off' : ''}`}>
-            <video ref={preview} aria-label="Your camera preview" autoPlay playsInline muted />
-            {videoOff || !videoTrack ? (
-              <p class="preview-note" aria-hidden="true">
-                {videoTrack ? 'Camera is off' : 'No camera'}
-              </p>
-            ) : null}
-          </div>
-          <LevelMeter stream={stream} />
-          {cameraLost ? (
-            <p role="alert" class="alert">
-              {CAMERA_LOST}
-            </p>
-          ) : null}
-          {media?.problem ? <p class="notice">{media.problem}</p> : null}
-        </div>
+        <PreviewPane
+          heading={heading}
+          preview={preview}
+          meetingId={props.meetingId}
+          stream={stream}
+          videoTrack={videoTrack}
+          videoOff={videoOff}
+          cameraLost={cameraLost}
+          problem={media?.problem}
+        />
         <div class="prejoin-settings">
           <DeviceSelect id="pj-camera" label="Camera" devices={cameras} value={cameraId} emptyText="No camera found" onChange={setCameraId} />
           <DeviceSelect id="pj-mic" label="Microphone" devices={mics} value={micId} emptyText="No microphone found" onChange={setMicId} />
@@ -157,65 +147,12 @@ export function PreJoinScreen(props: PreJoinProps) {
             label="Speaker"
             devices={canPickSpeaker ? speakers : []}
             value={sinkId}
-            emptyText={canPickSpeaker ? 'System default' : 'System default (this browser cannot choose)'}
+            emptyText={speakerChoiceText(canPickSpeaker)}
             onChange={setSinkId}
           />
-          <div class="check">
-            <input id="pj-muted" type="checkbox" checked={muted} onChange={(e) => setMuted(e.currentTarget.checked)} />
-            <label for="pj-muted">Join muted</label>
-          </div>
-          <div class="check">
-            <input id="pj-video-off" type="checkbox" checked={videoOff} onChange={(e) => setVideoOff(e.currentTarget.checked)} />
-            <label for="pj-video-off">Join with camera off</label>
-          </div>
-          <div class="check">
-            <input
-              id="pj-relay-only"
-              type="checkbox"
-              checked={relayOnly}
-              aria-describedby="pj-relay-only-hint"
-              onChange={(e) => setRelayOnly(e.currentTarget.checked)}
-            />
-            <label for="pj-relay-only">Connect through the relay only</label>
-            <p id="pj-relay-only-hint" class="hint">
-              Hides your IP address from the others; media goes through the meeting’s relay server (still end-to-end encrypted).
-            </p>
-          </div>
-          <div class="field">
-            <label for="pj-name">Your name</label>
-            <input
-              id="pj-name"
-              ref={nameInput}
-              type="text"
-              autoComplete="nickname"
-              maxLength={MAX_DISPLAY_NAME}
-              value={name}
-              aria-invalid={nameError !== null}
-              aria-describedby={nameError !== null ? 'pj-name-error' : undefined}
-              onInput={(e) => setName(e.currentTarget.value)}
-            />
-            {nameError === null ? null : (
-              <p id="pj-name-error" class="field-error">
-                {nameError}
-              </p>
-            )}
-          </div>
-          <p role="status" class="key-status">
-            {props.rejoin && keyState !== 'failed'
-              ? 'Rejoining the meeting you were in…'
-              : keyState === 'deriving'
-                ? 'Preparing secure keys…'
-                : keyState === 'ready'
-                  ? mediaReady
-                    ? 'Secure keys ready.'
-                    : 'Starting your camera and microphone…'
-                  : ''}
-          </p>
-          {keyState === 'failed' ? (
-            <p role="alert" class="alert">
-              Secure keys could not be prepared in this browser. Use a current browser over https.
-            </p>
-          ) : null}
+          <JoinToggles muted={muted} videoOff={videoOff} relayOnly={relayOnly} setMuted={setMuted} setVideoOff={setVideoOff} setRelayOnly={setRelayOnly} />
+          <NameField input={nameInput} name={name} error={nameError} setName={setName} />
+          <KeyStatus rejoining={Boolean(props.rejoin)} keyState={keyState} mediaReady={mediaReady} keys={props.keys} />
           <div class="actions">
             <button type="submit" class="primary" disabled={!canJoin}>
               Join meeting

@@ -1,0 +1,241 @@
+/**
+ * One join, from the click to the end of the call: its lifetime, its socket,
+ * and the parts that each do one job (the media topology, the TURN refresher,
+ * the meters, chat and files). Ending it — leave, removal, failure — is
+ * `lifetime.end()`: every timer, listener and connection it started stops
+ * with it, and "is this session still current?" is `lifetime.ended`.
+ *
+ * What the session does to the call state is in roster.ts; when it joins,
+ * resumes and rejoins is in admission.ts; how it answers server messages is
+ * in server-messages.ts.
+ */
+import type { PeerInfo } from '@merimeet/signaling/protocol';
+import type { CallError, CallState, ChatMessage, EndReason, JoinOptions } from '../call-state.js';
+import { createChatChannel, type ChatChannel } from '../chat-channel.js';
+import { deriveChatKey } from '../chat-crypto.js';
+import { deriveFileKey } from '../files/file-crypto.js';
+import { createFileTransfers, type FileSink, type FileTransfers } from '../files/file-transfers.js';
+import { MediaMeter } from '../media-meter.js';
+import type { MediaTopology } from '../media-topology.js';
+import { createMeshTopology } from '../mesh/mesh-topology.js';
+import type { SignalPayload } from '../negotiation.js';
+import type { PeerLink, PeerLinkOptions } from '../mesh/peer-link.js';
+import { afterCall, patchPeer, withChat, withDeparture, withHost, withPeerInfo, withoutPeer } from '../roster.js';
+import { deriveSdpMacKey } from '../sdp-mac.js';
+import type { SignalingConnection } from '../signaling-client.js';
+import type { Store } from '../store.js';
+import { TurnRefresher } from '../turn-refresher.js';
+import { Lifetime } from './lifetime.js';
+import { ScreenShare } from './screen-share-session.js';
+
+/** Signals kept while the socket is down; more than this means negotiations are stale anyway. */
+const MAX_OUTBOX = 500;
+
+export interface SessionDeps {
+  createLink?: (options: PeerLinkOptions) => PeerLink;
+  createFileSink: (name: string, size: number) => Promise<FileSink>;
+  statsIntervalMs: number;
+  levelIntervalMs: number;
+}
+
+/** The parts that need the meeting's keys (derived asynchronously right after the join starts). */
+interface Keyed {
+  topology: MediaTopology;
+  chat: ChatChannel;
+  files: FileTransfers;
+}
+
+export class CallSession {
+  readonly lifetime = new Lifetime();
+  readonly turn: TurnRefresher;
+  readonly meter: MediaMeter;
+  readonly screen: ScreenShare;
+  /** Tracks swapped in with replaceTrack, by kind (mute and camera-off toggle these too). */
+  readonly replaced = new Map<string, MediaStreamTrack>();
+  /** Signals produced while the socket is down, sent after the resume. */
+  #outbox: { to: string; data: SignalPayload }[] = [];
+  #keyed: Keyed | null = null;
+
+  constructor(
+    readonly opts: JoinOptions,
+    readonly signaling: SignalingConnection,
+    readonly store: Store<CallState>,
+    private readonly deps: SessionDeps,
+  ) {
+    this.turn = new TurnRefresher({
+      lifetime: this.lifetime,
+      signaling,
+      topology: () => this.#keyed?.topology ?? null,
+      relayOnly: opts.relayOnly === true,
+      peersOnRelay: () => store.get().peers.filter((p) => opts.relayOnly === true || p.stats?.relayed).map((p) => p.peerId),
+      warn: (code) => this.warn({ code }),
+    });
+    this.meter = new MediaMeter({
+      lifetime: this.lifetime,
+      store,
+      topology: () => this.#keyed?.topology ?? null,
+      statsIntervalMs: deps.statsIntervalMs,
+      levelIntervalMs: deps.levelIntervalMs,
+    });
+    this.screen = new ScreenShare(this);
+    // Newest first at the end: the share stops, then files, links and finally the socket.
+    this.lifetime.add(() => signaling.close());
+  }
+
+  get ended(): boolean {
+    return this.lifetime.ended;
+  }
+
+  get topology(): MediaTopology | null {
+    return this.#keyed?.topology ?? null;
+  }
+
+  get files(): FileTransfers | null {
+    return this.#keyed?.files ?? null;
+  }
+
+  get chat(): ChatChannel | null {
+    return this.#keyed?.chat ?? null;
+  }
+
+  update(fn: (st: CallState) => CallState): void {
+    if (!this.ended) this.store.update(fn);
+  }
+
+  /** Derives the meeting's keys and builds the parts that use them. */
+  async prepare(): Promise<void> {
+    const { opts, store } = this;
+    const [sdpMacKey, chatKey, fileKey] = await Promise.all([deriveSdpMacKey(opts.keys.e2eKey), deriveChatKey(opts.keys.e2eKey), deriveFileKey(opts.keys.e2eKey)]);
+    if (this.ended) return;
+    const localPeerId = () => store.get().local.peerId;
+    const topology = createMeshTopology({
+      meetingId: opts.meetingId,
+      localId: localPeerId,
+      iceServers: () => this.turn.iceServers,
+      relayOnly: opts.relayOnly === true,
+      stream: opts.stream,
+      sdpMacKey,
+      callSize: () => store.get().peers.length + 1,
+      sendSignal: (to, data) => this.sendSignal(to, data),
+      ...(this.deps.createLink ? { createLink: this.deps.createLink } : {}),
+      events: {
+        onPeerMedia: (peerId, patch) => this.update((st) => patchPeer(st, peerId, patch)),
+        onChatFrame: (peerId, frame) => this.#receiveChat(peerId, frame),
+        onFileFrame: (peerId, frame) => void this.#keyed?.files.receive(peerId, frame),
+        onRelayRefused: (peerId) => this.turn.refused(peerId),
+        onPeerRestarted: (peerId) => {
+          this.turn.forget(peerId);
+          this.meter.forget(peerId);
+          this.update((st) => patchPeer(st, peerId, { stream: null, screen: null, connection: 'connecting', verification: 'pending', safetyCode: null }));
+        },
+        onScreenNotSent: (peerId, err) => {
+          console.warn('meriMeet: the screen could not be shared with a peer', err);
+          const peerName = store.get().peers.find((p) => p.peerId === peerId)?.displayName;
+          this.warn({ code: 'screen_not_sent', ...(peerName !== undefined ? { peerName } : {}) });
+        },
+      },
+    });
+    const files = createFileTransfers({
+      key: fileKey,
+      meetingId: opts.meetingId,
+      localPeerId,
+      nameOf: (peerId) => store.get().peers.find((p) => p.peerId === peerId)?.displayName ?? 'Someone',
+      pipeTo: (peerId) => topology.filePipe(peerId),
+      createSink: this.deps.createFileSink,
+      onChange: (transfers) => this.update((st) => ({ ...st, transfers })),
+    });
+    const chat = createChatChannel({ key: chatKey, meetingId: opts.meetingId, localPeerId });
+    this.#keyed = { topology, chat, files };
+    this.lifetime.add(() => topology.close());
+    this.lifetime.add(() => files.close());
+    this.lifetime.add(() => this.screen.drop());
+  }
+
+  // ---- Signals ----
+
+  sendSignal(to: string, data: SignalPayload): void {
+    if (this.ended) return;
+    if (this.signaling.state === 'open' && this.signaling.send({ type: 'signal', to, data })) return;
+    // Socket down: keep it for after the resume (the link's negotiation is waiting on it).
+    this.#outbox.push({ to, data });
+    if (this.#outbox.length > MAX_OUTBOX) this.#outbox.shift();
+  }
+
+  flushOutbox(): void {
+    const queued = this.#outbox.splice(0);
+    for (const { to, data } of queued) if (this.topology?.has(to)) this.sendSignal(to, data);
+  }
+
+  // ---- People ----
+
+  upsertPeer(info: PeerInfo): void {
+    const st = this.store.get();
+    if (info.peerId === st.local.peerId) return;
+    const known = st.peers.find((p) => p.peerId === info.peerId);
+    this.update((cur) => withPeerInfo(cur, info));
+    if (known) {
+      // Muting ends their turn as the speaker now, not at the next level tick.
+      if (info.muted && !known.muted) void this.meter.pollLevels();
+      return;
+    }
+    this.topology?.addPeer(info.peerId);
+    this.topology?.applyEncodings();
+  }
+
+  removePeer(peerId: string): void {
+    this.files?.peerGone(peerId);
+    this.topology?.removePeer(peerId);
+    this.turn.forget(peerId);
+    this.meter.forget(peerId);
+    this.update((st) => withoutPeer(st, peerId));
+    this.topology?.applyEncodings();
+  }
+
+  /** Someone left for good: their tile goes, and the UI says so. */
+  departed(peerId: string, reason: 'left' | 'timeout' | 'removed'): void {
+    this.update((st) => withDeparture(st, peerId, reason, Date.now()));
+    this.removePeer(peerId);
+  }
+
+  /** Every connection from before is dead (a new admission under a new peer id, or a rejoin). */
+  dropEveryone(): void {
+    this.topology?.removeAll();
+    this.#outbox = [];
+    this.meter.reset();
+  }
+
+  setHost(hostId: string | null): void {
+    this.update((st) => withHost(st, hostId));
+  }
+
+  /** Something the person should know while the call goes on (shown until dismissed; the same code twice is one warning). */
+  warn(warning: CallError): void {
+    this.update((st) => (st.warning?.code === warning.code && st.warning.peerName === warning.peerName ? st : { ...st, warning }));
+  }
+
+  appendChat(msg: ChatMessage): void {
+    this.update((st) => withChat(st, msg));
+  }
+
+  #receiveChat(peerId: string, frame: string): void {
+    void this.#keyed?.chat.receive(peerId, frame).then((msg) => {
+      if (msg && !this.ended && this.topology?.has(peerId)) this.appendChat(msg);
+    });
+  }
+
+  // ---- The end ----
+
+  /** Could not join, or lost the meeting: the call is over with this error. */
+  fail(code: string, retryAfterMs?: number): void {
+    if (this.ended) return;
+    this.lifetime.end();
+    const error: CallError = retryAfterMs !== undefined ? { code, retryAfterMs } : { code };
+    this.store.update((st) => ({ ...afterCall(st), phase: 'failed', error }));
+  }
+
+  end(reason: EndReason): void {
+    if (this.ended) return;
+    this.lifetime.end();
+    this.store.update((st) => ({ ...afterCall(st), phase: 'ended', endReason: reason, error: null }));
+  }
+}

@@ -16,6 +16,9 @@ import { MeetingAdmissionThrottle } from './security/meeting-admission-throttle.
 import { ResumeTokens } from './security/resume-token.js';
 import { RemovalBans } from './rooms/removal-bans.js';
 import type { ClusterBus } from './cluster/cluster-bus.js';
+import { FrameLink, type Envelope } from './cluster/frame-link.js';
+import { Liveness } from './cluster/liveness.js';
+import { RoomHomes } from './cluster/room-homes.js';
 import { SharedAdmissionThrottle, SharedBackoffThrottle, SharedRemovalBans } from './cluster/shared-throttles.js';
 import { revokePeer } from './store/server-state.js';
 import type { SqlStore } from './store/sql.js';
@@ -68,8 +71,32 @@ export interface ServerContext {
   draining: boolean;
   /** The link to the other instances of a cluster; null for a single server. */
   cluster: ClusterBus | null;
+  /** The parts that let one meeting span instances (cluster/room-homes.ts); null for a single server. */
+  spread: Spread | null;
   /** What is wrong right now (the store or the cluster unreachable), for /healthz; empty when all is well. */
   problems: string[];
+}
+
+/** A meeting across instances: who is home to each, the frames between edges and homes, who is alive. */
+export interface Spread {
+  homes: RoomHomes;
+  link: FrameLink;
+  liveness: Liveness;
+  /** This instance's client connections whose meeting is homed elsewhere, by connection id. */
+  proxied: Map<number, ProxiedClient>;
+}
+
+/** An edge's client connection, as frames from its meeting's home reach it (connection/edge-clients.ts). */
+export interface ProxiedClient {
+  readonly home: string | null;
+  fromHome(envelope: Envelope): void;
+}
+
+function makeSpread(cluster: ClusterBus | null, db: SqlStore): Spread | null {
+  if (!cluster) return null;
+  const link = new FrameLink(cluster);
+  const liveness = new Liveness(link);
+  return { homes: new RoomHomes(db, cluster.instanceId, (id) => liveness.isDead(id)), link, liveness, proxied: new Map() };
 }
 
 /** One server keeps throttles and bans to itself; the instances of a cluster share them (cluster/shared-throttles.ts). */
@@ -100,6 +127,7 @@ export function createContext(
 ): ServerContext {
   const resumeTokens = new ResumeTokens(resumeTokenSecret);
   const { throttles, removals } = makeThrottles(cluster);
+  const spread = makeSpread(cluster, db);
   const rooms = new RoomRegistry({
     graceMs: config.graceMs,
     welcome: (room, member, resumed) => ({
@@ -134,6 +162,12 @@ export function createContext(
         if (!room.isOwner(member)) removals.ban(room.id, member);
       }
     },
+    // A room that empties gives its meeting's home up, so the next to need it may be anyone.
+    empty: (room) =>
+      spread?.homes.release(room.id).catch((err: unknown) =>
+        // The lease lapses by itself within LEASE_MS; until then joins are forwarded here and re-homed.
+        logger.warn({ event: 'home_release_failed', meetingId: room.id, err: String(err) }),
+      ),
   });
   return {
     config,
@@ -151,6 +185,7 @@ export function createContext(
     startedAt: Date.now(),
     draining: false,
     cluster,
+    spread,
     problems: [],
   };
 }

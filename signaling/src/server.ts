@@ -19,6 +19,7 @@ import { ServerMetrics } from './observability/metrics.js';
 import { CLOSE, MAX_FRAME_BYTES, SUBPROTOCOL, type ServerMessage } from './protocol/index.js';
 import { clientAddress } from './security/client-address.js';
 import { ClusterBus } from './cluster/cluster-bus.js';
+import { startSpread } from './connection/spread.js';
 import { openStore } from './store/open-store.js';
 import { getOrCreateSecret } from './store/server-state.js';
 import { loadTlsMaterial } from './tls/certificate.js';
@@ -88,6 +89,7 @@ export async function startServer(
   });
 
   routeUpgrades(server, wss, ctx, createAcceptor(ctx, connections));
+  const stopSpread = startSpread(ctx);
   const heartbeat = startHeartbeat(connections, metrics, config.heartbeatMs);
   const gauges = setInterval(() => refreshGauges(ctx), 1000);
   const checks = setInterval(() => void checkDependencies(ctx), DEPENDENCY_CHECK_MS);
@@ -114,6 +116,8 @@ export async function startServer(
       clearInterval(gauges);
       clearInterval(checks);
       logger.info({ event: 'draining', connections: connections.size });
+      // Before our own clients go: theirs and the edges' clients then resume where the meetings move to.
+      await stopSpread();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       const metricsClosed = new Promise<void>((resolve) => {
         if (!metricsServer) return resolve();

@@ -124,6 +124,35 @@ export class ClusterBus {
     this.subscriptions.push(subscription);
   }
 
+  /**
+   * Bytes to one subject, for the frame link (cluster/frame-link.ts), which
+   * checks its own envelopes. Dropped while the link is down, as events are.
+   */
+  publishRaw(topic: string, data: Uint8Array): void {
+    if (!this.healthy) return;
+    try {
+      this.nc.publish(`${SUBJECT_PREFIX}.${topic}`, data);
+    } catch (err) {
+      this.logger.warn({ event: 'cluster_publish_failed', topic, err: (err as Error).message });
+    }
+  }
+
+  /** Every message on the topic, as bytes; larger than `maxBytes` is dropped and logged. */
+  subscribeRaw(topic: string, maxBytes: number, handle: (data: Uint8Array) => void): void {
+    const subscription = this.nc.subscribe(`${SUBJECT_PREFIX}.${topic}`, {
+      callback: (err, message) => {
+        if (err) return this.logger.warn({ event: 'cluster_subscription_error', topic, err: err.message });
+        if (message.data.length > maxBytes) return this.dropped(topic, 'too large');
+        try {
+          handle(message.data);
+        } catch (handleErr) {
+          this.logger.error({ event: 'cluster_event_failed', topic, err: String(handleErr) });
+        }
+      },
+    });
+    this.subscriptions.push(subscription);
+  }
+
   async close(): Promise<void> {
     if (this.nc.isClosed()) return;
     // drain(): what we published goes out before the connection closes.

@@ -71,7 +71,9 @@ export const roomHandlers: HandlerTable<RoomMessage> = {
     // Not known here: the server may have restarted. Within one grace period of
     // start-up, signed tokens rebuild the meeting as its members come back.
     if (ctx.rooms.get(claims.m)?.hasDeparted(claims.p)) throw placeGone();
-    if (Date.now() - ctx.startedAt > ctx.config.graceMs) throw placeGone();
+    // In a cluster, "start-up" is also this instance taking the meeting over from a home that died or drained.
+    const rebuiltSince = Math.max(ctx.startedAt, ctx.spread?.homes.takenOverAt(claims.m) ?? 0);
+    if (Date.now() - rebuiltSince > ctx.config.graceMs) throw placeGone();
     const meeting = await ctx.meetings.get(claims.m);
     if (!meeting || meeting.endedAt !== null) throw placeGone();
     if (await isPeerRevoked(ctx.db, claims.m, claims.p, Date.now())) throw placeGone();

@@ -44,7 +44,7 @@ describe('openDatabase', () => {
     const db = reopen();
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-    expect(tables).toEqual(['accounts', 'meetings', 'revoked_peers', 'server_secrets', 'sessions']);
+    expect(tables).toEqual(['accounts', 'meetings', 'revoked_peers', 'room_homes', 'server_secrets', 'sessions']);
   });
 
   it('runs each migration once: reopening changes nothing and keeps the data', () => {

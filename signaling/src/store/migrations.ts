@@ -125,6 +125,25 @@ export const MIGRATIONS: readonly Migration[] = [
     ALTER TABLE accounts ADD COLUMN sessions_revoked_at BIGINT NOT NULL DEFAULT 0;
     `,
   },
+  // v3
+  {
+    sqlite: `
+    -- Which instance of a cluster holds each live meeting's room, until when
+    -- (cluster/room-homes.ts). A single server never writes here.
+    CREATE TABLE room_homes (
+      meeting_id TEXT PRIMARY KEY,
+      instance_id TEXT NOT NULL,
+      lease_until INTEGER NOT NULL
+    );
+    `,
+    postgres: `
+    CREATE TABLE room_homes (
+      meeting_id TEXT PRIMARY KEY,
+      instance_id TEXT NOT NULL,
+      lease_until BIGINT NOT NULL
+    );
+    `,
+  },
 ];
 
 /** The schema version this code writes and understands. */

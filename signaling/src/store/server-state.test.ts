@@ -91,7 +91,7 @@ describe('PostgreSQL migrations', () => {
     const tables = await store.sql.all<{ table_name: string }>(
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
     );
-    expect(tables.map((t) => t.table_name)).toEqual(['accounts', 'meetings', 'merimeet_schema', 'revoked_peers', 'server_secrets', 'sessions']);
+    expect(tables.map((t) => t.table_name)).toEqual(['accounts', 'meetings', 'merimeet_schema', 'revoked_peers', 'room_homes', 'server_secrets', 'sessions']);
     const { SCHEMA_VERSION } = await import('./migrations.js');
     expect(await store.sql.get('SELECT version FROM merimeet_schema')).toEqual({ version: SCHEMA_VERSION });
   });

@@ -35,6 +35,51 @@ async function registerHost(client: TestClient) {
   return { username, password, token: session.token!, meetingId, admissionKey };
 }
 
+/** Signals each member sends to each other member in the relay checks: well inside the 200-message burst. */
+const SIGNALS_PER_PAIR = 30;
+
+interface Present {
+  client: TestClient;
+  peerId: string;
+  resumeToken: string;
+}
+
+/** A meeting whose host joins on instance 0 (its home) and one guest on each of instances 1 and 2. */
+async function meetingAcrossInstances(first = 0): Promise<{ meetingId: string; admissionKey: string; members: Present[] }> {
+  const host = await registerHost(await direct(first));
+  const members: Present[] = [];
+  for (const i of [first, (first + 1) % 3, (first + 2) % 3]) {
+    const client = await direct(i);
+    const joined = await client.expect('room.joined', { type: 'room.join', meetingId: host.meetingId, admissionKey: host.admissionKey, displayName: `On ${i}` });
+    expect(joined.peers.map((p) => p.peerId).sort()).toEqual(members.map((m) => m.peerId).sort());
+    for (const m of members) expect(await m.client.nextOf('room.peerJoined')).toMatchObject({ peer: { peerId: joined.peerId } });
+    members.push({ client, peerId: joined.peerId, resumeToken: joined.resumeToken });
+  }
+  return { meetingId: host.meetingId, admissionKey: host.admissionKey, members };
+}
+
+/** Every member sends SIGNALS_PER_PAIR numbered signals to every other; each must get each sender's, all, once, in order. */
+async function exchangeSignals(members: Present[]): Promise<void> {
+  for (const sender of members) {
+    for (let n = 0; n < SIGNALS_PER_PAIR; n++) {
+      for (const to of members) if (to !== sender) sender.client.send({ type: 'signal', to: to.peerId, data: { n } });
+    }
+  }
+  for (const receiver of members) {
+    const got = new Map<string, number[]>();
+    for (let k = 0; k < SIGNALS_PER_PAIR * (members.length - 1); k++) {
+      const signal = await receiver.client.nextOf('signal');
+      got.set(signal.from, [...(got.get(signal.from) ?? []), (signal.data as { n: number }).n]);
+    }
+    const inOrder = Array.from({ length: SIGNALS_PER_PAIR }, (_, n) => n);
+    for (const sender of members) if (sender !== receiver) expect(got.get(sender.peerId)).toEqual(inOrder);
+  }
+  // Nothing more (no duplicate) arrives after a round trip through every instance.
+  for (const m of members) await m.client.expect('pong', { type: 'ping' });
+  await new Promise((r) => setTimeout(r, 200));
+  for (const m of members) expect(m.client.pending('signal')).toEqual([]);
+}
+
 describe('a cluster of three', () => {
   it('is healthy behind the load balancer, and an account or meeting made on one instance works on every other', async () => {
     await untilHealth(cluster.instances, 'ok', HEALTH_CHANGE_BUDGET_MS);
@@ -72,6 +117,22 @@ describe('a cluster of three', () => {
     const right = await guessers[1]!.request({ type: 'room.join', meetingId: host.meetingId, admissionKey: host.admissionKey, displayName: 'G' });
     expect(right).toMatchObject({ code: 'rate_limited' });
     for (const g of guessers) g.close();
+  });
+
+  it('one meeting with a member on each instance: presence seen by all, signals relayed in order, none lost or duplicated', async () => {
+    const { members } = await meetingAcrossInstances();
+    // Presence: a change on one instance reaches the two others.
+    members[2]!.client.send({ type: 'presence.update', muted: true });
+    for (const m of members.slice(0, 2)) {
+      expect(await m.client.nextOf('room.peerUpdated')).toMatchObject({ peer: { peerId: members[2]!.peerId, muted: true } });
+    }
+    await exchangeSignals(members);
+    // Leaving from one instance is seen on the others, once.
+    await members[1]!.client.request({ type: 'room.leave' });
+    for (const m of [members[0]!, members[2]!]) {
+      expect(await m.client.nextOf('room.peerLeft')).toEqual({ type: 'room.peerLeft', peerId: members[1]!.peerId, reason: 'left' });
+    }
+    for (const m of members) m.client.close();
   });
 
   it('drops malformed events on the cluster bus with a log line, and applies none of them', async () => {

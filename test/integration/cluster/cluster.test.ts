@@ -35,6 +35,13 @@ async function registerHost(client: TestClient) {
   return { username, password, token: session.token!, meetingId, admissionKey };
 }
 
+/** Death of a home noticed (3.5 s of silence, a 1 s sweep) and its members closed: 5 s idle; doubled for a loaded machine. */
+const HOME_LOSS_BUDGET_MS = 10_000;
+
+function withBudget<T>(promise: Promise<T>, budgetMs: number, what: string): Promise<T> {
+  return Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what}: not within ${budgetMs} ms`)), budgetMs))]);
+}
+
 /** Signals each member sends to each other member in the relay checks: well inside the 200-message burst. */
 const SIGNALS_PER_PAIR = 30;
 
@@ -182,6 +189,36 @@ describe('a cluster of three', () => {
     for (const instance of cluster.instances) expect(instance.process.child.exitCode).toBeNull();
     expect(cluster.instances[1]!.process.output()).toContain('"degraded"');
     client.close();
+  });
+
+  it('kill -9 of the home of a live meeting: everyone resumes on the others with the same peer ids, no one is seen leaving', async () => {
+    // The host joins first on instance 2, so instance 2 is the meeting's home.
+    const { members } = await meetingAcrossInstances(2);
+    const [onHome, ...onEdges] = members as [Present, Present, Present];
+    const ids = new Set(members.map((m) => m.peerId));
+    const victim = cluster.instances[2]!;
+    victim.process.child.kill('SIGKILL');
+    await victim.process.exited;
+    // The edges hear no beat from the home for SILENCE_MS (3.5 s) and close its members with 1012, within a second more.
+    for (const m of onEdges) expect((await withBudget(m.client.closed, HOME_LOSS_BUDGET_MS, 'edge closes its clients')).code).toBe(1012);
+    const back: Present[] = [];
+    const resume = async (m: Present, client: TestClient) => {
+      const joined = await client.expect('room.joined', { type: 'room.resume', resumeToken: m.resumeToken });
+      expect(joined).toMatchObject({ peerId: m.peerId, resumed: true });
+      back.push({ client, peerId: joined.peerId, resumeToken: joined.resumeToken });
+    };
+    // Edge members resume where they were; the home's member comes back through the load balancer (HAProxy has
+    // taken the dead instance out by now: two failed checks 500 ms apart).
+    await resume(onEdges[0], await direct(0));
+    await resume(onEdges[1], await direct(1));
+    await resume(onHome, await TestClient.connect(cluster.balancer.url, ''));
+    // No one left, and a peerJoined names only someone already known (protocol.md: an update, not a second person).
+    for (const m of back) {
+      expect(m.client.pending('room.peerLeft')).toEqual([]);
+      for (const joined of m.client.pending('room.peerJoined')) expect(ids.has((joined as { peer: { peerId: string } }).peer.peerId)).toBe(true);
+    }
+    await exchangeSignals(back);
+    for (const m of back) m.client.close();
   });
 
   it('keeps serving through the load balancer when one instance is killed with SIGKILL', async () => {

@@ -17,6 +17,7 @@ Installs, idempotently, what meriMeet needs on Debian 12 (or a close relative):
        coturn iproute2                           TURN relay, loopback network namespaces
        janus                                     the SFU (VideoRoom) of large meetings, in the SFU tests
        espeak-ng sox                             speech and noise for the audio bench (noise suppression)
+       postgresql nats-server haproxy            the cluster suite's database, bus and load balancer
   2. npm dependencies (`npm ci`), when node_modules is missing or older than
      package-lock.json.
   3. Makes sure no system Janus service is left running or enabled: the tests
@@ -66,6 +67,7 @@ packages=(
   coturn iproute2
   janus
   espeak-ng sox
+  postgresql nats-server haproxy
 )
 
 if command -v dpkg-query >/dev/null 2>&1; then
@@ -87,6 +89,14 @@ if command -v dpkg-query >/dev/null 2>&1; then
     ${as_root[@]+"${as_root[@]}"} env DEBIAN_FRONTEND=noninteractive apt-get update
     ${as_root[@]+"${as_root[@]}"} env DEBIAN_FRONTEND=noninteractive \
       apt-get install -y --no-install-recommends "${missing[@]}"
+    # Without systemd, a package's init script may start its system-wide daemon
+    # on install. The tests start their own on loopback; stop those.
+    for service in postgresql haproxy nats-server; do
+      if command -v service >/dev/null 2>&1 && service "$service" status >/dev/null 2>&1; then
+        log "stopping the system $service that its package started (tests run their own)"
+        ${as_root[@]+"${as_root[@]}"} service "$service" stop
+      fi
+    done
   else
     log "Debian packages: all present"
   fi

@@ -207,6 +207,32 @@ describe('parseCli', () => {
     expect(exitOf(['--stun-url', 'stun.example.org']).output).toMatch(/stun:host:port/);
   });
 
+  it('selects PostgreSQL with --store or MERIMEET_STORE, and SQLite without', () => {
+    expect(parseCli([], {}).storeUrl).toBeUndefined();
+    const url = 'postgres://merimeet:secret@db.internal:5432/merimeet';
+    expect(parseCli(['--store', url], {}).storeUrl).toBe(url);
+    expect(parseCli([], { MERIMEET_STORE: url }).storeUrl).toBe(url);
+    expect(parseCli([], { MERIMEET_STORE: 'postgresql:///merimeet?host=/run/postgresql' }).storeUrl).toBe(
+      'postgresql:///merimeet?host=/run/postgresql',
+    );
+  });
+
+  it('refuses a --store that is not a PostgreSQL URL, saying what it expects', () => {
+    expect(exitOf(['--store', 'sqlite:///tmp/x.db']).output).toMatch(/only postgres:\/\/ URLs/);
+    expect(exitOf(['--store', 'not a url']).output).toMatch(/postgres:\/\/user:password@host:5432\/database/);
+    expect(exitOf(['--store', 'postgres:///merimeet']).output).toMatch(/names no host/);
+  });
+
+  it('reads --nats and MERIMEET_NATS, needs a shared store with it, and refuses other schemes', () => {
+    const store = ['--store', 'postgres://db/merimeet'];
+    expect(parseCli([...store, '--nats', 'nats://a:4222, nats://b:4222'], {}).natsUrl).toBe('nats://a:4222,nats://b:4222');
+    expect(parseCli(store, { MERIMEET_NATS: 'tls://n:4222' }).natsUrl).toBe('tls://n:4222');
+    expect(exitOf(['--nats', 'nats://a:4222']).output).toMatch(/give --store postgres/);
+    const refused = exitOf([...store, '--nats', 'http://user:pw@a:4222']).output;
+    expect(refused).toMatch(/should look like nats:\/\/host:4222/);
+    expect(refused).not.toContain('pw'); // the password stays out of the message
+  });
+
   it('refuses --cert without --key', () => {
     expect(exitOf(['--cert', join(dir, 'c.pem')]).output).toMatch(/--cert and --key go together/);
   });
@@ -231,7 +257,7 @@ describe('parseCli', () => {
     expect(exit.output).toMatch(/Examples:/);
     for (const env of ['MERIMEET_HOST', 'MERIMEET_PORT', 'MERIMEET_DATA_DIR', 'MERIMEET_CERT', 'MERIMEET_KEY', 'MERIMEET_BEHIND_PROXY',
       'MERIMEET_WEB_ROOT', 'MERIMEET_STUN_URLS', 'MERIMEET_TURN_URLS', 'MERIMEET_TURN_SECRET',
-      'MERIMEET_METRICS_PORT', 'MERIMEET_METRICS_HOST', 'MERIMEET_METRICS_TOKEN',
+      'MERIMEET_METRICS_PORT', 'MERIMEET_METRICS_HOST', 'MERIMEET_METRICS_TOKEN', 'MERIMEET_STORE', 'MERIMEET_NATS',
       'MERIMEET_SFU_URLS', 'MERIMEET_SFU_SECRET', 'MERIMEET_MESH_LIMIT']) {
       expect(exit.output.replace(/\s+/g, " ")).toContain(`env: ${env}`);
     }

@@ -8,6 +8,8 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_CONFIG, withDefaults, type ServerConfig } from './config.js';
+import { addSfuOptions, natsOption, natsUrl, storeOption, storeUrl } from './cli-scale-options.js';
+import { integer, nonEmpty, urls } from './cli-values.js';
 
 /** Help, version or a usage error: what to print, and the code to exit with. */
 export class CliExit extends Error {
@@ -48,6 +50,10 @@ Examples:
       --key /etc/letsencrypt/live/meet.example.org/privkey.pem \\
       --stun-url stun:turn.example.org:3478 \\
       --turn-url turn:turn.example.org:3478 --turn-url turns:turn.example.org:5349
+
+  # One of several instances behind a load balancer (README: "A cluster")
+  $ export MERIMEET_STORE="postgres://merimeet:$(cat /etc/merimeet/pg-password)@db.internal:5432/merimeet"
+  $ merimeet-signaling --behind-proxy --host 127.0.0.1 --port 8081 --nats nats://nats.internal:4222
 
   # Behind nginx or Caddy, which terminates TLS and forwards /ws here
   $ merimeet-signaling --behind-proxy --host 127.0.0.1 --port 8080
@@ -93,6 +99,8 @@ function buildProgram(): Command {
         .default(d.dataDir)
         .argParser(path),
     )
+    .addOption(storeOption())
+    .addOption(natsOption())
     .addOption(new Option('--cert <file>', 'TLS certificate chain (PEM); needs --key').env('MERIMEET_CERT').argParser(path))
     .addOption(new Option('--key <file>', 'TLS private key (PEM, unencrypted); needs --cert').env('MERIMEET_KEY').argParser(path))
     .addOption(
@@ -185,33 +193,13 @@ function buildProgram(): Command {
   return addSfuOptions(program);
 }
 
-/** The media server for meetings past the mesh limit (Janus, driven by this server only). */
-function addSfuOptions(program: Command): Command {
-  const d = DEFAULT_CONFIG;
-  return program
-    .addOption(
-      new Option(
-        '--sfu-url <url>',
-        'Janus API of a media server for meetings past --mesh-limit, e.g. ws://127.0.0.1:8188 or ws+unix:///run/janus/api.sock:/ (repeatable: new meetings go to the least loaded; comma-separated in the env var)',
-      )
-        .env('MERIMEET_SFU_URLS')
-        .argParser(urls('ws', 'wss', 'ws+unix')),
-    )
-    .addOption(
-      new Option('--sfu-secret <secret>', "Janus's api_secret (prefer the env var: flags show up in ps)").env('MERIMEET_SFU_SECRET').argParser(nonEmpty),
-    )
-    .addOption(
-      new Option('--mesh-limit <n>', 'most people in a peer-to-peer mesh; one more moves the meeting to the SFU, if --sfu-url is set')
-        .env('MERIMEET_MESH_LIMIT')
-        .default(d.meshLimit)
-        .argParser(integer(2, 32)),
-    );
-}
 
 interface Parsed {
   host: string;
   port: number;
   dataDir: string;
+  store?: string;
+  nats?: string;
   cert?: string;
   key?: string;
   behindProxy?: boolean;
@@ -258,6 +246,12 @@ function toConfig(program: Command, env: NodeJS.ProcessEnv): ServerConfig {
   };
   if (o.metricsPort !== undefined) partial.metricsPort = o.metricsPort;
   if (o.metricsToken !== undefined) partial.metricsToken = o.metricsToken;
+  try {
+    if (o.store !== undefined) partial.storeUrl = storeUrl(o.store);
+    if (o.nats !== undefined) partial.natsUrl = natsUrl(o.nats);
+  } catch (e) {
+    return program.error(`error: ${(e as Error).message}`);
+  }
   if (o.cert !== undefined) partial.certPath = o.cert;
   if (o.key !== undefined) partial.keyPath = o.key;
   if (o.turnSecret !== undefined) partial.turnSecret = o.turnSecret;
@@ -284,21 +278,6 @@ function behindProxy(program: Command, env: NodeJS.ProcessEnv): boolean {
   return program.error(`error: MERIMEET_BEHIND_PROXY must be true or false (got '${raw}')`);
 }
 
-function integer(min: number, max: number): (value: string) => number {
-  return (value) => {
-    const trimmed = value.trim();
-    const n = /^\d+$/.test(trimmed) ? Number(trimmed) : NaN;
-    if (!Number.isSafeInteger(n) || n < min || n > max) {
-      throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}.`);
-    }
-    return n;
-  };
-}
-
-function nonEmpty(value: string): string {
-  if (value.trim() === '') throw new InvalidArgumentError('must not be empty.');
-  return value.trim();
-}
 
 function path(value: string): string {
   return resolve(nonEmpty(value));
@@ -310,23 +289,6 @@ function existingDirectory(value: string): string {
   return dir;
 }
 
-/** A repeatable URL option: each use (or each comma-separated item of the env var) adds to the list. */
-function urls(...schemes: string[]): (value: string, previous: string[] | undefined) => string[] {
-  return (value, previous) => {
-    const added = value
-      .split(',')
-      .map((s) => s.trim())
-      .filter((s) => s !== '');
-    for (const url of added) {
-      const scheme = /^([a-z+]+):./i.exec(url)?.[1]?.toLowerCase();
-      if (scheme === undefined || !schemes.includes(scheme)) {
-        throw new InvalidArgumentError(`'${url}' should look like ${schemes[0]}:host:port (schemes: ${schemes.join(', ')}).`);
-      }
-    }
-    // An empty value (MERIMEET_STUN_URLS= in a compose file) means "none", not an error.
-    return [...(previous ?? []), ...added];
-  };
-}
 
 function isDirectory(dir: string): boolean {
   try {

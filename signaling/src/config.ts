@@ -7,6 +7,16 @@ export interface ServerConfig {
   port: number;
   /** SQLite database, self-signed certificate and server secrets live here. */
   dataDir: string;
+  /**
+   * Where accounts, sessions and meetings last: a postgres:// URL (several
+   * instances share it), or undefined for the SQLite file in dataDir.
+   */
+  storeUrl?: string;
+  /**
+   * The NATS server(s) the instances of a cluster share throttles and bans
+   * through (cluster/); undefined for a single server.
+   */
+  natsUrl?: string;
   /** A real certificate; without both, a self-signed one is made and kept in dataDir. */
   certPath?: string;
   keyPath?: string;
@@ -93,6 +103,10 @@ export function withDefaults(partial: Partial<ServerConfig>): ServerConfig {
   }
   if (config.sfuSecret !== undefined && config.sfuUrls.length === 0) {
     throw new Error('--sfu-secret needs --sfu-url (the Janus instances it is the API secret of)');
+  }
+  if (config.natsUrl !== undefined && config.storeUrl === undefined) {
+    // Instances that share throttles but not accounts and meetings would each know different meetings.
+    throw new Error('--nats is for a cluster, whose instances share one PostgreSQL store: give --store postgres://… too');
   }
   if ((config.certPath === undefined) !== (config.keyPath === undefined)) {
     throw new Error('--cert and --key go together');

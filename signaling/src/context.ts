@@ -16,7 +16,13 @@ import { MeetingAdmissionThrottle } from './security/meeting-admission-throttle.
 import { ResumeTokens } from './security/resume-token.js';
 import { RemovalBans } from './rooms/removal-bans.js';
 import { SfuMeetings } from './sfu/sfu-meetings.js';
-import { getOrCreateSecret, revokePeer, type Db } from './store/database.js';
+import type { ClusterBus } from './cluster/cluster-bus.js';
+import { FrameLink, type Envelope } from './cluster/frame-link.js';
+import { Liveness } from './cluster/liveness.js';
+import { RoomHomes } from './cluster/room-homes.js';
+import { SharedAdmissionThrottle, SharedBackoffThrottle, SharedRemovalBans } from './cluster/shared-throttles.js';
+import { revokePeer } from './store/server-state.js';
+import type { SqlStore } from './store/sql.js';
 
 /** Registrations each cost a slow scrypt hash; a few per address, then back off. */
 const REGISTER_PER_ADDRESS: BackoffPolicy = {
@@ -43,7 +49,8 @@ export interface ServerContext {
   config: ServerConfig;
   logger: Logger;
   metrics: ServerMetrics;
-  db: Db;
+  /** The store: SQLite in the data directory, or PostgreSQL shared by a cluster. */
+  db: SqlStore;
   accounts: AccountService;
   meetings: MeetingStore;
   rooms: RoomRegistry;
@@ -65,11 +72,65 @@ export interface ServerContext {
   inflight: Set<Promise<void>>;
   startedAt: number;
   draining: boolean;
+  /** The link to the other instances of a cluster; null for a single server. */
+  cluster: ClusterBus | null;
+  /** The parts that let one meeting span instances (cluster/room-homes.ts); null for a single server. */
+  spread: Spread | null;
+  /** What is wrong right now (the store or the cluster unreachable), for /healthz; empty when all is well. */
+  problems: string[];
 }
 
-export function createContext(config: ServerConfig, logger: Logger, metrics: ServerMetrics, db: Db): ServerContext {
-  const resumeTokens = new ResumeTokens(getOrCreateSecret(db, 'resume-token-hmac'));
-  const removals = new RemovalBans();
+/** A meeting across instances: who is home to each, the frames between edges and homes, who is alive. */
+export interface Spread {
+  homes: RoomHomes;
+  link: FrameLink;
+  liveness: Liveness;
+  /** This instance's client connections whose meeting is homed elsewhere, by connection id. */
+  proxied: Map<number, ProxiedClient>;
+}
+
+/** An edge's client connection, as frames from its meeting's home reach it (connection/edge-clients.ts). */
+export interface ProxiedClient {
+  readonly home: string | null;
+  fromHome(envelope: Envelope): void;
+}
+
+function makeSpread(cluster: ClusterBus | null, db: SqlStore): Spread | null {
+  if (!cluster) return null;
+  const link = new FrameLink(cluster);
+  const liveness = new Liveness(link);
+  return { homes: new RoomHomes(db, cluster.instanceId, (id) => liveness.isDead(id)), link, liveness, proxied: new Map() };
+}
+
+/** One server keeps throttles and bans to itself; the instances of a cluster share them (cluster/shared-throttles.ts). */
+function makeThrottles(cluster: ClusterBus | null): { throttles: ServerContext['throttles']; removals: RemovalBans } {
+  const backoff = (kind: string, policy: BackoffPolicy) =>
+    cluster ? new SharedBackoffThrottle(cluster, kind, policy) : new BackoffThrottle(policy);
+  return {
+    throttles: {
+      loginPerAccount: backoff('loginPerAccount', POLICIES.loginPerAccount),
+      loginPerAddress: backoff('loginPerAddress', POLICIES.loginPerAddress),
+      registerPerAddress: backoff('registerPerAddress', REGISTER_PER_ADDRESS),
+      admissionPerMeeting: cluster
+        ? new SharedAdmissionThrottle(cluster, POLICIES.admissionPerMeeting)
+        : new MeetingAdmissionThrottle(POLICIES.admissionPerMeeting),
+      admissionPerAddress: backoff('admissionPerAddress', POLICIES.admissionPerAddress),
+    },
+    removals: cluster ? new SharedRemovalBans(cluster) : new RemovalBans(),
+  };
+}
+
+export function createContext(
+  config: ServerConfig,
+  logger: Logger,
+  metrics: ServerMetrics,
+  db: SqlStore,
+  resumeTokenSecret: Buffer,
+  cluster: ClusterBus | null = null,
+): ServerContext {
+  const resumeTokens = new ResumeTokens(resumeTokenSecret);
+  const { throttles, removals } = makeThrottles(cluster);
+  const spread = makeSpread(cluster, db);
   const sfu =
     config.sfuUrls.length === 0
       ? null
@@ -102,12 +163,22 @@ export function createContext(config: ServerConfig, logger: Logger, metrics: Ser
       sfu?.memberLeft(room, member);
       logger.info({ event: 'peer_left', meetingId: room.id, peerId: member.peerId, reason });
       if (reason === 'removed') {
-        revokePeer(db, room.id, member.peerId, Date.now() + REMOVAL_MEMORY_MS);
+        revokePeer(db, room.id, member.peerId, Date.now() + REMOVAL_MEMORY_MS).catch((err: unknown) =>
+          // The in-memory ban below still keeps them out of this live meeting; only a resume after a restart could slip by.
+          logger.error({ event: 'revoke_failed', meetingId: room.id, peerId: member.peerId, err: String(err) }),
+        );
         // The owner is never banned from its own meeting (a host it handed over to may remove it).
         if (!room.isOwner(member)) removals.ban(room.id, member);
       }
     },
-    empty: (room) => sfu?.roomGone(room),
+    // A room that empties leaves Janus, and gives its meeting's home up, so the next to need it may be anyone.
+    empty: (room) => {
+      sfu?.roomGone(room);
+      spread?.homes.release(room.id).catch((err: unknown) =>
+        // The lease lapses by itself within LEASE_MS; until then joins are forwarded here and re-homed.
+        logger.warn({ event: 'home_release_failed', meetingId: room.id, err: String(err) }),
+      );
+    },
   });
   return {
     config,
@@ -120,16 +191,13 @@ export function createContext(config: ServerConfig, logger: Logger, metrics: Ser
     sfu,
     resumeTokens,
     removals,
-    throttles: {
-      loginPerAccount: new BackoffThrottle(POLICIES.loginPerAccount),
-      loginPerAddress: new BackoffThrottle(POLICIES.loginPerAddress),
-      registerPerAddress: new BackoffThrottle(REGISTER_PER_ADDRESS),
-      admissionPerMeeting: new MeetingAdmissionThrottle(POLICIES.admissionPerMeeting),
-      admissionPerAddress: new BackoffThrottle(POLICIES.admissionPerAddress),
-    },
+    throttles,
     sessions: new Map(),
     inflight: new Set(),
     startedAt: Date.now(),
     draining: false,
+    cluster,
+    spread,
+    problems: [],
   };
 }

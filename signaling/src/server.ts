@@ -18,7 +18,10 @@ import { createLogger, type Logger } from './observability/logger.js';
 import { ServerMetrics } from './observability/metrics.js';
 import { CLOSE, MAX_FRAME_BYTES, SUBPROTOCOL, type ServerMessage } from './protocol/index.js';
 import { clientAddress } from './security/client-address.js';
-import { openDatabase } from './store/database.js';
+import { ClusterBus } from './cluster/cluster-bus.js';
+import { startSpread } from './connection/spread.js';
+import { openStore } from './store/open-store.js';
+import { getOrCreateSecret } from './store/server-state.js';
 import { loadTlsMaterial } from './tls/certificate.js';
 
 export const WS_PATH = '/ws';
@@ -51,17 +54,27 @@ export async function startServer(
         dataDir: config.dataDir,
         hostnames: [config.host],
       });
-  const db = openDatabase(config.dataDir);
+  const db = await openStore(config, logger);
   const metrics = new ServerMetrics();
-  const ctx = createContext(config, logger, metrics, db);
+  let ctx: ServerContext;
+  let cluster: ClusterBus | null = null;
+  try {
+    cluster = config.natsUrl === undefined ? null : await ClusterBus.connect({ url: config.natsUrl, logger });
+    ctx = createContext(config, logger, metrics, db, await getOrCreateSecret(db, 'resume-token-hmac'), cluster);
+  } catch (err) {
+    await cluster?.close();
+    await db.close();
+    throw err;
+  }
   // Each Janus gets one first attempt before we listen; one that is down is retried in the background.
   await ctx.sfu?.start();
   const connections = new Set<Connection>();
 
   const health = () => ({
-    status: ctx.draining ? ('draining' as const) : ('ok' as const),
+    status: ctx.draining ? ('draining' as const) : ctx.problems.length > 0 ? ('degraded' as const) : ('ok' as const),
     uptimeSeconds: Math.round((Date.now() - ctx.startedAt) / 1000),
     connections: connections.size,
+    ...(ctx.problems.length > 0 ? { problems: ctx.problems } : {}),
   });
   const tokenOnly: MetricsAccess = config.metricsToken ? { kind: 'token', token: config.metricsToken } : { kind: 'off' };
   const handler = createHttpHandler({ metrics, webRoot: config.webRoot, logger, health, metricsAccess: tokenOnly });
@@ -78,10 +91,13 @@ export async function startServer(
   });
 
   routeUpgrades(server, wss, ctx, createAcceptor(ctx, connections));
+  const stopSpread = startSpread(ctx);
   const heartbeat = startHeartbeat(connections, metrics, config.heartbeatMs);
   const gauges = setInterval(() => refreshGauges(ctx), 1000);
+  const checks = setInterval(() => void checkDependencies(ctx), DEPENDENCY_CHECK_MS);
   heartbeat.unref();
   gauges.unref();
+  checks.unref();
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -100,7 +116,10 @@ export async function startServer(
       ctx.draining = true;
       clearInterval(heartbeat);
       clearInterval(gauges);
+      clearInterval(checks);
       logger.info({ event: 'draining', connections: connections.size });
+      // Before our own clients go: theirs and the edges' clients then resume where the meetings move to.
+      await stopSpread();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       const metricsClosed = new Promise<void>((resolve) => {
         if (!metricsServer) return resolve();
@@ -123,7 +142,8 @@ export async function startServer(
       await Promise.race([settled, new Promise((r) => setTimeout(r, 5000).unref())]);
       for (const room of ctx.rooms.values()) room.dispose();
       await ctx.sfu?.close();
-      db.close();
+      await cluster?.close();
+      await db.close();
       logger.info({ event: 'stopped' });
     })();
     return stopping;
@@ -138,6 +158,29 @@ export async function startServer(
     metricsUrl,
     shutdown,
   };
+}
+
+/**
+ * How often /healthz re-checks the store and the cluster link. A load balancer
+ * polls /healthz every second or two; the answer is at most this stale.
+ */
+const DEPENDENCY_CHECK_MS = 1000;
+
+/** Never throws: a store or NATS that is down is a state to report, not an error to crash on. */
+async function checkDependencies(ctx: ServerContext): Promise<void> {
+  const problems: string[] = [];
+  try {
+    await ctx.db.ping();
+  } catch (err) {
+    problems.push(`store unreachable: ${(err as Error).message}`);
+  }
+  if (ctx.cluster && !ctx.cluster.healthy) problems.push('cluster link (NATS) down: throttles and bans are not shared meanwhile');
+  const was = ctx.problems.join('; ');
+  ctx.problems = problems;
+  if (problems.join('; ') !== was) {
+    if (problems.length > 0) ctx.logger.warn({ event: 'degraded', problems });
+    else ctx.logger.info({ event: 'recovered' });
+  }
 }
 
 /**

@@ -8,7 +8,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { AppError } from '../app-error.js';
 import { KEY_B64URL_PATTERN, MAX_ACCOUNT_PASSWORD, MIN_ACCOUNT_PASSWORD, USERNAME_PATTERN } from '../protocol/index.js';
-import type { Db } from '../store/database.js';
+import { isUniqueViolation, type SqlExecutor, type SqlStore } from '../store/sql.js';
 import { DUMMY_HASH, hashPassword, needsRehash, verifyPassword } from './password-hash.js';
 
 export interface Session {
@@ -40,15 +40,12 @@ export class AccountService {
   private readonly sessionTtlMs: number;
   private lastPrune = -Infinity;
 
-  private readonly q: Statements;
-
   constructor(
-    private readonly db: Db,
+    private readonly db: SqlStore,
     opts: { sessionTtlMs: number; now?: () => number },
   ) {
     this.sessionTtlMs = opts.sessionTtlMs;
     this.now = opts.now ?? Date.now;
-    this.q = statements(db);
   }
 
   async register(username: string, password: string): Promise<Session> {
@@ -57,136 +54,126 @@ export class AccountService {
     }
     checkPasswordPolicy(username, password);
     // Checked first so a taken name costs no hash; registration says "taken" anyway.
-    if (this.q.byName.get(username)) throw usernameTaken();
+    if (await this.db.get(SQL.byName, [username])) throw usernameTaken();
     const hash = await hashPassword(password);
     const now = this.now();
     try {
-      return this.db.transaction(() => {
-        const { lastInsertRowid } = this.q.insertAccount.run(username, hash, now, now);
-        return this.newSession(Number(lastInsertRowid), username);
-      })();
+      return await this.db.transaction(async (tx) => {
+        const row = await tx.get<{ id: number }>(SQL.insertAccount, [username, hash, now, now]);
+        return this.newSession(tx, row!.id, username);
+      });
     } catch (err) {
-      // Someone else took the name while we were hashing.
+      // Someone else took the name while we were hashing (on this instance or another).
       if (isUniqueViolation(err)) throw usernameTaken();
       throw err;
     }
   }
 
   async login(username: string, password: string): Promise<Session> {
-    const account = this.q.byName.get(username);
+    const account = await this.db.get<AccountRow>(SQL.byName, [username]);
     // An unknown name still costs one scrypt, so timing does not tell which names exist.
     const ok = await verifyPassword(password, account?.password_hash ?? (await DUMMY_HASH()));
     if (!account || !ok) throw new AppError('bad_credentials', 'wrong username or password');
     if (needsRehash(account.password_hash)) {
       // Parameters were raised since this hash was made: upgrade it now that we have the password.
-      this.q.rehash.run(await hashPassword(password), account.id, account.password_hash);
+      await this.db.run(SQL.rehash, [await hashPassword(password), account.id, account.password_hash]);
     }
-    this.pruneExpired();
-    return this.newSession(account.id, account.username);
+    await this.pruneExpired();
+    return this.newSession(this.db, account.id, account.username);
   }
 
   /** Who holds this token. Unknown, revoked and expired tokens all get the same answer. */
-  authenticate(token: string): Principal {
+  async authenticate(token: string): Promise<Principal> {
     const now = this.now();
-    this.pruneExpired();
+    await this.pruneExpired();
     if (!KEY_B64URL_PATTERN.test(token)) throw sessionExpired();
     const tokenHash = hashToken(token);
-    const row = this.q.session.get(tokenHash);
+    const row = await this.db.get<{ account_id: number; expires_at: number; username: string }>(SQL.session, [tokenHash]);
     if (!row) throw sessionExpired();
     if (row.expires_at <= now) {
-      this.q.deleteSession.run(tokenHash);
+      await this.db.run(SQL.deleteSession, [tokenHash]);
       throw sessionExpired();
     }
     return { accountId: row.account_id, username: row.username, expiresAt: row.expires_at };
   }
 
-  logout(token: string): void {
-    if (KEY_B64URL_PATTERN.test(token)) this.q.deleteSession.run(hashToken(token));
+  async logout(token: string): Promise<void> {
+    if (KEY_B64URL_PATTERN.test(token)) await this.db.run(SQL.deleteSession, [hashToken(token)]);
   }
 
   /** Ends every session of the account, and marks when, so older resume tokens stop carrying it. */
-  logoutAll(accountId: number): void {
-    this.db.transaction(() => {
-      this.q.deleteAccountSessions.run(accountId);
-      this.q.markRevoked.run(this.now(), accountId);
-    })();
+  async logoutAll(accountId: number): Promise<void> {
+    const now = this.now();
+    await this.db.transaction(async (tx) => {
+      await tx.run(SQL.deleteAccountSessions, [accountId]);
+      await tx.run(SQL.markRevoked, [now, now, accountId]);
+    });
   }
 
   /** When the account last had all its sessions revoked (epoch ms; 0 if never or no such account). */
-  sessionsRevokedAt(accountId: number): number {
-    return this.q.revokedAt.get(accountId)?.sessions_revoked_at ?? 0;
+  async sessionsRevokedAt(accountId: number): Promise<number> {
+    return (await this.db.get<{ sessions_revoked_at: number }>(SQL.revokedAt, [accountId]))?.sessions_revoked_at ?? 0;
   }
 
   /** Replaces the password, revokes every session of the account, and returns a fresh one. */
   async changePassword(accountId: number, currentPassword: string, newPassword: string): Promise<Session> {
-    const account = this.q.byId.get(accountId);
+    const account = await this.db.get<AccountRow>(SQL.byId, [accountId]);
     if (!account) throw new AppError('unauthenticated', 'this account no longer exists');
     if (!(await verifyPassword(currentPassword, account.password_hash))) {
       throw new AppError('bad_credentials', 'the current password is wrong');
     }
     checkPasswordPolicy(account.username, newPassword);
     const hash = await hashPassword(newPassword);
-    return this.db.transaction(() => {
-      const { changes } = this.q.setPassword.run(hash, this.now(), accountId, account.password_hash);
+    return this.db.transaction(async (tx) => {
+      const now = this.now();
+      const changes = await tx.run(SQL.setPassword, [hash, now, accountId, account.password_hash]);
       // The password changed while we were hashing (another device did it first):
       // the current password we checked is no longer current.
       if (changes === 0) throw new AppError('bad_credentials', 'the password was changed meanwhile; try again');
-      this.q.deleteAccountSessions.run(accountId);
-      this.q.markRevoked.run(this.now(), accountId);
-      return this.newSession(accountId, account.username);
-    })();
+      await tx.run(SQL.deleteAccountSessions, [accountId]);
+      await tx.run(SQL.markRevoked, [now, now, accountId]);
+      return this.newSession(tx, accountId, account.username);
+    });
   }
 
-  private newSession(accountId: number, username: string): Session {
+  private async newSession(sql: SqlExecutor, accountId: number, username: string): Promise<Session> {
     const token = randomBytes(32).toString('base64url');
     const now = this.now();
     const expiresAt = now + this.sessionTtlMs;
-    this.q.insertSession.run(hashToken(token), accountId, now, expiresAt);
-    this.q.trimSessions.run(accountId, accountId, MAX_SESSIONS_PER_ACCOUNT);
+    await sql.run(SQL.insertSession, [hashToken(token), accountId, now, expiresAt]);
+    await sql.run(SQL.trimSessions, [accountId, accountId, MAX_SESSIONS_PER_ACCOUNT]);
     return { token, accountId, username, expiresAt };
   }
 
-  private pruneExpired(): void {
+  private async pruneExpired(): Promise<void> {
     const now = this.now();
     if (now - this.lastPrune < PRUNE_EVERY_MS) return;
     this.lastPrune = now;
-    this.q.deleteExpired.run(now);
+    await this.db.run(SQL.deleteExpired, [now]);
   }
 }
 
-function statements(db: Db) {
-return {
-    byName: db.prepare<[string], AccountRow>('SELECT id, username, password_hash FROM accounts WHERE username = ?'),
-    byId: db.prepare<[number], AccountRow>('SELECT id, username, password_hash FROM accounts WHERE id = ?'),
-    insertAccount: db.prepare<[string, string, number, number]>(
-      'INSERT INTO accounts (username, password_hash, created_at, password_changed_at) VALUES (?, ?, ?, ?)',
-    ),
-    // Compare-and-set on the old hash: of two password changes racing, only one wins.
-    setPassword: db.prepare<[string, number, number, string]>(
-      'UPDATE accounts SET password_hash = ?, password_changed_at = ? WHERE id = ? AND password_hash = ?',
-    ),
-    rehash: db.prepare<[string, number, string]>('UPDATE accounts SET password_hash = ? WHERE id = ? AND password_hash = ?'),
-    insertSession: db.prepare<[Buffer, number, number, number]>(
-      'INSERT INTO sessions (token_hash, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)',
-    ),
-    trimSessions: db.prepare<[number, number, number]>(
-      `DELETE FROM sessions WHERE account_id = ? AND rowid NOT IN (
-         SELECT rowid FROM sessions WHERE account_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?)`,
-    ),
-    session: db.prepare<[Buffer], { account_id: number; expires_at: number; username: string }>(
-      `SELECT s.account_id, s.expires_at, a.username
-         FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = ?`,
-    ),
-    deleteSession: db.prepare<[Buffer]>('DELETE FROM sessions WHERE token_hash = ?'),
-    deleteAccountSessions: db.prepare<[number]>('DELETE FROM sessions WHERE account_id = ?'),
-    // max(): clocks can step back; a revocation must never be undone by one.
-    markRevoked: db.prepare<[number, number]>('UPDATE accounts SET sessions_revoked_at = max(sessions_revoked_at, ?) WHERE id = ?'),
-    revokedAt: db.prepare<[number], { sessions_revoked_at: number }>('SELECT sessions_revoked_at FROM accounts WHERE id = ?'),
-    deleteExpired: db.prepare<[number]>('DELETE FROM sessions WHERE expires_at <= ?'),
-  };
-}
-
-type Statements = ReturnType<typeof statements>;
+/** In the SQL both store engines speak (store/sql.ts). */
+const SQL = {
+  byName: 'SELECT id, username, password_hash FROM accounts WHERE username = ?',
+  byId: 'SELECT id, username, password_hash FROM accounts WHERE id = ?',
+  insertAccount: 'INSERT INTO accounts (username, password_hash, created_at, password_changed_at) VALUES (?, ?, ?, ?) RETURNING id',
+  // Compare-and-set on the old hash: of two password changes racing, only one wins.
+  setPassword: 'UPDATE accounts SET password_hash = ?, password_changed_at = ? WHERE id = ? AND password_hash = ?',
+  rehash: 'UPDATE accounts SET password_hash = ? WHERE id = ? AND password_hash = ?',
+  insertSession: 'INSERT INTO sessions (token_hash, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)',
+  // rowid breaks ties of one millisecond by insertion order (PostgreSQL has a column of that name: store/migrations.ts).
+  trimSessions: `DELETE FROM sessions WHERE account_id = ? AND rowid NOT IN (
+       SELECT rowid FROM sessions WHERE account_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?)`,
+  session: `SELECT s.account_id, s.expires_at, a.username
+       FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = ?`,
+  deleteSession: 'DELETE FROM sessions WHERE token_hash = ?',
+  deleteAccountSessions: 'DELETE FROM sessions WHERE account_id = ?',
+  // Never backwards: clocks can step back, and a revocation must never be undone by one.
+  markRevoked: 'UPDATE accounts SET sessions_revoked_at = CASE WHEN sessions_revoked_at > ? THEN sessions_revoked_at ELSE ? END WHERE id = ?',
+  revokedAt: 'SELECT sessions_revoked_at FROM accounts WHERE id = ?',
+  deleteExpired: 'DELETE FROM sessions WHERE expires_at <= ?',
+} as const;
 
 /** NIST SP 800-63B: length is what matters; no composition rules. */
 function checkPasswordPolicy(username: string, password: string): void {
@@ -213,8 +200,4 @@ function sessionExpired(): AppError {
 
 function usernameTaken(): AppError {
   return new AppError('username_taken', 'that username is taken; choose another');
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  return err instanceof Error && (err as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE';
 }

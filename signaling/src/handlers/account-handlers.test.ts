@@ -63,7 +63,7 @@ describe('account handlers', () => {
     const session = (await accountHandlers['account.register'](first, message('account.register', { username: 'cleo', password: 'cleo has a password' }))) as Session;
     const second = world.connect();
     await accountHandlers['account.resume'](second, message('account.resume', { token: session.token! }));
-    accountHandlers['account.logoutAll'](second, message('account.logoutAll', {}));
+    await accountHandlers['account.logoutAll'](second, message('account.logoutAll', {}));
     expect(first.principal).toBeNull();
     expect(second.principal).toBeNull();
     await refusal(() => accountHandlers['account.resume'](world.connect(), message('account.resume', { token: session.token! })), 'session_expired');

@@ -46,21 +46,21 @@ export const accountHandlers: HandlerTable<AccountMessage> = {
     }
   },
 
-  'account.resume': (conn, { token }) => {
-    const principal = conn.ctx.accounts.authenticate(token);
+  'account.resume': async (conn, { token }) => {
+    const principal = await conn.ctx.accounts.authenticate(token);
     return signIn(conn, { ...principal, token }, false);
   },
 
-  'account.logout': (conn) => {
+  'account.logout': async (conn) => {
     const principal = requireAccount(conn);
-    conn.ctx.accounts.logout(principal.token);
+    await conn.ctx.accounts.logout(principal.token);
     signOut(conn);
     return undefined;
   },
 
-  'account.logoutAll': (conn) => {
+  'account.logoutAll': async (conn) => {
     const principal = requireAccount(conn);
-    conn.ctx.accounts.logoutAll(principal.accountId);
+    await conn.ctx.accounts.logoutAll(principal.accountId);
     signOutEverywhere(conn, principal.accountId);
     return undefined;
   },

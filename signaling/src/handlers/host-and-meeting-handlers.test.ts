@@ -26,10 +26,10 @@ function signedIn(as: typeof owner): FakeConnection {
 }
 
 /** Creates a meeting through the handlers, as the owner's client does. */
-function create(conn: FakeConnection, lobby = false) {
-  const reserved = meetingHandlers['meeting.reserve'](conn, message('meeting.reserve', {})) as Extract<ServerMessage, { type: 'meeting.reserved' }>;
+async function create(conn: FakeConnection, lobby = false) {
+  const reserved = (await meetingHandlers['meeting.reserve'](conn, message('meeting.reserve', {}))) as Extract<ServerMessage, { type: 'meeting.reserved' }>;
   const { admissionKey, verifier } = admissionPair();
-  meetingHandlers['meeting.create'](conn, message('meeting.create', { meetingId: reserved.meetingId, verifier, lobby }));
+  await meetingHandlers['meeting.create'](conn, message('meeting.create', { meetingId: reserved.meetingId, verifier, lobby }));
   return { meetingId: reserved.meetingId, admissionKey };
 }
 
@@ -52,31 +52,31 @@ describe('meeting handlers', () => {
 
   it('create only on an id reserved by the same account', async () => {
     const mine = signedIn(owner);
-    const reserved = meetingHandlers['meeting.reserve'](mine, message('meeting.reserve', {})) as Extract<ServerMessage, { type: 'meeting.reserved' }>;
+    const reserved = (await meetingHandlers['meeting.reserve'](mine, message('meeting.reserve', {}))) as Extract<ServerMessage, { type: 'meeting.reserved' }>;
     const { verifier } = admissionPair();
     await refusal(() => meetingHandlers['meeting.create'](signedIn(stranger), message('meeting.create', { meetingId: reserved.meetingId, verifier })), 'not_found');
-    const created = meetingHandlers['meeting.create'](mine, message('meeting.create', { meetingId: reserved.meetingId, verifier, title: 'Standup' }));
+    const created = await meetingHandlers['meeting.create'](mine, message('meeting.create', { meetingId: reserved.meetingId, verifier, title: 'Standup' }));
     expect(created).toMatchObject({ type: 'meeting.created', meeting: { meetingId: reserved.meetingId, title: 'Standup', live: 0 } });
     // An id is used once.
     await refusal(() => meetingHandlers['meeting.create'](mine, message('meeting.create', { meetingId: reserved.meetingId, verifier })), 'not_found');
   });
 
   it('list only the account\'s own meetings, with how many are in each', async () => {
-    const m = create(signedIn(owner));
+    const m = await create(signedIn(owner));
     await enter(world.connect(), m);
-    const list = meetingHandlers['meeting.list'](signedIn(owner), message('meeting.list', {})) as Extract<ServerMessage, { type: 'meeting.list' }>;
+    const list = (await meetingHandlers['meeting.list'](signedIn(owner), message('meeting.list', {}))) as Extract<ServerMessage, { type: 'meeting.list' }>;
     expect(list.meetings.find((x) => x.meetingId === m.meetingId)?.live).toBe(1);
-    const theirs = meetingHandlers['meeting.list'](signedIn(stranger), message('meeting.list', {})) as Extract<ServerMessage, { type: 'meeting.list' }>;
+    const theirs = (await meetingHandlers['meeting.list'](signedIn(stranger), message('meeting.list', {}))) as Extract<ServerMessage, { type: 'meeting.list' }>;
     expect(theirs.meetings.map((x) => x.meetingId)).not.toContain(m.meetingId);
   });
 
   it('delete: someone else\'s meeting reads as missing; deleting your own ends it for everyone in it', async () => {
-    const m = create(signedIn(owner));
+    const m = await create(signedIn(owner));
     const guest = world.connect();
     await enter(guest, m);
     await refusal(() => meetingHandlers['meeting.delete'](signedIn(stranger), message('meeting.delete', { meetingId: m.meetingId })), 'not_found');
-    expect(world.ctx.meetings.get(m.meetingId)).toBeDefined();
-    meetingHandlers['meeting.delete'](signedIn(owner), message('meeting.delete', { meetingId: m.meetingId }));
+    expect(await world.ctx.meetings.get(m.meetingId)).toBeDefined();
+    await meetingHandlers['meeting.delete'](signedIn(owner), message('meeting.delete', { meetingId: m.meetingId }));
     expect(guest.received('room.ended')).toHaveLength(1);
     await refusal(() => enter(world.connect(), m), 'wrong_key');
   });
@@ -84,7 +84,7 @@ describe('meeting handlers', () => {
 
 describe('host handlers', () => {
   it('are refused to anyone but the host, and to people not in the meeting', async () => {
-    const m = create(signedIn(owner));
+    const m = await create(signedIn(owner));
     const host = world.connect();
     await enter(host, m, 'Host'); // first in: host
     const guest = world.connect();
@@ -95,22 +95,22 @@ describe('host handlers', () => {
   });
 
   it('lock keeps new people out, but not the owner', async () => {
-    const m = create(signedIn(owner));
+    const m = await create(signedIn(owner));
     const host = world.connect();
     await enter(host, m);
-    hostHandlers['host.lock'](host, message('host.lock', { locked: true }));
+    await hostHandlers['host.lock'](host, message('host.lock', { locked: true }));
     await refusal(() => enter(world.connect(), m), 'meeting_locked');
     expect(await enter(signedIn(owner), m)).toMatch(/^[0-9a-f]{16}$/);
   });
 
   it('remove tells the person, drops them, and sends them through the lobby next time', async () => {
-    const m = create(signedIn(owner));
+    const m = await create(signedIn(owner));
     const host = world.connect();
     await enter(host, m);
     const address = '203.0.113.200';
     const guest = world.connect(address);
     const guestId = await enter(guest, m);
-    hostHandlers['host.remove'](host, message('host.remove', { peerId: guestId }));
+    await hostHandlers['host.remove'](host, message('host.remove', { peerId: guestId }));
     expect(guest.received('room.removed')).toHaveLength(1);
     expect(guest.membership).toBeNull();
     expect(host.received('room.peerLeft')).toContainEqual({ type: 'room.peerLeft', peerId: guestId, reason: 'removed' });
@@ -121,7 +121,7 @@ describe('host handlers', () => {
   });
 
   it('admit lets a waiting person in; deny turns them away', async () => {
-    const m = create(signedIn(owner), true);
+    const m = await create(signedIn(owner), true);
     const host = signedIn(owner);
     await enter(host, m);
     const [ada, bob] = [world.connect(), world.connect()];
@@ -129,25 +129,25 @@ describe('host handlers', () => {
     await roomHandlers['room.join'](bob, message('room.join', { ...m, displayName: 'Bob' }));
     const waiting = [...world.ctx.rooms.get(m.meetingId)!.lobby.keys()];
     expect(waiting).toHaveLength(2);
-    hostHandlers['host.admit'](host, message('host.admit', { peerId: waiting[0]! }));
-    hostHandlers['host.deny'](host, message('host.deny', { peerId: waiting[1]! }));
+    await hostHandlers['host.admit'](host, message('host.admit', { peerId: waiting[0]! }));
+    await hostHandlers['host.deny'](host, message('host.deny', { peerId: waiting[1]! }));
     expect(ada.received('room.joined')).toHaveLength(1);
     expect(bob.received('room.denied')).toHaveLength(1);
     expect(world.ctx.rooms.get(m.meetingId)!.lobby.size).toBe(0);
   });
 
   it('askMute reaches the person asked, and no one else; end closes the meeting for good', async () => {
-    const m = create(signedIn(owner));
+    const m = await create(signedIn(owner));
     const host = world.connect();
     const hostId = await enter(host, m);
     const [ada, bob] = [world.connect(), world.connect()];
     const adaId = await enter(ada, m);
     await enter(bob, m);
-    hostHandlers['host.askMute'](host, message('host.askMute', { peerId: adaId }));
+    await hostHandlers['host.askMute'](host, message('host.askMute', { peerId: adaId }));
     expect(ada.received('room.muteRequested')).toEqual([{ type: 'room.muteRequested', by: hostId }]);
     expect(bob.received('room.muteRequested')).toEqual([]);
     await refusal(() => hostHandlers['host.askMute'](host, message('host.askMute', { peerId: hostId })), 'peer_not_found');
-    hostHandlers['host.end'](host, message('host.end', {}));
+    await hostHandlers['host.end'](host, message('host.end', {}));
     expect(ada.received('room.ended')).toHaveLength(1);
     await refusal(() => enter(world.connect(), m), 'meeting_ended');
   });

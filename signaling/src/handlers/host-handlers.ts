@@ -46,9 +46,10 @@ export const hostHandlers: HandlerTable<HostMessage> = {
     return undefined;
   },
 
-  'host.end': (conn) => {
+  'host.end': async (conn) => {
     const { room, member } = requireHost(conn);
-    conn.ctx.meetings.markEnded(room.id);
+    // Recorded first: once the room is gone, nobody may resume or join into it again.
+    await conn.ctx.meetings.markEnded(room.id);
     room.end();
     conn.ctx.logger.info({ event: 'meeting_ended', meetingId: room.id, by: member.peerId });
     return undefined;

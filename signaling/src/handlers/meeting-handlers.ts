@@ -9,15 +9,15 @@ import type { HandlerTable } from './handler-connection.js';
 type MeetingMessage = 'meeting.reserve' | 'meeting.create' | 'meeting.list' | 'meeting.delete';
 
 export const meetingHandlers: HandlerTable<MeetingMessage> = {
-  'meeting.reserve': (conn) => {
+  'meeting.reserve': async (conn) => {
     const { accountId } = requireAccount(conn);
-    const { meetingId, expiresAt } = conn.ctx.meetings.reserveId(accountId);
+    const { meetingId, expiresAt } = await conn.ctx.meetings.reserveId(accountId);
     return { type: 'meeting.reserved', meetingId, expiresAt };
   },
 
-  'meeting.create': (conn, m) => {
+  'meeting.create': async (conn, m) => {
     const { accountId } = requireAccount(conn);
-    const record = conn.ctx.meetings.create(accountId, {
+    const record = await conn.ctx.meetings.create(accountId, {
       meetingId: m.meetingId,
       verifier: Buffer.from(m.verifier, 'base64url'),
       title: m.title,
@@ -28,17 +28,19 @@ export const meetingHandlers: HandlerTable<MeetingMessage> = {
     return { type: 'meeting.created', meeting: meetingInfo(conn.ctx, record) };
   },
 
-  'meeting.list': (conn) => {
+  'meeting.list': async (conn) => {
     const { accountId } = requireAccount(conn);
-    const meetings = conn.ctx.meetings.listByOwner(accountId).map((r) => meetingInfo(conn.ctx, r));
+    const meetings = (await conn.ctx.meetings.listByOwner(accountId)).map((r) => meetingInfo(conn.ctx, r));
     return { type: 'meeting.list', meetings };
   },
 
-  'meeting.delete': (conn, { meetingId }) => {
+  'meeting.delete': async (conn, { meetingId }) => {
     const { accountId } = requireAccount(conn);
     // Someone else's meeting reads as "no such meeting": ids are not to be probed.
-    if (conn.ctx.meetings.get(meetingId)?.ownerId !== accountId) throw new AppError('not_found', 'you have no meeting with that id');
-    conn.ctx.meetings.delete(accountId, meetingId);
+    if ((await conn.ctx.meetings.get(meetingId))?.ownerId !== accountId) {
+      throw new AppError('not_found', 'you have no meeting with that id');
+    }
+    await conn.ctx.meetings.delete(accountId, meetingId);
     // Deleting a meeting that is going on ends it for everyone in it.
     conn.ctx.rooms.get(meetingId)?.end();
     conn.ctx.logger.info({ event: 'meeting_deleted', meetingId, owner: accountId });

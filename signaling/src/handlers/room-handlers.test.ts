@@ -14,10 +14,10 @@ beforeAll(async () => {
 afterAll(() => world.close());
 
 /** A meeting of `ownerId`'s, and the admission key that opens it. */
-function meeting(options: { lobby?: boolean; maxParticipants?: number } = {}) {
-  const { meetingId } = world.ctx.meetings.reserveId(ownerId);
+async function meeting(options: { lobby?: boolean; maxParticipants?: number } = {}) {
+  const { meetingId } = await world.ctx.meetings.reserveId(ownerId);
   const { admissionKey, verifier } = admissionPair();
-  world.ctx.meetings.create(ownerId, { meetingId, verifier: Buffer.from(verifier, 'base64url'), lobby: options.lobby ?? false, maxParticipants: options.maxParticipants ?? 8 });
+  await world.ctx.meetings.create(ownerId, { meetingId, verifier: Buffer.from(verifier, 'base64url'), lobby: options.lobby ?? false, maxParticipants: options.maxParticipants ?? 8 });
   return { meetingId, admissionKey };
 }
 
@@ -39,7 +39,7 @@ function joined(reply: unknown): Extract<ServerMessage, { type: 'room.joined' }>
 
 describe('room.join', () => {
   it('admits with the right key, gives a fresh peer id and tells the others', async () => {
-    const m = meeting();
+    const m = await meeting();
     const ada = world.connect();
     const bob = world.connect();
     const adaIn = joined(await join(ada, m, 'Ada'));
@@ -52,7 +52,7 @@ describe('room.join', () => {
   });
 
   it('refuses a wrong key and an unknown meeting with the same answer, and counts both', async () => {
-    const m = meeting();
+    const m = await meeting();
     const failures = async () => (await world.ctx.metrics.admissionFailures.get()).values[0]?.value ?? 0;
     const failuresBefore = await failures();
     const guess = admissionPair().admissionKey;
@@ -63,14 +63,14 @@ describe('room.join', () => {
   });
 
   it('refuses a key of the wrong length without comparing it (no exception from timingSafeEqual)', async () => {
-    const m = meeting();
+    const m = await meeting();
     for (const admissionKey of ['', 'AAAA', m.admissionKey + 'AAAA']) {
       await refusal(() => join(world.connect(), { meetingId: m.meetingId, admissionKey }), 'wrong_key');
     }
   });
 
   it('backs off an address that keeps guessing, even once it has the right key', async () => {
-    const m = meeting();
+    const m = await meeting();
     const address = '203.0.113.77';
     let limited = null;
     for (let i = 0; i < 50 && !limited; i++) {
@@ -88,14 +88,14 @@ describe('room.join', () => {
   });
 
   it('refuses a second join on the same connection', async () => {
-    const m = meeting();
+    const m = await meeting();
     const conn = world.connect();
     await join(conn, m);
     await refusal(() => join(conn, m), 'already_joined');
   });
 
   it('puts guests in the lobby when the meeting has one; the owner walks in', async () => {
-    const m = meeting({ lobby: true });
+    const m = await meeting({ lobby: true });
     const guest = world.connect();
     expect(first(await join(guest, m))).toMatchObject({ type: 'room.waiting', meetingId: m.meetingId, hostPresent: false });
     // Waiting is not being in: nothing the admitted may do.
@@ -106,11 +106,11 @@ describe('room.join', () => {
   });
 
   it('refuses once the meeting is full, and after it ended', async () => {
-    const m = meeting({ maxParticipants: 2 });
+    const m = await meeting({ maxParticipants: 2 });
     await join(world.connect(), m);
     await join(world.connect(), m);
     await refusal(() => join(world.connect(), m), 'meeting_full');
-    world.ctx.meetings.markEnded(m.meetingId);
+    await world.ctx.meetings.markEnded(m.meetingId);
     world.ctx.rooms.get(m.meetingId)?.end();
     await refusal(() => join(world.connect(), m), 'meeting_ended');
   });
@@ -118,7 +118,7 @@ describe('room.join', () => {
 
 describe('signal', () => {
   it('relays to the addressee only, stamped with the real sender', async () => {
-    const m = meeting();
+    const m = await meeting();
     const [ada, bob, eve] = [world.connect(), world.connect(), world.connect()];
     const adaId = joined(await join(ada, m)).peerId;
     const bobId = joined(await join(bob, m)).peerId;
@@ -129,7 +129,7 @@ describe('signal', () => {
   });
 
   it('refuses a signal to oneself, to a stranger, or from someone not in the meeting', async () => {
-    const m = meeting();
+    const m = await meeting();
     const ada = world.connect();
     const adaId = joined(await join(ada, m)).peerId;
     await refusal(() => roomHandlers.signal(ada, message('signal', { to: adaId, data: {} } as never)), 'peer_not_found');
@@ -140,7 +140,7 @@ describe('signal', () => {
 
 describe('room.resume', () => {
   it('gives the same place back on a new connection and closes the old one as replaced', async () => {
-    const m = meeting();
+    const m = await meeting();
     const old = world.connect();
     const first = joined(await join(old, m));
     const fresh = world.connect();
@@ -150,7 +150,7 @@ describe('room.resume', () => {
   });
 
   it('refuses a forged, tampered or expired token', async () => {
-    const m = meeting();
+    const m = await meeting();
     const token = joined(await join(world.connect(), m)).resumeToken;
     const tampered = token.slice(0, -2) + (token.endsWith('AA') ? 'BB' : 'AA');
     for (const resumeToken of ['', 'not-a-token', tampered]) {
@@ -167,7 +167,7 @@ describe('room.resume', () => {
   });
 
   it('refuses the token of someone who left', async () => {
-    const m = meeting();
+    const m = await meeting();
     await join(world.connect(), m); // someone stays, so the meeting (and who left it) is still known
     const conn = world.connect();
     const { resumeToken } = joined(await join(conn, m));
@@ -179,7 +179,7 @@ describe('room.resume', () => {
 
 describe('presence.update and ice.refresh', () => {
   it('tells the others what changed, and only what was sent', async () => {
-    const m = meeting();
+    const m = await meeting();
     const [ada, bob] = [world.connect(), world.connect()];
     await join(ada, m, 'Ada');
     await join(bob, m, 'Bob');
@@ -191,7 +191,7 @@ describe('presence.update and ice.refresh', () => {
   it('hands out fresh ICE servers to members, a few at a time', async () => {
     const conn = world.connect();
     await refusal(() => roomHandlers['ice.refresh'](conn, message('ice.refresh', {})), 'not_joined');
-    await join(conn, meeting());
+    await join(conn, await meeting());
     let limited = null;
     for (let i = 0; i < 20 && !limited; i++) {
       try {

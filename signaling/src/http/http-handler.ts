@@ -15,7 +15,7 @@ export interface HttpHandlerOptions {
   metrics: ServerMetrics;
   /** The built web client; served when the directory exists (it may appear after start-up). */
   webRoot?: string;
-  health: () => { status: 'ok' | 'draining'; [k: string]: unknown };
+  health: () => { status: 'ok' | 'draining' | 'degraded'; [k: string]: unknown };
   logger: Logger;
   /** Whether /metrics is served here, and to whom (http/metrics-access.ts). Off unless said. */
   metricsAccess?: MetricsAccess;

@@ -13,7 +13,7 @@ import {
   MEETING_ID_ALPHABET,
   MIN_PARTICIPANTS,
 } from '../protocol/index.js';
-import type { Db } from '../store/database.js';
+import type { SqlStore } from '../store/sql.js';
 
 export interface MeetingRecord {
   id: string;
@@ -64,15 +64,16 @@ export class MeetingStore {
   /** In reservation order; with one TTL for all, that is also expiry order. */
   private readonly reservations = new Map<string, Reservation>();
   private readonly reservedBy = new Map<number, Set<string>>();
-  private readonly q: Statements;
 
-  constructor(db: Db, opts: { now?: () => number; reservationTtlMs?: number } = {}) {
+  constructor(
+    private readonly db: SqlStore,
+    opts: { now?: () => number; reservationTtlMs?: number } = {},
+  ) {
     this.now = opts.now ?? Date.now;
     this.reservationTtlMs = opts.reservationTtlMs ?? DEFAULT_RESERVATION_TTL_MS;
-    this.q = statements(db);
   }
 
-  reserveId(ownerId: number): { meetingId: string; expiresAt: number } {
+  async reserveId(ownerId: number): Promise<{ meetingId: string; expiresAt: number }> {
     const now = this.now();
     this.pruneReservations(now);
     const mine = this.reservedBy.get(ownerId);
@@ -84,7 +85,9 @@ export class MeetingStore {
       const oldest = this.reservations.values().next().value!;
       throw new AppError('rate_limited', 'too many meetings being created right now; try again shortly', oldest.expiresAt - now);
     }
-    const meetingId = this.freshId();
+    const meetingId = await this.freshId();
+    // The lookup above awaited: another request of this owner may have filled its quota meanwhile.
+    this.pruneReservations(this.now());
     const expiresAt = now + this.reservationTtlMs;
     this.reservations.set(meetingId, { ownerId, expiresAt });
     let set = this.reservedBy.get(ownerId);
@@ -93,7 +96,7 @@ export class MeetingStore {
     return { meetingId, expiresAt };
   }
 
-  create(ownerId: number, input: CreateMeetingInput): MeetingRecord {
+  async create(ownerId: number, input: CreateMeetingInput): Promise<MeetingRecord> {
     const now = this.now();
     const reservation = this.reservations.get(input.meetingId);
     // Same answer for "never reserved", "someone else's" and "expired": none is
@@ -112,47 +115,51 @@ export class MeetingStore {
       endedAt: null,
     };
     check(record);
-    this.q.insert.run({
-      id: record.id,
-      owner_id: ownerId,
-      title: record.title,
-      verifier: record.verifier,
-      lobby: record.lobby ? 1 : 0,
-      max_participants: record.maxParticipants,
-      created_at: now,
-    });
+    // Taken before the write is awaited, so the same reservation cannot create twice.
     this.unreserve(record.id);
+    await this.db.run(SQL.insert, [
+      record.id,
+      ownerId,
+      record.title,
+      record.verifier,
+      record.lobby ? 1 : 0,
+      record.maxParticipants,
+      now,
+    ]);
     return record;
   }
 
-  get(id: string): MeetingRecord | undefined {
-    const row = this.q.get.get(id);
+  async get(id: string): Promise<MeetingRecord | undefined> {
+    const row = await this.db.get<MeetingRow>(SQL.get, [id]);
     return row && toRecord(row);
   }
 
   /** Newest first. */
-  listByOwner(ownerId: number): MeetingRecord[] {
-    return this.q.byOwner.all(ownerId).map(toRecord);
+  async listByOwner(ownerId: number): Promise<MeetingRecord[]> {
+    return (await this.db.all<MeetingRow>(SQL.byOwner, [ownerId])).map(toRecord);
   }
 
-  delete(ownerId: number, id: string): void {
-    const row = this.q.get.get(id);
+  async delete(ownerId: number, id: string): Promise<void> {
+    const row = await this.db.get<MeetingRow>(SQL.get, [id]);
     if (!row) throw new AppError('not_found', 'no such meeting');
     if (row.owner_id !== ownerId) throw new AppError('forbidden', 'only the meeting’s owner can delete it');
     // Its removal list goes too: nobody can resume into a meeting that no longer exists.
-    this.q.delete(id);
+    await this.db.transaction(async (tx) => {
+      await tx.run(SQL.deleteRevocations, [id]);
+      await tx.run(SQL.delete, [id]);
+    });
   }
 
   /** Records when the meeting ended; the first end counts, later calls change nothing. */
-  markEnded(id: string): void {
-    this.q.end.run(this.now(), id);
+  async markEnded(id: string): Promise<void> {
+    await this.db.run(SQL.end, [this.now(), id]);
   }
 
-  private freshId(): string {
+  private async freshId(): Promise<string> {
     // 23^10 ≈ 4·10^13 ids: a collision is rare enough that a few tries always do.
     for (let attempt = 0; attempt < 10; attempt++) {
       const id = randomMeetingId();
-      if (!this.reservations.has(id) && !this.q.get.get(id)) return id;
+      if (!this.reservations.has(id) && !(await this.db.get(SQL.get, [id]))) return id;
     }
     throw new Error('could not find a free meeting id in 10 tries');
   }
@@ -205,20 +212,15 @@ function toRecord(row: MeetingRow): MeetingRecord {
   };
 }
 
-function statements(db: Db) {
-  return {
-    insert: db.prepare<[Omit<MeetingRow, 'ended_at'>]>(
-      `INSERT INTO meetings (id, owner_id, title, verifier, lobby, max_participants, created_at, ended_at)
-       VALUES (@id, @owner_id, @title, @verifier, @lobby, @max_participants, @created_at, NULL)`,
-    ),
-    get: db.prepare<[string], MeetingRow>('SELECT * FROM meetings WHERE id = ?'),
-    byOwner: db.prepare<[number], MeetingRow>('SELECT * FROM meetings WHERE owner_id = ? ORDER BY created_at DESC, rowid DESC'),
-    delete: db.transaction((id: string) => {
-      db.prepare('DELETE FROM revoked_peers WHERE meeting_id = ?').run(id);
-      db.prepare('DELETE FROM meetings WHERE id = ?').run(id);
-    }),
-    end: db.prepare<[number, string]>('UPDATE meetings SET ended_at = ? WHERE id = ? AND ended_at IS NULL'),
-  };
-}
-
-type Statements = ReturnType<typeof statements>;
+/** In the SQL both store engines speak (store/sql.ts). */
+const SQL = {
+  insert: `INSERT INTO meetings (id, owner_id, title, verifier, lobby, max_participants, created_at, ended_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, NULL)`,
+  get: 'SELECT id, owner_id, title, verifier, lobby, max_participants, created_at, ended_at FROM meetings WHERE id = ?',
+  // rowid breaks ties of one millisecond by insertion order (PostgreSQL has a column of that name: store/migrations.ts).
+  byOwner: `SELECT id, owner_id, title, verifier, lobby, max_participants, created_at, ended_at
+       FROM meetings WHERE owner_id = ? ORDER BY created_at DESC, rowid DESC`,
+  deleteRevocations: 'DELETE FROM revoked_peers WHERE meeting_id = ?',
+  delete: 'DELETE FROM meetings WHERE id = ?',
+  end: 'UPDATE meetings SET ended_at = ? WHERE id = ? AND ended_at IS NULL',
+} as const;

@@ -5,15 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  DATABASE_FILE,
-  PRAGMAS,
-  getOrCreateSecret,
-  isPeerRevoked,
-  openDatabase,
-  revokePeer,
-  type Db,
-} from './database.js';
+import { DATABASE_FILE, PRAGMAS, openDatabase, type Db } from './database.js';
 import { SCHEMA_VERSION } from './migrations.js';
 
 let dir: string;
@@ -52,7 +44,7 @@ describe('openDatabase', () => {
     const db = reopen();
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-    expect(tables).toEqual(['accounts', 'meetings', 'revoked_peers', 'server_secrets', 'sessions']);
+    expect(tables).toEqual(['accounts', 'meetings', 'revoked_peers', 'room_homes', 'server_secrets', 'sessions']);
   });
 
   it('runs each migration once: reopening changes nothing and keeps the data', () => {
@@ -103,58 +95,13 @@ describe('openDatabase', () => {
     const now = Date.now();
     db.prepare('INSERT INTO sessions VALUES (?, ?, 1, ?)').run(Buffer.alloc(32, 1), id, now - 1);
     db.prepare('INSERT INTO sessions VALUES (?, ?, 1, ?)').run(Buffer.alloc(32, 2), id, now + 3600_000);
-    revokePeer(db, 'abc-defg-hjk', 'old', now - 1);
-    revokePeer(db, 'abc-defg-hjk', 'new', now + 3600_000);
+    const revoke = db.prepare('INSERT INTO revoked_peers (meeting_id, peer_id, expires_at) VALUES (?, ?, ?)');
+    revoke.run('abc-defg-hjk', 'old', now - 1);
+    revoke.run('abc-defg-hjk', 'new', now + 3600_000);
     db.close();
     const again = reopen();
     expect(again.prepare('SELECT count(*) FROM sessions').pluck().get()).toBe(1);
     expect(again.prepare('SELECT peer_id FROM revoked_peers').pluck().all()).toEqual(['new']);
-  });
-});
-
-describe('getOrCreateSecret', () => {
-  it('makes a random secret of the asked size, different per name', () => {
-    const db = reopen();
-    const a = getOrCreateSecret(db, 'a');
-    expect(a).toHaveLength(32);
-    expect(getOrCreateSecret(db, 'b', 64)).toHaveLength(64);
-    expect(getOrCreateSecret(db, 'b').equals(a)).toBe(false);
-  });
-
-  it('gives the same secret on every call and after a reopen', () => {
-    const db = reopen();
-    const first = getOrCreateSecret(db, 'resume-token-hmac');
-    expect(getOrCreateSecret(db, 'resume-token-hmac').equals(first)).toBe(true);
-    db.close();
-    expect(getOrCreateSecret(reopen(), 'resume-token-hmac').equals(first)).toBe(true);
-  });
-});
-
-describe('revoked peers', () => {
-  it('refuses a revoked peer until the revocation expires, in that meeting only', () => {
-    const db = reopen();
-    revokePeer(db, 'abc-defg-hjk', '0123456789abcdef', 2000);
-    expect(isPeerRevoked(db, 'abc-defg-hjk', '0123456789abcdef', 1999)).toBe(true);
-    expect(isPeerRevoked(db, 'abc-defg-hjk', '0123456789abcdef', 2000)).toBe(false);
-    expect(isPeerRevoked(db, 'xyz-defg-hjk', '0123456789abcdef', 1000)).toBe(false);
-    expect(isPeerRevoked(db, 'abc-defg-hjk', 'fedcba9876543210', 1000)).toBe(false);
-  });
-
-  it('never shortens a revocation when the same peer is revoked again', () => {
-    const db = reopen();
-    revokePeer(db, 'abc-defg-hjk', 'p', 5000);
-    revokePeer(db, 'abc-defg-hjk', 'p', 3000);
-    expect(isPeerRevoked(db, 'abc-defg-hjk', 'p', 4000)).toBe(true);
-    revokePeer(db, 'abc-defg-hjk', 'p', 9000);
-    expect(isPeerRevoked(db, 'abc-defg-hjk', 'p', 8000)).toBe(true);
-  });
-
-  it('remembers revocations across a reopen', () => {
-    const db = reopen();
-    const until = Date.now() + 3600_000;
-    revokePeer(db, 'abc-defg-hjk', 'p', until);
-    db.close();
-    expect(isPeerRevoked(reopen(), 'abc-defg-hjk', 'p', Date.now())).toBe(true);
   });
 });
 

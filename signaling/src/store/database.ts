@@ -2,7 +2,6 @@
  * The server's one SQLite database: accounts, sessions, meetings, secrets.
  * Opened once per process; every write is durable when the call returns.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -62,7 +61,7 @@ function migrate(db: Db): void {
     const step = MIGRATIONS[version]!;
     // user_version lives in the file header, so it commits or rolls back with the step.
     db.transaction(() => {
-      db.exec(step);
+      db.exec(step.sqlite);
       db.pragma(`user_version = ${version + 1}`);
     }).immediate();
   }
@@ -71,30 +70,4 @@ function migrate(db: Db): void {
 function pruneExpired(db: Db, now: number): void {
   db.prepare('DELETE FROM revoked_peers WHERE expires_at <= ?').run(now);
   db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(now);
-}
-
-/**
- * A random secret that stays the same across restarts (e.g. the HMAC key of
- * resume tokens, so a restart does not strand everyone mid-meeting).
- */
-export function getOrCreateSecret(db: Db, name: string, bytes = 32): Buffer {
-  // INSERT OR IGNORE then read: if two callers race, both end up with the first one's value.
-  db.prepare('INSERT OR IGNORE INTO server_secrets (name, value) VALUES (?, ?)').run(name, randomBytes(bytes));
-  const row = db.prepare('SELECT value FROM server_secrets WHERE name = ?').get(name) as { value: Buffer };
-  return row.value;
-}
-
-/** Refuse this participant's way back into this meeting until `expiresAt`. */
-export function revokePeer(db: Db, meetingId: string, peerId: string, expiresAt: number): void {
-  db.prepare(
-    `INSERT INTO revoked_peers (meeting_id, peer_id, expires_at) VALUES (?, ?, ?)
-     ON CONFLICT (meeting_id, peer_id) DO UPDATE SET expires_at = max(expires_at, excluded.expires_at)`,
-  ).run(meetingId, peerId, expiresAt);
-}
-
-export function isPeerRevoked(db: Db, meetingId: string, peerId: string, now: number): boolean {
-  const row = db
-    .prepare('SELECT 1 FROM revoked_peers WHERE meeting_id = ? AND peer_id = ? AND expires_at > ?')
-    .get(meetingId, peerId, now);
-  return row !== undefined;
 }

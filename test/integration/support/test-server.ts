@@ -10,6 +10,7 @@ import { Writable } from 'node:stream';
 import type { ServerConfig } from '../../../signaling/src/config.js';
 import { createLogger } from '../../../signaling/src/observability/logger.js';
 import { startServer, type RunningServer } from '../../../signaling/src/server.js';
+import { startPostgres, type PostgresServer } from './postgres-server.js';
 
 export interface TestServer {
   server: RunningServer;
@@ -28,6 +29,29 @@ export interface TestServer {
 
 export const TEST_METRICS_TOKEN = 'test-metrics-token';
 
+/**
+ * MERIMEET_TEST_STORE=postgres runs every test server of the suite on a real
+ * PostgreSQL store (one throwaway server per test file, a database per test
+ * server) instead of SQLite: the same suite, once per topology.
+ */
+const ON_POSTGRES = process.env.MERIMEET_TEST_STORE === 'postgres';
+let postgres: Promise<PostgresServer> | undefined;
+let serversOnPostgres = 0;
+let nextDatabase = 1;
+
+async function postgresStoreUrl(): Promise<string> {
+  postgres ??= startPostgres();
+  serversOnPostgres++;
+  return (await postgres).createDatabase(`suite_${process.pid}_${nextDatabase++}`);
+}
+
+async function releasePostgres(): Promise<void> {
+  if (--serversOnPostgres > 0 || !postgres) return;
+  const server = postgres;
+  postgres = undefined;
+  await (await server).stop();
+}
+
 export function tempDataDir(): string {
   return mkdtempSync(join(tmpdir(), 'merimeet-test-'));
 }
@@ -43,8 +67,22 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
   });
   const logger = createLogger({ level: 'debug', destination });
   // /metrics is off by default in production; tests that scrape it use this token.
-  const base: Partial<ServerConfig> = { host: '127.0.0.1', port: 0, dataDir, metricsToken: TEST_METRICS_TOKEN, ...overrides };
-  let server = await startServer(base, { logger });
+  const storeUrl = ON_POSTGRES && overrides.storeUrl === undefined ? await postgresStoreUrl() : overrides.storeUrl;
+  const base: Partial<ServerConfig> = {
+    host: '127.0.0.1',
+    port: 0,
+    dataDir,
+    metricsToken: TEST_METRICS_TOKEN,
+    ...overrides,
+    ...(storeUrl === undefined ? {} : { storeUrl }),
+  };
+  let server: RunningServer;
+  try {
+    server = await startServer(base, { logger });
+  } catch (err) {
+    if (ON_POSTGRES && overrides.storeUrl === undefined) await releasePostgres();
+    throw err;
+  }
   const handle: TestServer = {
     server,
     url: server.url,
@@ -61,6 +99,7 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
     async stop() {
       await server.shutdown({ drainMs: 200 });
       rmSync(dataDir, { recursive: true, force: true });
+      if (ON_POSTGRES && overrides.storeUrl === undefined) await releasePostgres();
     },
   };
   return handle;

@@ -15,6 +15,7 @@ import { ServerMetrics } from '../../observability/metrics.js';
 import type { ClientMessageOf, ClientMessageType, ErrorCode, ServerMessage } from '../../protocol/index.js';
 import { iceRefreshBucket } from '../../security/ice-refresh-limit.js';
 import { openDatabase } from '../../store/database.js';
+import { SqliteSql } from '../../store/sqlite-sql.js';
 import type { Authenticated } from '../../context.js';
 import type { HandlerConnection, Membership } from '../handler-connection.js';
 
@@ -55,7 +56,7 @@ export interface World {
   ctx: ServerContext;
   /** A fresh connection; each gets its own address unless one is given. */
   connect(address?: string): FakeConnection;
-  close(): void;
+  close(): Promise<void>;
 }
 
 let nextAddress = 1;
@@ -63,14 +64,14 @@ let nextAddress = 1;
 export function createWorld(config: Partial<ServerConfig> = {}): World {
   const dir = mkdtempSync(join(tmpdir(), 'merimeet-handlers-'));
   const full = withDefaults({ dataDir: dir, logLevel: 'silent', ...config });
-  const db = openDatabase(dir);
-  const ctx = createContext(full, createLogger({ level: 'silent' }), new ServerMetrics(), db);
+  const db = new SqliteSql(openDatabase(dir));
+  const ctx = createContext(full, createLogger({ level: 'silent' }), new ServerMetrics(), db, randomBytes(32));
   return {
     ctx,
     connect: (address) => new FakeConnection(ctx, address ?? `198.51.100.${nextAddress++ % 250}`),
-    close() {
+    async close() {
       for (const room of ctx.rooms.values()) room.dispose();
-      db.close();
+      await db.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -80,6 +80,16 @@ class SuppressedMicrophone implements MicrophoneProcessing {
     return node !== null;
   }
 
+  /** Gives the graph up without stopping the raw microphone, which is then sent as it is. */
+  detachRaw(): void {
+    this.#stopped = true;
+    window.removeEventListener('pointerdown', this.#resume);
+    window.removeEventListener('keydown', this.#resume);
+    this.#source.disconnect();
+    this.track.stop();
+    void this.#ctx.close().catch(reportAs('closing the microphone processing'));
+  }
+
   stop(): void {
     if (this.#stopped) return;
     this.#stopped = true;
@@ -134,12 +144,39 @@ class SuppressedMicrophone implements MicrophoneProcessing {
  */
 export async function processMicrophone(raw: MediaStreamTrack, suppress: boolean): Promise<{ processing: MicrophoneProcessing; failed: boolean }> {
   let mic: SuppressedMicrophone;
+  let ctx: AudioContext;
   try {
-    mic = new SuppressedMicrophone(raw, new AudioContext({ sampleRate: RNNOISE_SAMPLE_RATE, latencyHint: 'interactive' }));
+    ctx = new AudioContext({ sampleRate: RNNOISE_SAMPLE_RATE, latencyHint: 'interactive' });
+    mic = new SuppressedMicrophone(raw, ctx);
   } catch (err) {
     reportFailure('making the microphone audio graph', err);
     return { processing: rawOnly(raw), failed: suppress };
   }
+  if (!(await runsOrMayStillRun(ctx))) {
+    // A graph that never runs sends silence: the others would hear nothing at all.
+    reportFailure('starting the microphone audio graph', new Error(`the audio context stays ${ctx.state}`));
+    mic.detachRaw();
+    return { processing: rawOnly(raw), failed: suppress };
+  }
   const started = await mic.setSuppression(suppress);
   return { processing: mic, failed: !started };
+}
+
+/** How long a context the page may start is given to run (Chromium's start in a few ms). */
+const CONTEXT_START_MS = 1_000;
+
+/**
+ * Whether the audio graph runs, or is only waiting for the person's first
+ * click (the autoplay policy: it is resumed then). A context that is allowed
+ * to start and still does not run cannot: measured in headless Firefox 153
+ * with no audio output device, it stays 'suspended' for good.
+ */
+async function runsOrMayStillRun(ctx: AudioContext): Promise<boolean> {
+  if (ctx.state === 'running') return true;
+  const nav = navigator as Navigator & { getAutoplayPolicy?: (type: 'audiocontext') => string; userActivation?: { hasBeenActive: boolean } };
+  const allowedNow = nav.getAutoplayPolicy?.('audiocontext') === 'allowed' || nav.userActivation?.hasBeenActive === true;
+  if (!allowedNow) return true;
+  await Promise.race([ctx.resume(), new Promise((resolve) => setTimeout(resolve, CONTEXT_START_MS))]);
+  // Read again after the await: resume() moves the state on.
+  return (ctx.state as AudioContextState) === 'running';
 }

@@ -82,15 +82,6 @@ class SuppressedMicrophone implements MicrophoneProcessing {
 
   /** Gives the graph up without stopping the raw microphone, which is then sent as it is. */
   detachRaw(): void {
-    this.#stopped = true;
-    window.removeEventListener('pointerdown', this.#resume);
-    window.removeEventListener('keydown', this.#resume);
-    this.#source.disconnect();
-    this.track.stop();
-    void this.#ctx.close().catch(reportAs('closing the microphone processing'));
-  }
-
-  stop(): void {
     if (this.#stopped) return;
     this.#stopped = true;
     window.removeEventListener('pointerdown', this.#resume);
@@ -98,8 +89,12 @@ class SuppressedMicrophone implements MicrophoneProcessing {
     this.#source.disconnect();
     if (this.#node) destroyRnnoiseNode(this.#node);
     this.track.stop();
-    this.#raw.stop();
     void this.#ctx.close().catch(reportAs('closing the microphone processing'));
+  }
+
+  stop(): void {
+    this.detachRaw();
+    this.#raw.stop();
   }
 
   /** source → node → destination, or source → destination when `node` is null. */

@@ -48,6 +48,15 @@ export async function startBacking(): Promise<Backing> {
 
 let databases = 0;
 
+/**
+ * The bench measures relay, not failover. With the suite's checks (500 ms,
+ * two failures) HAProxy answered 503 during set-up on a machine at load 12:
+ * most likely two /healthz answers slower than the 500 ms a check waits took
+ * the only instance out. Every 2 s, three failures: an instance is out after
+ * ~6 s of silence, still well inside a meeting's 30 s grace.
+ */
+const BENCH_CHECK = 'inter 2s fall 3 rise 1';
+
 /** `size` instances on a fresh database; with NATS when more than one (a single server needs none). */
 export async function startTopology(backing: Backing, size: number, maxConnections: number): Promise<Topology> {
   const store = await backing.postgres.createDatabase(`bench${++databases}`);
@@ -73,7 +82,10 @@ export async function startTopology(backing: Backing, size: number, maxConnectio
       started.push({ proc: await startTs('signaling/src/cli.ts', args, /on (ws:\/\/\S+)\s+TLS is the reverse proxy/), dataDir });
     }
     const instanceUrls = started.map(({ proc }) => proc.match[1]!);
-    balancer = await startHaproxy(instanceUrls.map((u) => Number(new URL(u).port)));
+    balancer = await startHaproxy(
+      instanceUrls.map((u) => Number(new URL(u).port)),
+      BENCH_CHECK,
+    );
     return { url: balancer.url, instanceUrls, instancePids: started.map(({ proc }) => proc.pid), stop: stopAll };
   } catch (err) {
     await stopAll();

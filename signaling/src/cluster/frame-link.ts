@@ -19,12 +19,12 @@ import { MAX_FRAME_BYTES } from '../protocol/index.js';
 import type { ClusterBus } from './cluster-bus.js';
 
 const InstanceId = v.pipe(v.string(), v.regex(/^[0-9a-f]{16}$/));
-/** What travels in front of the frame's text (see FrameLink.send for the layout). */
-const HeaderSchema = v.strictObject({
+const EnvelopeSchema = v.strictObject({
   from: InstanceId,
   /** The edge's connection id: with `from`, names one client socket in the cluster. */
   conn: v.pipe(v.number(), v.integer(), v.minValue(1)),
   kind: v.picklist(['open', 'frame', 'close']),
+  text: v.optional(v.pipe(v.string(), v.maxLength(MAX_FRAME_BYTES))),
   /** open: the client's address (throttles, bans) and its session token if signed in. */
   address: v.optional(v.pipe(v.string(), v.maxLength(64))),
   token: v.optional(v.pipe(v.string(), v.maxLength(64))),
@@ -32,12 +32,10 @@ const HeaderSchema = v.strictObject({
   code: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1000), v.maxValue(4999))),
   reason: v.optional(v.pipe(v.string(), v.maxLength(123))),
 });
-export type Envelope = v.InferOutput<typeof HeaderSchema> & { text?: string };
-/** A newline: JSON.stringify never writes one, so the first one ends the header. */
-const NEWLINE = 0x0a;
+export type Envelope = v.InferOutput<typeof EnvelopeSchema>;
 
-/** An envelope is a frame (up to 4 bytes a character in UTF-8) plus a short header. */
-const MAX_ENVELOPE_BYTES = MAX_FRAME_BYTES * 4 + 1024;
+/** An envelope is a frame plus a few short fields. */
+const MAX_ENVELOPE_BYTES = MAX_FRAME_BYTES * 2 + 1024;
 /** How often an instance says it is alive. */
 export const ALIVE_EVERY_MS = 1_000;
 
@@ -79,35 +77,20 @@ export class FrameLink {
     });
   }
 
-  /**
-   * An envelope on the wire: its header as JSON, a newline, then the frame's
-   * text as it is (when there is one). Writing the frame inside the JSON would
-   * escape every quote of it here and unescape it at the other end, twice per
-   * relayed message; this way only the short header is JSON.
-   */
   private send(topic: string, envelope: Omit<Envelope, 'from'>): void {
-    const { text, ...header } = envelope;
-    const head = JSON.stringify({ ...header, from: this.self });
-    this.bus.publishRaw(topic, this.encoder.encode(text === undefined ? head : `${head}\n${text}`));
+    this.bus.publishRaw(topic, this.encoder.encode(JSON.stringify({ ...envelope, from: this.self })));
   }
 
   private receive(topic: string, handle: (envelope: Envelope) => void): void {
-    // subscribeRaw logs what a handler throws: a malformed envelope is logged and dropped.
-    this.bus.subscribeRaw(topic, MAX_ENVELOPE_BYTES, (data) => handle(this.decode(data)));
-  }
-
-  private decode(data: Uint8Array): Envelope {
-    const end = data.indexOf(NEWLINE);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(this.decoder.decode(end < 0 ? data : data.subarray(0, end)));
-    } catch (err) {
-      throw new Error(`frame envelope header is not JSON: ${(err as Error).message}`, { cause: err });
-    }
-    const header = v.parse(HeaderSchema, parsed);
-    if (end < 0) return header;
-    const text = this.decoder.decode(data.subarray(end + 1));
-    if (text.length > MAX_FRAME_BYTES) throw new Error(`frame envelope text over ${MAX_FRAME_BYTES} characters`);
-    return { ...header, text };
+    this.bus.subscribeRaw(topic, MAX_ENVELOPE_BYTES, (data) => {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(this.decoder.decode(data));
+      } catch (err) {
+        throw new Error(`frame envelope is not JSON: ${(err as Error).message}`, { cause: err });
+      }
+      // subscribeRaw logs what a handler throws: a malformed envelope is logged and dropped.
+      handle(v.parse(EnvelopeSchema, parsed));
+    });
   }
 }

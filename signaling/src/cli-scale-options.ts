@@ -49,7 +49,7 @@ export function natsOption(): Option {
   return (
     new Option(
       '--nats <url>',
-      'share throttles and removal bans with the other instances of a cluster through NATS (nats://host:4222, comma-separated for several); needs --store',
+      'share throttles, removal bans and meetings with the other instances of a cluster through NATS (nats://user:password@host:4222, tls:// to require TLS, comma-separated for several); NATS must ask for credentials only the instances know; needs --store',
     )
       .env('MERIMEET_NATS')
       // checked in toConfig, as --store

@@ -19,8 +19,9 @@ import { filesBenchmark } from './files/index.js';
 import { meshBenchmark } from './mesh/index.js';
 import { audioBenchmark } from './audio/index.js';
 import { guestsBenchmark } from './guests/index.js';
+import { clusterBenchmark } from './cluster/index.js';
 
-const BENCHMARKS: Benchmark[] = [signalingBenchmark, callBenchmark, meshBenchmark, guestsBenchmark, filesBenchmark, bundleBenchmark, audioBenchmark];
+const BENCHMARKS: Benchmark[] = [signalingBenchmark, clusterBenchmark, callBenchmark, meshBenchmark, guestsBenchmark, filesBenchmark, bundleBenchmark, audioBenchmark];
 
 /** Flags that take a path rather than a number; handed to benchmarks through ctx.paths. */
 const PATH_FLAGS: Record<string, string> = {

@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { connect, JSONCodec, type NatsConnection, type Subscription } from 'nats';
 import * as v from 'valibot';
 import type { Logger } from '../observability/logger.js';
+import { natsConnectOptions } from './nats-options.js';
 
 /** Bumped when an event's shape changes, so two versions in one rolling upgrade ignore each other's events. */
 const SUBJECT_PREFIX = 'merimeet.v1';
@@ -33,7 +34,7 @@ export type ClusterEvent = v.InferOutput<typeof EventSchema>;
 export type EventArg = ClusterEvent['args'][number];
 
 export interface ClusterBusOptions {
-  /** nats://[user:password@]host:port; several comma-separated for a NATS cluster. */
+  /** nats://user:password@host:port (tls:// to require TLS); several comma-separated for a NATS cluster. NATS must ask for credentials. */
   url: string;
   logger: Logger;
 }
@@ -61,7 +62,7 @@ export class ClusterBus {
     let nc: NatsConnection;
     try {
       nc = await connect({
-        servers: options.url.split(',').map((s) => s.trim()),
+        ...natsConnectOptions(options.url),
         name: 'merimeet-signaling',
         timeout: CONNECT_TIMEOUT_MS,
         reconnect: true,
@@ -70,6 +71,15 @@ export class ClusterBus {
       });
     } catch (err) {
       throw new Error(`could not connect to NATS at ${redactNatsUrl(options.url)}: ${(err as Error).message}`, { cause: err });
+    }
+    // Whoever can publish here can pass frames to a meeting's home with any client address, and reset
+    // throttles: only the instances may. NATS says in its INFO whether it asks connections for credentials.
+    if (nc.info?.auth_required !== true) {
+      await nc.close();
+      throw new Error(
+        `NATS at ${redactNatsUrl(options.url)} lets anyone connect: give it a user and password that only the instances know ` +
+          '(nats-server --user U --pass P, or an authorization block) and put them in the URL (nats://U:P@host:4222)',
+      );
     }
     options.logger.info({ event: 'cluster_connected', nats: redactNatsUrl(options.url) });
     return new ClusterBus(nc, options.logger);
@@ -151,6 +161,11 @@ export class ClusterBus {
       },
     });
     this.subscriptions.push(subscription);
+  }
+
+  /** Resolves once NATS has processed everything sent so far (subscriptions included). */
+  async flush(): Promise<void> {
+    await this.nc.flush();
   }
 
   async close(): Promise<void> {

@@ -123,7 +123,7 @@ async function relay(
   options: Parameters<typeof runLoad>[2],
 ): Promise<RelayResult> {
   try {
-    return await runLoad(clients, server.pid, options);
+    return await runLoad(clients, [server.pid], options);
   } finally {
     for (const c of clients) c.ws.terminate();
   }

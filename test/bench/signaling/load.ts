@@ -129,7 +129,8 @@ class Sender {
   }
 }
 
-export async function runLoad(clients: LoadClient[], serverPid: number, o: LoadOptions): Promise<RelayResult> {
+/** `serverPids`: the processes whose CPU is the server's (one, or every instance of a cluster). */
+export async function runLoad(clients: LoadClient[], serverPids: readonly number[], o: LoadOptions): Promise<RelayResult> {
   const senders = clients.map((c, i) => {
     const { head, tail } = frameParts(i, c.to, o.payloadBytes);
     return new Sender(c.ws, head, tail, o);
@@ -186,14 +187,15 @@ export async function runLoad(clients: LoadClient[], serverPid: number, o: LoadO
     o.log(`  warming up ${o.warmupSeconds} s`);
     await sleep(o.warmupSeconds * 1000);
     recording = true;
-    const cpu0 = cpuSeconds(serverPid);
+    const serverCpuSeconds = () => serverPids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+    const cpu0 = serverCpuSeconds();
     const own0 = process.cpuUsage();
     const machine0 = machineBusySeconds();
     const t0 = performance.now();
     await sleep(o.seconds * 1000);
     recording = false;
     const elapsed = (performance.now() - t0) / 1000;
-    const serverCpu = cpuSeconds(serverPid) - cpu0;
+    const serverCpu = serverCpuSeconds() - cpu0;
     const machineCpuPercent = ((machineBusySeconds() - machine0) / elapsed) * 100;
     const own = process.cpuUsage(own0);
     const clientCpuPercent = ((own.user + own.system) / 1e6 / elapsed) * 100;

@@ -7,7 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type WebSocket from 'ws';
 import { mapLimit } from '../support/stats.js';
-import { openSocket, Rpc } from './connect.js';
+import { openSocket, Rpc, type Endpoint } from './connect.js';
 import type { LoadClient } from './load.js';
 import type { ServerUnderTest } from './servers.js';
 
@@ -27,7 +27,7 @@ const REQUESTS_PER_OWNER = 100;
 /** The server lets one account hold 20 unused meeting-id reservations; each owner connection holds at most one. */
 const MAX_OWNERS = 10;
 
-export async function joinMeriMeet(server: ServerUnderTest, o: MeetingOptions): Promise<LoadClient[]> {
+export async function joinMeriMeet(server: Endpoint, o: MeetingOptions): Promise<LoadClient[]> {
   const meetings = o.clients / o.size;
   const owners = await ownerConnections(server, Math.min(MAX_OWNERS, Math.ceil((2 * meetings) / REQUESTS_PER_OWNER)));
   const keys: { meetingId: string; admissionKey: string }[] = [];
@@ -57,7 +57,7 @@ export async function joinMeriMeet(server: ServerUnderTest, o: MeetingOptions): 
   return ring(joined.map((j) => j.ws), (i) => joined[i]!.peerId, o.size);
 }
 
-async function ownerConnections(server: ServerUnderTest, count: number): Promise<Rpc[]> {
+async function ownerConnections(server: Endpoint, count: number): Promise<Rpc[]> {
   const first = new Rpc(await openSocket(server, 0));
   // One registration only: it costs a real scrypt hash (N=2^17) on the server.
   const session = await first.request({

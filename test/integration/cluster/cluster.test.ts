@@ -7,6 +7,7 @@
  */
 import { connect as natsConnect } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { natsConnectOptions } from '../../../signaling/src/cluster/nats-options.js';
 import { startCluster, untilHealth, healthOf, type Cluster } from '../support/cluster.js';
 import { uniqueUsername } from '../support/meeting.js';
 import { newMeetingKey, TestClient } from '../support/test-client.js';
@@ -143,7 +144,8 @@ describe('a cluster of three', () => {
   });
 
   it('drops malformed events on the cluster bus with a log line, and applies none of them', async () => {
-    const intruder = await natsConnect({ servers: cluster.nats.url });
+    // One that holds the NATS credentials (a strayed or compromised member): strangers are refused by NATS (nats-auth.test.ts).
+    const intruder = await natsConnect(natsConnectOptions(cluster.nats.url));
     const subject = 'merimeet.v1.throttles';
     const encode = (value: unknown) => new TextEncoder().encode(typeof value === 'string' ? value : JSON.stringify(value));
     intruder.publish(subject, encode('not json {'));

@@ -22,7 +22,10 @@ export interface LoadBalancer {
   stop(): Promise<void>;
 }
 
-export function haproxyConfig(frontendPort: number, backendPorts: readonly number[]): string {
+/** The suite's checks: every 500 ms, 2 failures take an instance out, 1 success brings it back (a check answers within `inter`). */
+const SUITE_CHECK = 'inter 500ms fall 2 rise 1';
+
+export function haproxyConfig(frontendPort: number, backendPorts: readonly number[], check = SUITE_CHECK): string {
   return `global
   maxconn 4096
 
@@ -41,18 +44,18 @@ frontend merimeet
 
 backend signaling
   balance roundrobin
-  # Checked every 500 ms; 2 failures take an instance out, 1 success brings it back.
   option httpchk GET /healthz
   http-check expect status 200
-${backendPorts.map((p, i) => `  server s${i + 1} 127.0.0.1:${p} check inter 500ms fall 2 rise 1`).join('\n')}
+${backendPorts.map((p, i) => `  server s${i + 1} 127.0.0.1:${p} check ${check}`).join('\n')}
 `;
 }
 
-export async function startHaproxy(backendPorts: readonly number[]): Promise<LoadBalancer> {
+/** `check`: HAProxy's health-check settings for each instance (SUITE_CHECK unless given). */
+export async function startHaproxy(backendPorts: readonly number[], check?: string): Promise<LoadBalancer> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'merimeet-haproxy-'));
   const config = join(dir, 'haproxy.cfg');
-  writeFileSync(config, haproxyConfig(port, backendPorts));
+  writeFileSync(config, haproxyConfig(port, backendPorts, check));
   let log = '';
   const child: ChildProcess = spawn('haproxy', ['-db', '-f', config], { stdio: ['ignore', 'pipe', 'pipe'] });
   child.on('error', (err) => (log += `spawn failed: ${err.message} (scripts/setup.sh installs Debian's haproxy)\n`));

@@ -27,7 +27,7 @@ export const sfuHandlers: HandlerTable<SfuMessage> = {
     const sfu = requireSfu(conn);
     const { room, member } = requireAdmitted(conn);
     const offer = await sfu.relay(room, member, 'subscribe', (meeting) => meeting.subscribe(member, feeds));
-    return { type: 'sfu.offer', jsep: { type: 'offer', sdp: offer.sdp } };
+    return { type: 'sfu.offer', ...offer };
   },
 
   'sfu.start': async (conn, { jsep }) => {

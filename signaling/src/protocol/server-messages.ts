@@ -5,7 +5,7 @@
  */
 import * as v from 'valibot';
 import { ERROR_CODES } from './errors.js';
-import { MediaTopologyName, ServerSdpAnswer, ServerSdpOffer } from './sfu-fields.js';
+import { MediaTopologyName, ServerSdpAnswer, ServerSdpOffer, SfuStream } from './sfu-fields.js';
 import { IceServer, MeetingId, MeetingInfo, PeerId, PeerInfo, Rid, SignalData, Username } from './fields.js';
 
 const msg = <T extends string, E extends v.ObjectEntries>(type: T, entries: E) =>
@@ -73,7 +73,7 @@ export const ServerMessage = v.variant('type', [
   /** Reply to `sfu.publish`: the SFU's answer for the member's sending connection. */
   reply('sfu.answer', { jsep: ServerSdpAnswer }),
   /** Reply to `sfu.subscribe`: the SFU's offer for the member's receiving connection (answer with `sfu.start`). */
-  reply('sfu.offer', { jsep: ServerSdpOffer }),
+  reply('sfu.offer', { jsep: ServerSdpOffer, streams: v.array(SfuStream) }),
   /** The meeting grew past the mesh limit and now runs on the SFU: publish there (nobody leaves). */
   msg('sfu.moved', {}),
   /** Who publishes on the SFU now; subscribe to those you want to see. */

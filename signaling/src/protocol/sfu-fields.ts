@@ -14,6 +14,9 @@ export const SdpAnswer = v.strictObject({ type: v.literal('answer'), sdp });
 export const ServerSdpOffer = v.object({ type: v.literal('offer'), sdp: v.string() });
 export const ServerSdpAnswer = v.object({ type: v.literal('answer'), sdp: v.string() });
 
+/** What one media section of a subscriber's offer carries: whose media (their frames open only with their keys). */
+export const SfuStream = v.object({ mid: v.pipe(v.string(), v.maxLength(32)), peerId: PeerId, kind: v.picklist(['audio', 'video']) });
+
 /** One RTCIceCandidate as its JSON, or `null` once gathering is complete. */
 export const SfuCandidate = v.nullable(
   v.strictObject({

@@ -21,9 +21,22 @@ interface SfuMember {
   subscribed: number[];
 }
 
+/** One media section of a member's receiving connection, by peer id (members never see Janus's feed ids). */
+export interface SfuStream {
+  mid: string;
+  peerId: string;
+  kind: 'audio' | 'video';
+}
+
+/** Janus's offer for a member's receiving connection, and whose media each section carries. */
+export interface SfuOffer {
+  jsep: JanusJsep & { type: 'offer' };
+  streams: SfuStream[];
+}
+
 /** What a meeting needs from its surroundings: where to send a member Janus's own offers, and where to log. */
 export interface SfuMeetingPorts {
-  sendOffer(member: Member, jsep: JanusJsep & { type: 'offer' }): void;
+  sendOffer(member: Member, offer: SfuOffer): void;
   log(event: string, data: Record<string, unknown>): void;
 }
 
@@ -82,7 +95,7 @@ export class SfuMeeting {
   }
 
   /** Subscribes to exactly these peers (publishing members other than `member`). */
-  async subscribe(member: Member, peerIds: string[]): Promise<JanusJsep> {
+  async subscribe(member: Member, peerIds: string[]): Promise<SfuOffer> {
     const state = this.stateOf(member);
     const wanted = peerIds.map((peerId) => {
       const other = this.members.get(peerId);
@@ -91,13 +104,16 @@ export class SfuMeeting {
       }
       return other.feed;
     });
-    let offer: JanusJsep;
+    let offer: videoroom.SubscriberOffer;
     if (!state.subscriber) {
       if (wanted.length === 0) throw new SfuError('janus_plugin_error', 'subscribe to at least one feed', { request: 'subscribe' });
       const handle = await this.session().attach();
       handle.onNotice((notice) => {
         // Janus renegotiates by itself when a publisher it forwards leaves.
-        if (notice.janus === 'event' && notice.jsep?.type === 'offer') this.ports.sendOffer(member, { type: 'offer', sdp: notice.jsep.sdp });
+        if (notice.janus === 'event' && notice.jsep?.type === 'offer') {
+          const streams = this.byPeer(videoroom.subscriberStreams(notice.plugindata.data));
+          this.ports.sendOffer(member, { jsep: { type: 'offer', sdp: notice.jsep.sdp }, streams });
+        }
         if (notice.janus === 'hangup') this.ports.log('sfu_subscriber_hangup', { meetingId: this.room.id, peerId: member.peerId });
       });
       state.subscriber = handle;
@@ -109,7 +125,18 @@ export class SfuMeeting {
       offer = await videoroom.updateSubscription(state.subscriber, add, drop);
     }
     state.subscribed = wanted;
-    return offer;
+    return { jsep: { type: 'offer', sdp: offer.jsep.sdp }, streams: this.byPeer(offer.streams) };
+  }
+
+  /** Janus's feed ids as our peer ids; a feed of someone who has just left is not listed. */
+  private byPeer(streams: videoroom.SubscriberStream[]): SfuStream[] {
+    const peerOf = new Map([...this.members].map(([peerId, s]) => [s.feed, peerId]));
+    const out: SfuStream[] = [];
+    for (const s of streams) {
+      const peerId = peerOf.get(s.feed);
+      if (peerId !== undefined) out.push({ mid: s.mid, peerId, kind: s.type });
+    }
+    return out;
   }
 
   async start(member: Member, answer: JanusJsep & { type: 'answer' }): Promise<void> {

@@ -124,7 +124,7 @@ export class SfuMeetings {
       throw new AppError('sfu_unavailable', 'no media server is up to take this meeting past the mesh limit', RETRY_AFTER_MS);
     }
     const meeting = new SfuMeeting(room, {
-      sendOffer: (member, jsep) => room.sendTo(member, { type: 'sfu.offer', jsep }),
+      sendOffer: (member, offer) => room.sendTo(member, { type: 'sfu.offer', ...offer }),
       log: (event, data) => this.logger.info({ event, ...data }),
     });
     try {

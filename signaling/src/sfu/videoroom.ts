@@ -3,6 +3,7 @@
  * with the reply it must get: the `videoroom` field names what happened, and
  * a negotiation must carry a JSEP of the right type.
  */
+import * as v from 'valibot';
 import type { JanusJsep } from './janus-replies.js';
 import type { JanusHandle, PluginReply } from './janus-session.js';
 import { SfuError } from './sfu-error.js';
@@ -70,22 +71,65 @@ export async function publish(handle: JanusHandle, target: { room: number; feed:
   return jsepOf(reply, 'answer', 'publish');
 }
 
+/** One media section of a subscriber's offer: which publisher's feed (and kind) it carries. */
+export interface SubscriberStream {
+  mid: string;
+  feed: number;
+  type: 'audio' | 'video';
+}
+
+/** An offer to a subscriber, with what each of its media sections carries. */
+export interface SubscriberOffer {
+  jsep: JanusJsep;
+  streams: SubscriberStream[];
+}
+
+const JanusStreams = v.array(
+  v.object({
+    type: v.string(),
+    mid: v.optional(v.pipe(v.string(), v.maxLength(32))),
+    feed_id: v.optional(v.number()),
+    active: v.optional(v.boolean()),
+  }),
+);
+
+/**
+ * The audio and video sections of a subscriber's offer that carry a feed now
+ * (Janus lists sections of publishers who left as inactive, and its data
+ * section carries no feed). The client needs this to know whose frames each
+ * receiver carries, so it opens them with that person's keys.
+ */
+export function subscriberStreams(data: Record<string, unknown>): SubscriberStream[] {
+  const parsed = v.safeParse(JanusStreams, data.streams ?? []);
+  if (!parsed.success) throw new SfuError('janus_malformed', 'the VideoRoom plugin listed malformed streams', { request: 'streams' });
+  const streams: SubscriberStream[] = [];
+  for (const s of parsed.output) {
+    if (s.active === false || s.mid === undefined || s.feed_id === undefined) continue;
+    if (s.type === 'audio' || s.type === 'video') streams.push({ mid: s.mid, feed: s.feed_id, type: s.type });
+  }
+  return streams;
+}
+
+function subscriberOffer(reply: PluginReply, request: string): SubscriberOffer {
+  return { jsep: jsepOf(reply, 'offer', request), streams: subscriberStreams(reply.data) };
+}
+
 /** Joins as a subscriber to these feeds; returns Janus's offer. */
-export async function subscribe(handle: JanusHandle, room: number, feeds: number[]): Promise<JanusJsep> {
+export async function subscribe(handle: JanusHandle, room: number, feeds: number[]): Promise<SubscriberOffer> {
   const reply = await handle.message(
     { request: 'join', ptype: 'subscriber', room, streams: feeds.map((feed) => ({ feed })) },
     { awaitsEvent: true },
   );
-  return jsepOf(expect(reply, 'attached', 'join'), 'offer', 'subscribe');
+  return subscriberOffer(expect(reply, 'attached', 'join'), 'subscribe');
 }
 
 /** Changes what an existing subscriber receives; returns Janus's new offer. */
-export async function updateSubscription(handle: JanusHandle, add: number[], drop: number[]): Promise<JanusJsep> {
+export async function updateSubscription(handle: JanusHandle, add: number[], drop: number[]): Promise<SubscriberOffer> {
   const body: Record<string, unknown> = { request: 'update' };
   if (add.length > 0) body.subscribe = add.map((feed) => ({ feed }));
   if (drop.length > 0) body.unsubscribe = drop.map((feed) => ({ feed }));
   const reply = await handle.message(body, { awaitsEvent: true });
-  return jsepOf(expect(reply, 'updated', 'update'), 'offer', 'update');
+  return subscriberOffer(expect(reply, 'updated', 'update'), 'update');
 }
 
 /** The member's answer to a subscriber offer: media starts flowing. */

@@ -69,6 +69,13 @@ export interface Participant {
   safetyCode: string | null;
   /** The last signal refused in this peer's name, for the UI to explain; null if none. */
   securityProblem: SecurityProblem | null;
+  /**
+   * In an SFU meeting: the kinds of this person's media whose frames we
+   * receive but cannot open (no key from them yet, or frames that fail
+   * authentication). The tile says so rather than going black. Always empty
+   * in a mesh (DTLS-SRTP either connects or it does not).
+   */
+  cantDecrypt: ('audio' | 'video')[];
 }
 
 /** A signal claiming to come from a participant that was refused (see PeerLinkEvents.onSecurityError). */

@@ -63,9 +63,13 @@ export class MediaMeter {
     const reports = await topology.readReports();
     if (this.#o.lifetime.ended) return;
     const patches = new Map<string, Partial<Participant>>();
-    for (const [id, { records, fingerprints }] of reports) {
+    for (const [id, { records, fingerprints, safetyCodeFromTopology }] of reports) {
       const { stats, snapshot } = computePeerStats(records, this.#statsPrev.get(id) ?? null);
       this.#statsPrev.set(id, snapshot);
+      if (safetyCodeFromTopology) {
+        patches.set(id, { stats, quality: rateQuality(stats) });
+        continue;
+      }
       const certs = certificatesOf(records) ?? fingerprints;
       const code = certs ? await safetyCode(certs.local, certs.remote) : null;
       patches.set(id, { stats, quality: rateQuality(stats), safetyCode: code });

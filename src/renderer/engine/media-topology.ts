@@ -16,7 +16,7 @@ import type { CertificateFingerprint } from './safety-code.js';
 import type { StatsRecord } from './stats.js';
 
 /** What a topology learns about one remote person's media (their stream, connection, verification…). */
-export type PeerMediaPatch = Partial<Pick<Participant, 'stream' | 'screen' | 'connection' | 'verification' | 'safetyCode' | 'securityProblem'>>;
+export type PeerMediaPatch = Partial<Pick<Participant, 'stream' | 'screen' | 'connection' | 'verification' | 'safetyCode' | 'securityProblem' | 'cantDecrypt'>>;
 
 export interface MediaTopologyEvents {
   onPeerMedia(peerId: string, patch: PeerMediaPatch): void;
@@ -33,6 +33,8 @@ export interface PeerReport {
   records: StatsRecord[];
   /** Both certificate fingerprints from the negotiated descriptions, when getStats has none (safety-code.ts). */
   fingerprints: { local: CertificateFingerprint; remote: CertificateFingerprint } | null;
+  /** The topology reports this person's safety code itself (SFU: from the pairwise key agreement), so stats leave it alone. */
+  safetyCodeFromTopology?: boolean;
 }
 
 export interface AudioLevels {
@@ -45,6 +47,8 @@ export interface AudioLevels {
 }
 
 export interface MediaTopology {
+  /** Which topology this is: the session moves a meeting from the mesh to the SFU, never back. */
+  readonly kind: 'mesh' | 'sfu';
   /** Someone the roster admitted: start exchanging media with them. */
   addPeer(peerId: string): void;
   /** Someone left: stop their media and forget them. */

@@ -23,6 +23,7 @@ const NO_MEDIA_YET = {
   stats: null,
   safetyCode: null,
   securityProblem: null,
+  cantDecrypt: [],
 } as const satisfies Partial<Participant>;
 
 /** The state before any call (also what tests build their states from). */

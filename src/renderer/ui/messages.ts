@@ -38,7 +38,17 @@ export const ERROR_TEXT: Readonly<Record<string, string>> = {
   // Local devices
   camera_lost: 'Your camera stopped working.',
   noise_suppression_failed: 'Noise suppression could not start on this device, so the others hear your microphone without it.',
+  // Large meetings (through the media server)
+  sfu_unavailable: 'This meeting has grown past what a direct call carries, and its media server cannot be reached. Try again in a moment.',
+  screen_not_in_large_meeting: 'Screen sharing is not available yet in a meeting this large.',
 };
+
+/** On a tile whose frames arrive but do not open (SFU meetings): never a silent black square. */
+export function cantDecryptText(name: string, kinds: readonly ('audio' | 'video')[]): string | null {
+  if (kinds.length === 0) return null;
+  const what = kinds.length === 2 ? 'video and audio' : kinds[0] === 'video' ? 'video' : 'audio';
+  return `Can’t decrypt ${name}’s ${what}`;
+}
 
 export const CAMERA_LOST = ERROR_TEXT['camera_lost']!;
 const FALLBACK = 'Something went wrong. Please try again.';

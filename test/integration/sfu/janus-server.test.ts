@@ -75,6 +75,6 @@ describe('the test Janus', () => {
     await janus.stop();
     expect(processAlive(second)).toBe(false);
     expect(namespaceExists(janus.network.sfuNamespace)).toBe(false);
-    expect(namespaceExists(janus.network.clientNamespace)).toBe(false);
+    expect(namespaceExists(janus.network.clientNamespace!)).toBe(false);
   });
 });

@@ -14,7 +14,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { createVethNetwork, type VethNetwork } from './veth-network.js';
+import { createVethNetwork, type VethNetwork, type VethOptions } from './veth-network.js';
 
 const JANUS_LIB = '/usr/lib/x86_64-linux-gnu/janus';
 /** Measured here: a fresh start answers `info` after 1.6–2.2 s, a restart after 0.6–0.9 s; 10 s leaves room for a loaded machine. */
@@ -41,10 +41,10 @@ process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
-export async function startJanus(options: { apiSecret?: string } = {}): Promise<JanusServer> {
+export async function startJanus(options: { apiSecret?: string } & VethOptions = {}): Promise<JanusServer> {
   const apiSecret = options.apiSecret ?? randomBytes(24).toString('base64url');
   const dir = mkdtempSync(join(tmpdir(), 'merimeet-janus-'));
-  const network = createVethNetwork();
+  const network = createVethNetwork({ clientsHere: options.clientsHere === true });
   const socket = join(dir, 'api.sock');
   writeConfig(dir, { apiSecret, socket, mediaAddress: network.sfuAddress });
   let text = '';

@@ -12,8 +12,8 @@ export interface VethNetwork {
   /** Namespace Janus runs in; its end of the pair has `sfuAddress`. */
   sfuNamespace: string;
   sfuAddress: string;
-  /** Namespace for the clients (a browser); its end has `clientAddress`. */
-  clientNamespace: string;
+  /** Namespace for the clients (a browser); its end has `clientAddress`. null: the test's own namespace. */
+  clientNamespace: string | null;
   clientAddress: string;
   /** Deletes both namespaces (which destroys the veth pair). Safe to call twice. */
   remove(): void;
@@ -30,11 +30,20 @@ function ip(...args: string[]): void {
   execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
-export function createVethNetwork(): VethNetwork {
+export interface VethOptions {
+  /**
+   * Keep the clients' end in this process's own namespace (the e2e suite's
+   * loopback-only one, where its browsers and signaling server already are),
+   * instead of a namespace of its own.
+   */
+  clientsHere?: boolean;
+}
+
+export function createVethNetwork(options: VethOptions = {}): VethNetwork {
   const tag = randomBytes(3).toString('hex');
   // Interface names are at most 15 bytes; namespace names are free-form.
   const sfuNamespace = `mm-sfu-${tag}`;
-  const clientNamespace = `mm-cli-${tag}`;
+  const clientNamespace = options.clientsHere ? null : `mm-cli-${tag}`;
   const sfuLink = `mms${tag}`;
   const clientLink = `mmc${tag}`;
   // 10.64.0.0–10.254.255.0: away from the 10.0.x.y that container hosts tend to use.
@@ -51,7 +60,8 @@ export function createVethNetwork(): VethNetwork {
       if (removed) return;
       removed = true;
       live.delete(network);
-      for (const ns of [sfuNamespace, clientNamespace]) {
+      // Deleting the SFU's namespace destroys the pair, our end too when it is here.
+      for (const ns of clientNamespace === null ? [sfuNamespace] : [sfuNamespace, clientNamespace]) {
         try {
           ip('netns', 'del', ns);
         } catch (error) {
@@ -64,18 +74,19 @@ export function createVethNetwork(): VethNetwork {
   live.add(network);
   try {
     ip('netns', 'add', sfuNamespace);
-    ip('netns', 'add', clientNamespace);
+    if (clientNamespace !== null) ip('netns', 'add', clientNamespace);
     ip('link', 'add', sfuLink, 'type', 'veth', 'peer', 'name', clientLink);
     ip('link', 'set', sfuLink, 'netns', sfuNamespace);
-    ip('link', 'set', clientLink, 'netns', clientNamespace);
-    ip('-n', sfuNamespace, 'addr', 'add', `${sfuAddress}/24`, 'dev', sfuLink);
-    ip('-n', clientNamespace, 'addr', 'add', `${clientAddress}/24`, 'dev', clientLink);
+    if (clientNamespace !== null) ip('link', 'set', clientLink, 'netns', clientNamespace);
+    const inNs = (ns: string | null, ...args: string[]) => (ns === null ? ip(...args) : ip('-n', ns, ...args));
+    inNs(sfuNamespace, 'addr', 'add', `${sfuAddress}/24`, 'dev', sfuLink);
+    inNs(clientNamespace, 'addr', 'add', `${clientAddress}/24`, 'dev', clientLink);
     for (const [ns, link] of [
       [sfuNamespace, sfuLink],
       [clientNamespace, clientLink],
     ] as const) {
-      ip('-n', ns, 'link', 'set', link, 'up');
-      ip('-n', ns, 'link', 'set', 'lo', 'up');
+      inNs(ns, 'link', 'set', link, 'up');
+      inNs(ns, 'link', 'set', 'lo', 'up');
     }
   } catch (error) {
     network.remove();

@@ -50,6 +50,7 @@ export function createMeshTopology(options: MeshOptions): MediaTopology {
 }
 
 class MeshTopology implements MediaTopology {
+  readonly kind = 'mesh' as const;
   readonly #o: MeshOptions;
   readonly #createLink: (options: PeerLinkOptions) => PeerLink;
   readonly #links = new Map<string, PeerLink>();

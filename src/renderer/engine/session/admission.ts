@@ -91,6 +91,8 @@ export class Admission {
       local: { ...st.local, peerId: m.peerId, connection: 'connected' },
     }));
     s.setHost(m.hostId);
+    // Before the roster: people in a meeting on the SFU get no mesh link at all.
+    if (m.media === 'sfu') s.onSfu(m.feeds ?? []);
     for (const info of m.peers) s.upsertPeer(info);
     if (resumed) this.#afterResume(m);
     // Presence flags may have changed in the lobby or while away, and a restarted

@@ -16,16 +16,22 @@ import { deriveChatKey } from '../chat-crypto.js';
 import { deriveFileKey } from '../files/file-crypto.js';
 import { createFileTransfers, type FileSink, type FileTransfers } from '../files/file-transfers.js';
 import { MediaMeter } from '../media-meter.js';
-import type { MediaTopology } from '../media-topology.js';
+import type { MediaTopology, PeerMediaPatch } from '../media-topology.js';
 import { createMeshTopology } from '../mesh/mesh-topology.js';
 import type { SignalPayload } from '../negotiation.js';
 import type { PeerLink, PeerLinkOptions } from '../mesh/peer-link.js';
 import { afterCall, patchPeer, withChat, withDeparture, withHost, withPeerInfo, withoutPeer } from '../roster.js';
 import { deriveSdpMacKey } from '../sdp-mac.js';
+import { createMediaE2ee } from '../sfu/e2ee/create-media-e2ee.js';
+import type { CreateMediaE2ee } from '../sfu/e2ee/media-e2ee.js';
+import { sfuServerOver } from '../sfu/sfu-server.js';
+import { createSfuTopology, type SfuTopology } from '../sfu/sfu-topology.js';
 import type { SignalingConnection } from '../signaling-client.js';
+import { reportAs } from '../failures.js';
 import type { Store } from '../store.js';
 import { TurnRefresher } from '../turn-refresher.js';
 import { Lifetime } from './lifetime.js';
+import { MeshHandover } from './mesh-handover.js';
 import { ScreenShare } from './screen-share-session.js';
 
 /** Signals kept while the socket is down; more than this means negotiations are stale anyway. */
@@ -33,6 +39,8 @@ const MAX_OUTBOX = 500;
 
 export interface SessionDeps {
   createLink?: (options: PeerLinkOptions) => PeerLink;
+  /** End-to-end encryption of SFU frames (tests give an in-process worker). */
+  createE2ee?: CreateMediaE2ee;
   createFileSink: (name: string, size: number) => Promise<FileSink>;
   statsIntervalMs: number;
   levelIntervalMs: number;
@@ -55,6 +63,8 @@ export class CallSession {
   /** Signals produced while the socket is down, sent after the resume. */
   #outbox: { to: string; data: SignalPayload }[] = [];
   #keyed: Keyed | null = null;
+  /** While the meeting moves from the mesh to the SFU (null before and after). */
+  #handover: MeshHandover | null = null;
 
   constructor(
     readonly opts: JoinOptions,
@@ -119,11 +129,15 @@ export class CallSession {
       sendSignal: (to, data) => this.sendSignal(to, data),
       ...(this.deps.createLink ? { createLink: this.deps.createLink } : {}),
       events: {
-        onPeerMedia: (peerId, patch) => this.update((st) => patchPeer(st, peerId, patch)),
+        onPeerMedia: (peerId, patch) => {
+          // Once the meeting moved, only what the SFU has not replaced yet.
+          if (this.#handover === null || this.#handover.meshShows(peerId)) this.#patchPeer(peerId, patch);
+        },
         onChatFrame: (peerId, frame) => this.#receiveChat(peerId, frame),
         onFileFrame: (peerId, frame) => void this.#keyed?.files.receive(peerId, frame),
         onRelayRefused: (peerId) => this.turn.refused(peerId),
         onPeerRestarted: (peerId) => {
+          if (this.#handover) return;
           this.turn.forget(peerId);
           this.meter.forget(peerId);
           this.update((st) => patchPeer(st, peerId, { stream: null, screen: null, connection: 'connecting', verification: 'pending', safetyCode: null }));
@@ -149,6 +163,68 @@ export class CallSession {
     this.lifetime.add(() => topology.close());
     this.lifetime.add(() => files.close());
     this.lifetime.add(() => this.screen.drop());
+  }
+
+  #patchPeer(peerId: string, patch: PeerMediaPatch): void {
+    this.update((st) => patchPeer(st, peerId, patch));
+  }
+
+  // ---- The SFU ----
+
+  get sfu(): SfuTopology | null {
+    const topology = this.#keyed?.topology;
+    return topology?.kind === 'sfu' ? (topology as SfuTopology) : null;
+  }
+
+  /**
+   * The server says this meeting's media runs on the SFU (`room.joined` with
+   * `media: "sfu"`, or `sfu.moved`): move there, once; a meeting never goes
+   * back to a mesh. Already there: publish again if the SFU the server has now
+   * does not carry our media (a rebuilt meeting after a restart), else just
+   * follow who publishes.
+   */
+  onSfu(feeds: string[]): void {
+    const keyed = this.#keyed;
+    if (!keyed || this.ended) return;
+    const current = this.sfu;
+    if (current) {
+      if (!current.isPublishedIn(feeds)) void current.publish().catch(reportAs('publishing to the SFU again'));
+      // Queued behind the publish; a newer sfu.feeds replaces it.
+      return current.setFeeds(feeds);
+    }
+    const mesh = keyed.topology;
+    const sfu = this.#createSfu();
+    keyed.topology = sfu;
+    this.lifetime.add(() => sfu.close());
+    this.#handover = new MeshHandover(mesh, this.lifetime, () => this.store.get().peers.map((p) => p.peerId));
+    for (const p of this.store.get().peers) sfu.addPeer(p.peerId);
+    void sfu.publish().catch(reportAs('publishing to the SFU'));
+    sfu.setFeeds(feeds);
+  }
+
+  #createSfu(): SfuTopology {
+    const { opts, store } = this;
+    return createSfuTopology({
+      meetingId: opts.meetingId,
+      localId: () => store.get().local.peerId,
+      iceServers: () => this.turn.iceServers,
+      relayOnly: opts.relayOnly === true,
+      stream: opts.stream,
+      replaced: this.replaced,
+      e2eKey: opts.keys.e2eKey,
+      server: sfuServerOver((m) => this.signaling.request(m)),
+      sendSignal: (to, data) => this.sendSignal(to, data as SignalPayload),
+      createE2ee: this.deps.createE2ee ?? createMediaE2ee,
+      events: {
+        onPeerMedia: (peerId, patch) => {
+          if (patch.stream) this.#handover?.arrived(peerId);
+          this.#patchPeer(peerId, patch);
+        },
+        onChatFrame: (peerId, frame) => this.#receiveChat(peerId, frame),
+        onFileFrame: (peerId, frame) => void this.#keyed?.files.receive(peerId, frame),
+        onRelayRefused: (peerId) => this.turn.refused(peerId),
+      },
+    });
   }
 
   // ---- Signals ----

@@ -38,7 +38,13 @@ export class ScreenShare {
     video?.addEventListener('ended', onEnded);
     this.#shared = { stream, off: () => video?.removeEventListener('ended', onEnded) };
     s.update((st) => ({ ...st, local: { ...st.local, screen: stream } }));
-    await s.topology?.setScreen(stream);
+    try {
+      await s.topology?.setScreen(stream);
+    } catch (err) {
+      // Nobody gets it (the topology cannot send a screen): the person must not think they share.
+      if (this.#shared?.stream === stream) this.stop();
+      throw err;
+    }
     if (video?.readyState === 'ended') onEnded();
   }
 

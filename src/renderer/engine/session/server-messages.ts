@@ -3,6 +3,7 @@
  * own requests go to whoever asked; see signaling-client.ts).
  */
 import type { ServerMessage } from '@merimeet/signaling/protocol';
+import { reportAs } from '../failures.js';
 import type { Admission } from './admission.js';
 import type { CallSession } from './call-session.js';
 
@@ -37,6 +38,14 @@ export function handleServerMessage(s: CallSession, admission: Admission, m: Ser
       return s.update((st) => ({ ...st, muteRequestedBy: m.by }));
     case 'signal':
       return s.topology?.handleSignal(m.from, m.data);
+    case 'sfu.moved':
+      return s.onSfu([]);
+    case 'sfu.feeds':
+      return s.sfu?.setFeeds(m.feeds);
+    case 'sfu.offer':
+      return s.sfu?.handleOffer({ jsep: { type: 'offer', sdp: m.jsep.sdp }, streams: m.streams }); // Janus renegotiated by itself
+    case 'sfu.republish':
+      return void s.sfu?.republish().catch(reportAs('publishing to the replaced SFU'));
     default:
       // ok/error/pong without a pending request, draining (the client handles it): nothing to do.
       return;

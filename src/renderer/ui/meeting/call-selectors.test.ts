@@ -36,6 +36,7 @@ const local: CallState['local'] = {
   verification: 'verified',
   safetyCode: null,
   securityProblem: null,
+  cantDecrypt: [],
 };
 
 function peer(peerId: string, over: Partial<Participant> = {}): Participant {

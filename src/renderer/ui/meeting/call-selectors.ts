@@ -171,6 +171,8 @@ export interface TileView {
   verification: Participant['verification'];
   relayed: boolean;
   speaking: boolean;
+  /** Kinds of their media that arrive but do not open (SFU meetings). */
+  cantDecrypt: Participant['cantDecrypt'];
 }
 export function selectTile(s: CallState, peerId: string | null): TileView | null {
   const p = selectParticipant(s, peerId);
@@ -190,6 +192,7 @@ export function selectTile(s: CallState, peerId: string | null): TileView | null
     verification: p.verification,
     relayed: p.stats?.relayed ?? false,
     speaking,
+    cantDecrypt: p.cantDecrypt,
   };
 }
 

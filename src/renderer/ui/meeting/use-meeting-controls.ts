@@ -8,6 +8,7 @@ import { useCallback, useEffect, type Dispatch, type StateUpdater } from 'preact
 import type { CallEngine, EndReason } from '../../engine/call-state.js';
 import { displayMediaOptions } from '../../engine/screen-share.js';
 import { isTextField, matchShortcut, type ShortcutAction } from '../shortcuts.js';
+import { errorText } from '../messages.js';
 
 export const SHARE_FAILED = 'Your screen could not be shared.';
 
@@ -50,7 +51,8 @@ function useToggleShare(engine: CallEngine, getDisplayMedia: ControlsOptions['ge
       setActionError(null);
     } catch (err) {
       console.warn('meriMeet: sharing the screen failed', err);
-      setActionError(SHARE_FAILED);
+      const code = (err as { code?: unknown }).code;
+      setActionError(code === 'screen_not_in_large_meeting' ? errorText({ code }) : SHARE_FAILED);
     }
   }, [engine, getDisplayMedia, setActionError]);
 }

@@ -2,6 +2,7 @@ import { useRef } from 'preact/hooks';
 import type { Participant, Quality } from '../../engine/call-state.js';
 import { useCallSelector, useSinkId, useSrcObject, type CallStore } from '../hooks.js';
 import { countRender } from '../render-count.js';
+import { cantDecryptText } from '../messages.js';
 import { selectTile, shallowEqual } from './call-selectors.js';
 import { memo } from './memo.js';
 
@@ -60,6 +61,7 @@ export const VideoTile = memo(function VideoTile({ engine, peerId, pinned, sinkI
     .filter(Boolean)
     .join(' ');
   const mediaProps = local ? { 'data-local': '' } : { 'data-peer-id': p.peerId };
+  const undecryptable = local ? null : cantDecryptText(p.displayName, p.cantDecrypt);
   return (
     <div role="group" aria-label={name} class={classes}>
       <video ref={video} autoPlay playsInline muted={local} {...mediaProps} />
@@ -68,6 +70,11 @@ export const VideoTile = memo(function VideoTile({ engine, peerId, pinned, sinkI
           {initials(p.displayName)}
         </div>
       )}
+      {undecryptable ? (
+        <p class="tile-alert" role="status">
+          {undecryptable}
+        </p>
+      ) : null}
       <div class="tile-bar">
         <span class="tile-name">{name}</span>
         <span class="tile-tags">

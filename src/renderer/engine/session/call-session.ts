@@ -25,7 +25,9 @@ import { deriveSdpMacKey } from '../sdp-mac.js';
 import type { SignalingConnection } from '../signaling-client.js';
 import type { Store } from '../store.js';
 import { TurnRefresher } from '../turn-refresher.js';
+import { deriveRecordingKey, type RecordingSignal } from '../recording/recording-notice.js';
 import { Lifetime } from './lifetime.js';
+import { RecordingNotices } from './recording-notices.js';
 import { ScreenShare } from './screen-share-session.js';
 
 /** Signals kept while the socket is down; more than this means negotiations are stale anyway. */
@@ -43,6 +45,7 @@ interface Keyed {
   topology: MediaTopology;
   chat: ChatChannel;
   files: FileTransfers;
+  recording: RecordingNotices;
 }
 
 export class CallSession {
@@ -53,7 +56,7 @@ export class CallSession {
   /** Tracks swapped in with replaceTrack, by kind (mute and camera-off toggle these too). */
   readonly replaced = new Map<string, MediaStreamTrack>();
   /** Signals produced while the socket is down, sent after the resume. */
-  #outbox: { to: string; data: SignalPayload }[] = [];
+  #outbox: { to: string; data: SignalPayload | RecordingSignal }[] = [];
   #keyed: Keyed | null = null;
 
   constructor(
@@ -98,6 +101,10 @@ export class CallSession {
     return this.#keyed?.chat ?? null;
   }
 
+  get recording(): RecordingNotices | null {
+    return this.#keyed?.recording ?? null;
+  }
+
   update(fn: (st: CallState) => CallState): void {
     if (!this.ended) this.store.update(fn);
   }
@@ -105,7 +112,8 @@ export class CallSession {
   /** Derives the meeting's keys and builds the parts that use them. */
   async prepare(): Promise<void> {
     const { opts, store } = this;
-    const [sdpMacKey, chatKey, fileKey] = await Promise.all([deriveSdpMacKey(opts.keys.e2eKey), deriveChatKey(opts.keys.e2eKey), deriveFileKey(opts.keys.e2eKey)]);
+    const e2eKey = opts.keys.e2eKey;
+    const [sdpMacKey, chatKey, fileKey, recordingKey] = await Promise.all([deriveSdpMacKey(e2eKey), deriveChatKey(e2eKey), deriveFileKey(e2eKey), deriveRecordingKey(e2eKey)]);
     if (this.ended) return;
     const localPeerId = () => store.get().local.peerId;
     const topology = createMeshTopology({
@@ -122,6 +130,7 @@ export class CallSession {
         onPeerMedia: (peerId, patch) => this.update((st) => patchPeer(st, peerId, patch)),
         onChatFrame: (peerId, frame) => this.#receiveChat(peerId, frame),
         onFileFrame: (peerId, frame) => void this.#keyed?.files.receive(peerId, frame),
+        onControlFrame: (peerId, frame) => this.#keyed?.recording.fromDirect(peerId, frame),
         onRelayRefused: (peerId) => this.turn.refused(peerId),
         onPeerRestarted: (peerId) => {
           this.turn.forget(peerId);
@@ -145,7 +154,19 @@ export class CallSession {
       onChange: (transfers) => this.update((st) => ({ ...st, transfers })),
     });
     const chat = createChatChannel({ key: chatKey, meetingId: opts.meetingId, localPeerId });
-    this.#keyed = { topology, chat, files };
+    const recording = new RecordingNotices({
+      lifetime: this.lifetime,
+      meetingId: opts.meetingId,
+      key: recordingKey,
+      localId: localPeerId,
+      topology,
+      sendSignal: (to, data) => this.sendSignal(to, data),
+      peerIds: () => store.get().peers.map((p) => p.peerId),
+      update: (fn) => this.update(fn),
+      warn: (w) => this.warn(w),
+      nameOf: (peerId) => store.get().peers.find((p) => p.peerId === peerId)?.displayName ?? 'Someone',
+    });
+    this.#keyed = { topology, chat, files, recording };
     this.lifetime.add(() => topology.close());
     this.lifetime.add(() => files.close());
     this.lifetime.add(() => this.screen.drop());
@@ -153,7 +174,7 @@ export class CallSession {
 
   // ---- Signals ----
 
-  sendSignal(to: string, data: SignalPayload): void {
+  sendSignal(to: string, data: SignalPayload | RecordingSignal): void {
     if (this.ended) return;
     if (this.signaling.state === 'open' && this.signaling.send({ type: 'signal', to, data })) return;
     // Socket down: keep it for after the resume (the link's negotiation is waiting on it).
@@ -180,6 +201,7 @@ export class CallSession {
     }
     this.topology?.addPeer(info.peerId);
     this.topology?.applyEncodings();
+    this.recording?.peerAdded(info.peerId);
   }
 
   removePeer(peerId: string): void {
@@ -187,6 +209,7 @@ export class CallSession {
     this.topology?.removePeer(peerId);
     this.turn.forget(peerId);
     this.meter.forget(peerId);
+    this.recording?.forget(peerId);
     this.update((st) => withoutPeer(st, peerId));
     this.topology?.applyEncodings();
   }

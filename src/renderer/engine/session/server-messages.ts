@@ -3,6 +3,7 @@
  * own requests go to whoever asked; see signaling-client.ts).
  */
 import type { ServerMessage } from '@merimeet/signaling/protocol';
+import { isRecordingSignal } from '../recording/recording-notice.js';
 import type { Admission } from './admission.js';
 import type { CallSession } from './call-session.js';
 
@@ -36,6 +37,8 @@ export function handleServerMessage(s: CallSession, admission: Admission, m: Ser
     case 'room.muteRequested':
       return s.update((st) => ({ ...st, muteRequestedBy: m.by }));
     case 'signal':
+      // Recording notices are the session's (end to end, checked against their direct copies); the rest is the topology's.
+      if (isRecordingSignal(m.data)) return s.recording?.fromServer(m.from, m.data);
       return s.topology?.handleSignal(m.from, m.data);
     default:
       // ok/error/pong without a pending request, draining (the client handles it): nothing to do.

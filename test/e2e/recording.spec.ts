@@ -1,0 +1,119 @@
+/**
+ * Local recording, with everyone's consent (issue 16). The host records:
+ * every page says so within 2 s and stops saying so within 2 s of the stop;
+ * the saved WebM decodes in Chromium and lasts as long as the recording did.
+ * Through a malicious server that drops the recording notices to one person
+ * and later plays an old one back, that person still sees the recording
+ * (from the peer-to-peer copy), and is told both times.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Page } from '@playwright/test';
+import { test, expect } from './support/fixtures.js';
+import { MaliciousServer } from './support/malicious-server.js';
+import { createMeeting } from './support/meetings.js';
+import { People } from './support/people.js';
+import { controls, joinMeeting, logIn, openPanel } from './support/ui.js';
+
+/** The issue's budget for the indicator to appear and to clear. */
+const INDICATOR_MS = 2_000;
+
+const indicator = (page: Page) => page.getByRole('status').filter({ hasText: /^Recording: / });
+const recordButton = (page: Page) => controls(page).getByRole('button', { name: 'Record', exact: true });
+const stopButton = (page: Page) => controls(page).getByRole('button', { name: 'Stop recording', exact: true });
+
+/** What Chromium makes of the file: its duration and the frames it decoded while playing it through. */
+async function decode(page: Page, bytes: Buffer): Promise<{ duration: number; width: number; frames: number }> {
+  return page.evaluate(async (b64) => {
+    const data = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const video = document.createElement('video');
+    video.muted = true;
+    video.src = URL.createObjectURL(new Blob([data], { type: 'video/webm' }));
+    document.body.append(video);
+    await new Promise((resolve, reject) => {
+      video.onloadedmetadata = resolve;
+      video.onerror = () => reject(new Error(`the file does not decode: ${video.error?.message ?? '?'}`));
+    });
+    video.playbackRate = 4; // a few seconds of video in about one
+    await video.play();
+    await new Promise((resolve) => (video.onended = resolve));
+    return { duration: video.duration, width: video.videoWidth, frames: video.getVideoPlaybackQuality().totalVideoFrames };
+  }, bytes.toString('base64'));
+}
+
+test('the host records: everyone sees it within 2 s, it clears on stop, and the file plays for as long as it recorded', async ({ people, server }) => {
+  const meeting = await createMeeting(server);
+  const hana = await people.open('Hana');
+  await logIn(hana.page, meeting.owner);
+  await joinMeeting(hana.page, meeting, 'Hana');
+  const gus = await people.open('Gus');
+  await joinMeeting(gus.page, meeting, 'Gus');
+
+  // Only the host may record until she lets everyone.
+  await expect(recordButton(gus.page)).toHaveCount(0);
+  const panel = await openPanel(hana.page, 'Participants');
+  await panel.getByRole('button', { name: 'Let everyone record' }).click();
+  await expect(recordButton(gus.page)).toBeVisible({ timeout: INDICATOR_MS });
+  await panel.getByRole('button', { name: 'Let everyone record' }).click();
+  await expect(recordButton(gus.page)).toHaveCount(0, { timeout: INDICATOR_MS });
+
+  await recordButton(hana.page).click();
+  const started = Date.now();
+  await expect(indicator(gus.page)).toHaveText('Recording: Hana is recording this meeting.', { timeout: INDICATOR_MS });
+  await expect(indicator(hana.page)).toHaveText('Recording: You are recording this meeting.', { timeout: INDICATOR_MS });
+  await expect((await openPanel(gus.page, 'Participants')).getByRole('listitem', { name: 'Hana' })).toContainText('recording');
+
+  await gus.page.waitForTimeout(3_000 - (Date.now() - started)); // three seconds of meeting
+  const download = hana.page.waitForEvent('download');
+  await stopButton(hana.page).click();
+  const recordedMs = Date.now() - started;
+  await expect(indicator(gus.page)).toHaveCount(0, { timeout: INDICATOR_MS });
+  await expect(indicator(hana.page)).toHaveCount(0, { timeout: INDICATOR_MS });
+  const file = await download;
+  expect(file.suggestedFilename()).toMatch(/^meriMeet recording .*\.webm$/);
+  const bytes = await readFile((await file.path())!);
+
+  const played = await decode(await gus.context.newPage(), bytes);
+  console.log(`recording: ${recordedMs} ms recorded, file says ${Math.round(played.duration * 1000)} ms, ${played.frames} frames decoded, ${bytes.length} bytes`);
+  expect(played.width).toBe(1280);
+  // Start and stop are each a click and a notice away from the recorder's clock: half a second either way.
+  expect(Math.abs(played.duration * 1000 - recordedMs)).toBeLessThan(500);
+  expect(played.frames).toBeGreaterThan(30); // 30 fps asked for; a 2-core machine under load drops some
+});
+
+test('a server that withholds the notice, or plays an old one back, is caught and cannot hide or fake a recording', async ({ browser, server }, testInfo) => {
+  const evil = await MaliciousServer.start(server);
+  const people = new People(browser, evil.address);
+  try {
+    // Gus gets none of Hana's recording notices through the server; the proxy keeps them for later.
+    const withheld: Record<string, unknown>[] = [];
+    evil.tamper = (m, to) => {
+      if (m.type !== 'signal' || (m.data as { kind?: unknown }).kind !== 'recording' || to.name !== 'Gus') return m;
+      withheld.push(m);
+      return null;
+    };
+    const meeting = await createMeeting(server);
+    const hana = await people.open('Hana');
+    await logIn(hana.page, meeting.owner);
+    await joinMeeting(hana.page, meeting, 'Hana');
+    const gus = await people.open('Gus');
+    await joinMeeting(gus.page, meeting, 'Gus');
+
+    await recordButton(hana.page).click();
+    await expect(indicator(gus.page)).toHaveText('Recording: Hana is recording this meeting.', { timeout: INDICATOR_MS });
+    // Caught once the relayed copy is 3 s overdue (WITHHELD_GRACE_MS), checked every 0.5 s.
+    await expect(gus.page.getByRole('alert').filter({ hasText: 'did not pass on Hana’s recording notice' })).toBeVisible({ timeout: 5_000 });
+
+    await stopButton(hana.page).click();
+    await expect(indicator(gus.page)).toHaveCount(0, { timeout: INDICATOR_MS });
+
+    // The server plays Gus Hana's authentic, old "I am recording".
+    expect(withheld.length).toBeGreaterThanOrEqual(2);
+    evil.tamper = null;
+    evil.victim('Gus').deliver(withheld[0]!);
+    await expect(gus.page.getByRole('alert').filter({ hasText: 'refused a recording notice in Hana’s name' })).toBeVisible({ timeout: INDICATOR_MS });
+    await expect(indicator(gus.page)).toHaveCount(0);
+  } finally {
+    await people.closeAll(testInfo);
+    await evil.close();
+  }
+});

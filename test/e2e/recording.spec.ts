@@ -8,6 +8,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
+import { seriousViolations } from './support/axe.js';
 import { test, expect } from './support/fixtures.js';
 import { MaliciousServer } from './support/malicious-server.js';
 import { createMeeting } from './support/meetings.js';
@@ -70,6 +71,9 @@ test('the host records: everyone sees it within 2 s, it clears on stop, and the 
   await expect(indicator(gus.page)).toHaveText('Recording: Hana is recording this meeting.', { timeout: INDICATOR_MS });
   await expect(indicator(hana.page)).toHaveText('Recording: You are recording this meeting.', { timeout: INDICATOR_MS });
   await expect((await openPanel(gus.page, 'Participants')).getByRole('listitem', { name: 'Hana' })).toContainText('recording');
+  // The indicator and the panel's "recording" line: axe clean (on Gus's page: axe on the recording
+  // page itself took about 30 s at a load average of 13, while it draws and encodes).
+  expect(await seriousViolations(gus.page)).toEqual([]);
 
   await gus.page.waitForTimeout(Math.max(0, 3_000 - (Date.now() - started))); // at least three seconds of meeting
   const download = hana.page.waitForEvent('download');
@@ -78,6 +82,8 @@ test('the host records: everyone sees it within 2 s, it clears on stop, and the 
   const stopped = Date.now();
   await expect(indicator(gus.page)).toHaveCount(0, { timeout: INDICATOR_MS });
   await expect(indicator(hana.page)).toHaveCount(0, { timeout: INDICATOR_MS });
+  // An honest server passes every notice on in time: nobody is warned.
+  await expect(gus.page.getByRole('alert')).toHaveCount(0);
   const file = await download;
   expect(file.suggestedFilename()).toMatch(/^meriMeet recording .*\.webm$/);
   const bytes = await readFile((await file.path())!);

@@ -108,6 +108,11 @@ class FakeLink implements PeerLink {
     this.chatFrames.push(f);
     return true;
   }
+  controlFrames: string[] = [];
+  sendControl(f: string) {
+    this.controlFrames.push(f);
+    return true;
+  }
   async replaceTrack() {}
   screens: { stream: MediaStream | null; encoding: ScreenEncodingPolicy }[] = [];
   async setScreen(stream: MediaStream | null, encoding: ScreenEncodingPolicy) {

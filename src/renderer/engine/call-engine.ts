@@ -27,6 +27,7 @@ import { createOpfsSink } from './files/opfs-sink.js';
 import type { FileSink } from './files/file-transfers.js';
 import { createPeerLink, type PeerLink, type PeerLinkOptions } from './mesh/peer-link.js';
 import { markJoinStep, startJoinTrace } from './join-trace.js';
+import { mayRecord } from './recording/recording-consent.js';
 import { initialState, joining } from './roster.js';
 import { Admission } from './session/admission.js';
 import { CallSession, type SessionDeps } from './session/call-session.js';
@@ -354,5 +355,29 @@ class Engine implements CallEngine {
 
   endForAll(): void {
     this.#host({ type: 'host.end' });
+  }
+
+  // ---- Recording (end to end; the server only relays sealed notices) ----
+
+  async setRecording(recording: boolean): Promise<void> {
+    const s = this.#admitted();
+    if (!s?.recording) throw new RecordingRefused('not_in_meeting');
+    // Stopping is always allowed; starting needs the host's leave.
+    if (recording && !mayRecord(this.#store.get())) throw new RecordingRefused('not_allowed_to_record');
+    await s.recording.announce({ recording });
+  }
+
+  async setEveryoneMayRecord(allowed: boolean): Promise<void> {
+    const s = this.#admitted();
+    if (!s?.recording || !this.#store.get().local.isHost) throw new RecordingRefused('not_host');
+    await s.recording.announce({ everyoneMayRecord: allowed });
+  }
+}
+
+/** Recording could not be announced: `code` says why (ui/messages.ts words it). */
+export class RecordingRefused extends Error {
+  constructor(readonly code: 'not_in_meeting' | 'not_allowed_to_record' | 'not_host') {
+    super(`recording refused: ${code}`);
+    this.name = 'RecordingRefused';
   }
 }

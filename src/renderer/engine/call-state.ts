@@ -6,6 +6,7 @@
  */
 import type { MeetingKeys } from '../../common/crypto/meeting-keys.js';
 import type { FileTransfer } from './files/file-transfers.js';
+import type { RecordingNotice } from './recording/recording-notice.js';
 
 export type { FileTransfer, TransferError, TransferState } from './files/file-transfers.js';
 
@@ -116,8 +117,34 @@ export interface CallError {
  * - screen_not_sent: sharing reached everyone but `peerName`;
  * - host_refused: the server refused a host command (the code it gave is not
  *   shown; the person is told the command did not happen).
+ * - recording_forged, recording_withheld: the server sent a recording notice
+ *   in `peerName`'s name that is not theirs, or held back one of theirs
+ *   (recording/recording-watch.ts); the indicator follows the authentic copy.
  */
-export type CallErrorCode = 'unreachable' | 'timeout' | 'disconnected' | 'not_connected' | 'replaced' | 'internal' | 'turn_auth' | 'no_relay' | 'session_expired' | 'screen_not_sent' | 'host_refused';
+export type CallErrorCode =
+  | 'unreachable'
+  | 'timeout'
+  | 'disconnected'
+  | 'not_connected'
+  | 'replaced'
+  | 'internal'
+  | 'turn_auth'
+  | 'no_relay'
+  | 'session_expired'
+  | 'screen_not_sent'
+  | 'host_refused'
+  | 'recording_forged'
+  | 'recording_withheld';
+
+/**
+ * Who records, as each person said it end to end (recording/): `mine` is
+ * what this client announced, `others` the latest authentic notice of each
+ * person here. Only the host's `everyoneMayRecord` counts.
+ */
+export interface RecordingState {
+  mine: RecordingNotice;
+  others: Readonly<Record<string, RecordingNotice>>;
+}
 
 export interface CallState {
   phase: CallPhase;
@@ -167,6 +194,7 @@ export interface CallState {
    * reads "speaking": 'shown' tells the person once, 'dismissed' after they closed the notice.
    */
   ownLevelNotice: 'none' | 'shown' | 'dismissed';
+  recording: RecordingState;
 }
 
 export interface JoinOptions {
@@ -235,4 +263,13 @@ export interface CallEngine {
   remove(peerId: string): void;
   askToMute(peerId: string): void;
   endForAll(): void;
+  /**
+   * Tells everyone, end to end, that this client starts (true) or stopped
+   * recording. Resolves once the notice is on its way; throws
+   * `not_allowed_to_record` unless this client is the host or the host lets
+   * everyone record. The recording itself is the UI's (ui/recording/).
+   */
+  setRecording(recording: boolean): Promise<void>;
+  /** Host: whether everyone may record (default: only the host). */
+  setEveryoneMayRecord(allowed: boolean): Promise<void>;
 }

@@ -24,6 +24,8 @@ export interface MediaTopologyEvents {
   onChatFrame(peerId: string, frame: string): void;
   /** A raw frame for file transfers (files/file-transfers.ts validates it). */
   onFileFrame(peerId: string, frame: string | ArrayBuffer): void;
+  /** A raw frame from this person's control channel (a recording notice; session/recording-notices.ts opens it). */
+  onControlFrame(peerId: string, frame: string): void;
   /** The relay refused the TURN credentials this person's connection gathered with (ICE error 401). */
   onRelayRefused(peerId: string): void;
 }
@@ -70,6 +72,8 @@ export interface MediaTopology {
   applyEncodings(): void;
   /** Where a chat frame goes: one sender per person. */
   chatSenders(): Iterable<ChatSender>;
+  /** Sends a control frame straight to everyone connected (no server on the way); returns how many it reached. */
+  sendControl(frame: string): number;
   /** The data pipe for files to and from this person, or null. */
   filePipe(peerId: string): FramePipe | null;
   /** Stats for each person whose connection can say. */

@@ -47,8 +47,12 @@ export function initialState(): CallState {
     warning: null,
     lastDeparture: null,
     ownLevelNotice: 'none',
+    recording: NOT_RECORDING,
   };
 }
+
+/** Nobody records, and only the host may. */
+export const NOT_RECORDING: CallState['recording'] = { mine: { recording: false, everyoneMayRecord: false }, others: {} };
 
 export function participantFrom(info: PeerInfo, hostId: string | null): Participant {
   return {
@@ -88,6 +92,7 @@ export function afterCall(st: CallState): CallState {
     offline: false,
     warning: null,
     lastDeparture: null,
+    recording: NOT_RECORDING,
     local: { ...st.local, peerId: null, isHost: false, audioLevel: 0, screen: null },
   };
 }
@@ -110,10 +115,13 @@ export function withPeerInfo(st: CallState, info: PeerInfo): CallState {
 
 export function withoutPeer(st: CallState, peerId: string): CallState {
   if (!st.peers.some((p) => p.peerId === peerId)) return st;
+  // Whoever leaves stops recording what they see here.
+  const { [peerId]: _gone, ...others } = st.recording.others;
   return {
     ...st,
     peers: st.peers.filter((p) => p.peerId !== peerId),
     activeSpeakerId: st.activeSpeakerId === peerId ? null : st.activeSpeakerId,
+    recording: { ...st.recording, others },
   };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Participant } from '../engine/call-state.js';
-import { ERROR_TEXT, departureText, errorText, reconnectingTo } from './messages.js';
+import { ERROR_TEXT, departureText, errorText, reconnectingTo, recordingText } from './messages.js';
 
 const p = (displayName: string, connection: Participant['connection']) => ({ displayName, connection }) as Participant;
 
@@ -52,5 +52,14 @@ describe('errorText', () => {
   it('has words for every code the engine produces itself', () => {
     for (const code of ['unreachable', 'timeout', 'disconnected', 'not_connected', 'replaced', 'internal', 'turn_auth', 'no_relay', 'session_expired', 'host_refused'])
       expect(ERROR_TEXT[code], code).toBeTruthy();
+  });
+});
+
+describe('recording indicator text', () => {
+  it('names who records, you first', () => {
+    expect(recordingText([], false)).toBe('');
+    expect(recordingText(['Ada'], false)).toBe('Recording: Ada is recording this meeting.');
+    expect(recordingText([], true)).toBe('Recording: You are recording this meeting.');
+    expect(recordingText(['Ada', 'Bob'], true)).toBe('Recording: You, Ada and Bob are recording this meeting.');
   });
 });

@@ -63,6 +63,10 @@ export function errorText(error: CallError | null | undefined): string | null {
       break;
     case 'screen_not_sent':
       return `Your screen could not be shared with ${error.peerName ?? 'someone in the meeting'}; the others see it.`;
+    case 'recording_forged':
+      return `meriMeet refused a recording notice in ${error.peerName ?? 'someone'}’s name that failed its end-to-end check (possibly made up by the server). What ${error.peerName ?? 'they'} really said shows above.`;
+    case 'recording_withheld':
+      return `The meeting server did not pass on ${error.peerName ?? 'someone'}’s recording notice; meriMeet got it straight from ${error.peerName ?? 'them'} instead, and shows it above.`;
   }
   return ERROR_TEXT[error.code] ?? FALLBACK;
 }
@@ -120,3 +124,32 @@ export function accountError(err: unknown): string {
 /** A new meeting asked for from the tray or the quick-join window. */
 export const NEW_MEETING_STARTING = 'Starting a new meeting…';
 export const NEW_MEETING_SIGN_IN = 'Sign in to start a meeting: meetings are hosted from an account.';
+
+/** Local recording (ui/recording/, docs/ui-contract.md "Recording"). */
+export const RECORDING = {
+  record: 'Record',
+  stop: 'Stop recording',
+  recordHint: 'Record what you see and hear, on this device; everyone is told',
+  stopHint: 'Stop recording and save the file',
+  tag: 'recording',
+  letEveryone: 'Let everyone record',
+  letEveryoneHint: 'Off: only you, the host, can record',
+  /** The file's name, from when recording started. */
+  fileName: (at: Date) => `meriMeet recording ${at.toISOString().slice(0, 19).replace('T', ' ').replaceAll(':', '-')}.webm`,
+  errors: {
+    not_allowed_to_record: 'Only the host can record this meeting, unless the host lets everyone record.',
+    not_in_meeting: 'You can record once you are in the meeting.',
+    not_host: 'Only the host can change who may record.',
+    recorder_unsupported: 'This browser cannot record the meeting.',
+    recorder_failed: 'Recording failed on this device; nothing was saved.',
+  } as Readonly<Record<string, string>>,
+};
+
+/** "Recording: Ada is recording this meeting." for the indicator everyone sees; '' when nobody records. */
+export function recordingText(names: string[], youRecord: boolean): string {
+  const who = [...(youRecord ? ['you'] : []), ...names];
+  if (who.length === 0) return '';
+  const list = who.length === 1 ? who[0]! : `${who.slice(0, -1).join(', ')} and ${who.at(-1)!}`;
+  const verb = who.length === 1 && !youRecord ? 'is' : 'are';
+  return `Recording: ${list.charAt(0).toUpperCase()}${list.slice(1)} ${verb} recording this meeting.`;
+}

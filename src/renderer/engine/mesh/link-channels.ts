@@ -1,7 +1,8 @@
 /**
- * A link's two data channels: `chat` (with a backlog for frames written
- * before it opens) and `files` (file transfers; binary chunks and sealed
- * control messages, with backpressure through `drained()`). Both are
+ * A link's three data channels: `chat` (with a backlog for frames written
+ * before it opens), `files` (file transfers; binary chunks and sealed
+ * control messages, with backpressure through `drained()`) and `control`
+ * (sealed recording notices, repeated by their sender: no backlog). All are
  * negotiated with a fixed id: both ends create them, no in-band announcement
  * needed. Frames are handed on raw; the engine decrypts and validates them.
  */
@@ -15,12 +16,16 @@ export const MAX_CHAT_BACKLOG = 100;
 export const MAX_FILE_CONTROL_FRAME = 16 * 1024;
 /** The files channel wakes a waiting sender when its buffer falls to this. */
 export const FILES_LOW_WATER_BYTES = 256 * 1024;
+/** Largest frame on the control channel (a sealed recording notice is a few hundred bytes). */
+export const MAX_CONTROL_FRAME = 1024;
 
 export interface ChannelEvents {
   /** A raw frame from the chat data channel, not yet decrypted or validated. */
   onChatFrame(frame: string): void;
   /** A raw frame from the files data channel (files/file-transfers.ts validates it). */
   onFileFrame?(frame: string | ArrayBuffer): void;
+  /** A raw frame from the control data channel (recording notices), not yet opened. */
+  onControlFrame?(frame: string): void;
 }
 
 export interface LinkChannels {
@@ -28,6 +33,8 @@ export interface LinkChannels {
   open(): void;
   /** False if the frame cannot be sent or kept for later. */
   sendChat(frame: string): boolean;
+  /** False if the control channel is not open (its frames are repeated, so nothing waits). */
+  sendControl(frame: string): boolean;
   readonly files: FramePipe;
   /** Drops the backlog and stops delivering frames; sends nothing more. */
   dispose(): void;
@@ -39,6 +46,7 @@ export function createLinkChannels(pc: Pick<RTCPeerConnection, 'createDataChanne
   /** Chat frames written before the chat channel opened: sent, in order, when it does. */
   const chatBacklog: string[] = [];
   let files: RTCDataChannel | null = null;
+  let control: RTCDataChannel | null = null;
   /** Senders waiting in drained(), woken at dispose too. */
   const waiting = new Set<() => void>();
 
@@ -60,6 +68,20 @@ export function createLinkChannels(pc: Pick<RTCPeerConnection, 'createDataChanne
       const data: unknown = ev.data;
       if ((typeof data === 'string' && data.length <= MAX_FILE_CONTROL_FRAME) || data instanceof ArrayBuffer) events.onFileFrame?.(data);
     };
+    control = pc.createDataChannel('control', { negotiated: true, id: 2, ordered: true });
+    control.onmessage = (ev: MessageEvent) => {
+      if (typeof ev.data === 'string' && ev.data.length <= MAX_CONTROL_FRAME) events.onControlFrame?.(ev.data);
+    };
+  }
+
+  function sendControl(frame: string): boolean {
+    if (disposed || control?.readyState !== 'open') return false;
+    try {
+      control.send(frame);
+      return true;
+    } catch {
+      return false; // the channel closed under us; the next repeat goes on another
+    }
   }
 
   function sendChat(frame: string): boolean {
@@ -116,12 +138,14 @@ export function createLinkChannels(pc: Pick<RTCPeerConnection, 'createDataChanne
   return {
     open,
     sendChat,
+    sendControl,
     files: pipe,
     dispose() {
       disposed = true;
       if (chat) chat.onmessage = chat.onopen = null;
       chatBacklog.length = 0;
       if (files) files.onmessage = null;
+      if (control) control.onmessage = null;
       // RTCPeerConnection.close() closes its channels abruptly and need not fire their
       // `close` (W3C WebRTC, "close the connection"): a sender waiting in drained() would wait forever.
       for (const done of [...waiting]) done();

@@ -61,6 +61,7 @@ function mesh(over: Partial<MeshOptions> = {}) {
     onPeerMedia: vi.fn(),
     onChatFrame: vi.fn(),
     onFileFrame: vi.fn(),
+    onControlFrame: vi.fn(),
     onRelayRefused: vi.fn(),
     onPeerRestarted: vi.fn(),
     onScreenNotSent: vi.fn(),

@@ -126,6 +126,7 @@ class MeshTopology implements MediaTopology {
       },
       onFileFrame: (frame) => events.onFileFrame(peerId, frame),
       onChatFrame: (frame) => events.onChatFrame(peerId, frame),
+      onControlFrame: (frame) => events.onControlFrame(peerId, frame),
       onSecurityError: ({ kind, verified }) => {
         console.warn(`meriMeet: refused a ${kind} signal in the name of ${peerId}`);
         const problem = { kind, at: Date.now() };
@@ -212,6 +213,12 @@ class MeshTopology implements MediaTopology {
 
   chatSenders(): Iterable<ChatSender> {
     return this.#links.values();
+  }
+
+  sendControl(frame: string): number {
+    let sent = 0;
+    for (const link of this.#links.values()) if (link.sendControl(frame)) sent++;
+    return sent;
   }
 
   filePipe(peerId: string): FramePipe | null {

@@ -107,7 +107,7 @@ describe('peer link', () => {
     expect(polite.sent.map((s) => s.kind)).toEqual(['hello']);
     await impolite.link.handleSignal(polite.sent[0]);
     await polite.link.handleSignal(impolite.sent[0]);
-    expect(impolite.pc.channels).toEqual(['chat', 'files']);
+    expect(impolite.pc.channels).toEqual(['chat', 'files', 'control']);
     expect(polite.pc.channels).toEqual([]); // waits for the offer: its media rides in the answer
     impolite.link.close();
     polite.link.close();

@@ -43,6 +43,8 @@ export interface PeerLinkEvents {
   onChatFrame(frame: string): void;
   /** A raw frame from the files data channel (files/file-transfers.ts validates it). */
   onFileFrame?(frame: string | ArrayBuffer): void;
+  /** A raw frame from the control data channel (recording notices), not yet opened. */
+  onControlFrame?(frame: string): void;
   /**
    * A signal claiming to be from this peer was refused: `forged` (its MAC did
    * not verify: altered, re-addressed or invented on the way) or `replayed`
@@ -89,6 +91,8 @@ export interface PeerLink {
   handleSignal(data: unknown): Promise<void>;
   /** False if the channel is not open yet. */
   sendChat(frame: string): boolean;
+  /** A sealed recording notice on the control channel; false if it is not open. */
+  sendControl(frame: string): boolean;
   /** The `files` data channel (file transfers; binary chunks and sealed control messages). */
   readonly files: FramePipe;
   replaceTrack(track: MediaStreamTrack): Promise<void>;
@@ -202,6 +206,7 @@ export function createPeerLink(o: PeerLinkOptions): PeerLink {
     },
     handleSignal: signals.receive,
     sendChat: channels.sendChat,
+    sendControl: channels.sendControl,
     files: channels.files,
     async replaceTrack(track) {
       if (await media.replaceTrack(track)) await camera.reapply();

@@ -30,8 +30,10 @@ import type { SignalingConnection } from '../signaling-client.js';
 import { reportAs } from '../failures.js';
 import type { Store } from '../store.js';
 import { TurnRefresher } from '../turn-refresher.js';
+import { deriveRecordingKey, type RecordingSignal } from '../recording/recording-notice.js';
 import { Lifetime } from './lifetime.js';
 import { MeshHandover } from './mesh-handover.js';
+import { RecordingNotices } from './recording-notices.js';
 import { ScreenShare } from './screen-share-session.js';
 
 /** Signals kept while the socket is down; more than this means negotiations are stale anyway. */
@@ -51,6 +53,7 @@ interface Keyed {
   topology: MediaTopology;
   chat: ChatChannel;
   files: FileTransfers;
+  recording: RecordingNotices;
 }
 
 export class CallSession {
@@ -61,7 +64,7 @@ export class CallSession {
   /** Tracks swapped in with replaceTrack, by kind (mute and camera-off toggle these too). */
   readonly replaced = new Map<string, MediaStreamTrack>();
   /** Signals produced while the socket is down, sent after the resume. */
-  #outbox: { to: string; data: SignalPayload }[] = [];
+  #outbox: { to: string; data: SignalPayload | RecordingSignal }[] = [];
   #keyed: Keyed | null = null;
   /** While the meeting moves from the mesh to the SFU (null before and after). */
   #handover: MeshHandover | null = null;
@@ -108,6 +111,10 @@ export class CallSession {
     return this.#keyed?.chat ?? null;
   }
 
+  get recording(): RecordingNotices | null {
+    return this.#keyed?.recording ?? null;
+  }
+
   update(fn: (st: CallState) => CallState): void {
     if (!this.ended) this.store.update(fn);
   }
@@ -115,7 +122,8 @@ export class CallSession {
   /** Derives the meeting's keys and builds the parts that use them. */
   async prepare(): Promise<void> {
     const { opts, store } = this;
-    const [sdpMacKey, chatKey, fileKey] = await Promise.all([deriveSdpMacKey(opts.keys.e2eKey), deriveChatKey(opts.keys.e2eKey), deriveFileKey(opts.keys.e2eKey)]);
+    const e2eKey = opts.keys.e2eKey;
+    const [sdpMacKey, chatKey, fileKey, recordingKey] = await Promise.all([deriveSdpMacKey(e2eKey), deriveChatKey(e2eKey), deriveFileKey(e2eKey), deriveRecordingKey(e2eKey)]);
     if (this.ended) return;
     const localPeerId = () => store.get().local.peerId;
     const topology = createMeshTopology({
@@ -135,6 +143,7 @@ export class CallSession {
         },
         onChatFrame: (peerId, frame) => this.#receiveChat(peerId, frame),
         onFileFrame: (peerId, frame) => void this.#keyed?.files.receive(peerId, frame),
+        onControlFrame: (peerId, frame) => this.#keyed?.recording.fromDirect(peerId, frame),
         onRelayRefused: (peerId) => this.turn.refused(peerId),
         onPeerRestarted: (peerId) => {
           if (this.#handover) return;
@@ -159,7 +168,19 @@ export class CallSession {
       onChange: (transfers) => this.update((st) => ({ ...st, transfers })),
     });
     const chat = createChatChannel({ key: chatKey, meetingId: opts.meetingId, localPeerId });
-    this.#keyed = { topology, chat, files };
+    const recording = new RecordingNotices({
+      lifetime: this.lifetime,
+      meetingId: opts.meetingId,
+      key: recordingKey,
+      localId: localPeerId,
+      topology,
+      sendSignal: (to, data) => this.sendSignal(to, data),
+      peerIds: () => store.get().peers.map((p) => p.peerId),
+      update: (fn) => this.update(fn),
+      warn: (w) => this.warn(w),
+      nameOf: (peerId) => store.get().peers.find((p) => p.peerId === peerId)?.displayName ?? 'Someone',
+    });
+    this.#keyed = { topology, chat, files, recording };
     this.lifetime.add(() => topology.close());
     this.lifetime.add(() => files.close());
     this.lifetime.add(() => this.screen.drop());
@@ -221,6 +242,7 @@ export class CallSession {
           this.#patchPeer(peerId, patch);
         },
         onChatFrame: (peerId, frame) => this.#receiveChat(peerId, frame),
+        onControlFrame: (peerId, frame) => this.#keyed?.recording.fromDirect(peerId, frame),
         onFileFrame: (peerId, frame) => void this.#keyed?.files.receive(peerId, frame),
         onRelayRefused: (peerId) => this.turn.refused(peerId),
       },
@@ -229,7 +251,7 @@ export class CallSession {
 
   // ---- Signals ----
 
-  sendSignal(to: string, data: SignalPayload): void {
+  sendSignal(to: string, data: SignalPayload | RecordingSignal): void {
     if (this.ended) return;
     if (this.signaling.state === 'open' && this.signaling.send({ type: 'signal', to, data })) return;
     // Socket down: keep it for after the resume (the link's negotiation is waiting on it).
@@ -256,6 +278,7 @@ export class CallSession {
     }
     this.topology?.addPeer(info.peerId);
     this.topology?.applyEncodings();
+    this.recording?.peerAdded(info.peerId);
   }
 
   removePeer(peerId: string): void {
@@ -263,6 +286,7 @@ export class CallSession {
     this.topology?.removePeer(peerId);
     this.turn.forget(peerId);
     this.meter.forget(peerId);
+    this.recording?.forget(peerId);
     this.update((st) => withoutPeer(st, peerId));
     this.topology?.applyEncodings();
   }

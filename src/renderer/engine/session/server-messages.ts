@@ -4,6 +4,7 @@
  */
 import type { ServerMessage } from '@merimeet/signaling/protocol';
 import { reportAs } from '../failures.js';
+import { isRecordingSignal } from '../recording/recording-notice.js';
 import type { Admission } from './admission.js';
 import type { CallSession } from './call-session.js';
 
@@ -37,6 +38,8 @@ export function handleServerMessage(s: CallSession, admission: Admission, m: Ser
     case 'room.muteRequested':
       return s.update((st) => ({ ...st, muteRequestedBy: m.by }));
     case 'signal':
+      // Recording notices are the session's (end to end, checked against their direct copies); the rest is the topology's.
+      if (isRecordingSignal(m.data)) return s.recording?.fromServer(m.from, m.data);
       return s.topology?.handleSignal(m.from, m.data);
     case 'sfu.moved':
       return s.onSfu([]);

@@ -249,6 +249,15 @@ class SfuMedia implements SfuTopology {
     }));
   }
 
+  /**
+   * No direct channel to anyone in an SFU meeting: recording notices go through
+   * the relay only (sealed; a forged or replayed one is still refused), so a
+   * server that drops one cannot be caught here as it is in a mesh.
+   */
+  sendControl(): number {
+    return 0;
+  }
+
   /** Files need a direct channel; an SFU meeting has none yet (the transfer fails with a clear reason). */
   filePipe(): FramePipe | null {
     return null;

@@ -1,4 +1,5 @@
 import type { ComponentChildren } from 'preact';
+import { RECORDING } from '../messages.js';
 import { SHORTCUTS, type ShortcutAction } from '../shortcuts.js';
 
 export interface ControlsProps {
@@ -12,6 +13,9 @@ export interface ControlsProps {
   /** Noise suppression on the microphone; undefined hides the button (no microphone). */
   noiseSuppression?: boolean;
   onNoiseSuppression?: () => void;
+  /** Whether this client records; undefined hides the button (the host has not let this person record). */
+  recording?: boolean;
+  onRecord?: () => void;
   unread: number;
   waiting: number;
   onAction: (action: ShortcutAction) => void;
@@ -82,6 +86,11 @@ export function ControlsBar(p: ControlsProps) {
             {p.sharing ? 'on' : 'off'}
           </span>
         </Toggle>
+      ) : null}
+      {p.recording !== undefined ? (
+        <button type="button" class={`control${p.recording ? ' on warn' : ''}`} title={p.recording ? RECORDING.stopHint : RECORDING.recordHint} onClick={p.onRecord}>
+          {p.recording ? RECORDING.stop : RECORDING.record}
+        </button>
       ) : null}
       <Toggle
         action="chat"

@@ -23,6 +23,8 @@ import { CAMERA_FAILED, useCamera } from './use-camera.js';
 import { useFileDrop } from './use-file-drop.js';
 import { useMeetingControls } from './use-meeting-controls.js';
 import { useNoiseSuppression, type NoiseSuppression } from './use-noise-suppression.js';
+import { RecordingIndicator } from '../recording/recording-indicator.js';
+import { useRecording, type Recording } from '../recording/use-recording.js';
 import { VideoGrid } from './video-grid.js';
 
 export interface MeetingProps {
@@ -93,6 +95,7 @@ function Toolbar(props: {
   peopleOpen: boolean;
   controls: ReturnType<typeof useMeetingControls>;
   suppression: NoiseSuppression;
+  recording: Recording;
 }) {
   countRender('Toolbar');
   const { engine, canShare } = props;
@@ -109,6 +112,7 @@ function Toolbar(props: {
       participantsOpen={props.peopleOpen}
       {...(canShare && (inCall || local.sharing) ? { sharing: local.sharing } : {})}
       {...(props.suppression.on !== undefined ? { noiseSuppression: props.suppression.on, onNoiseSuppression: props.suppression.toggle } : {})}
+      {...(props.recording.active !== undefined ? { recording: props.recording.active, onRecord: props.recording.toggle } : {})}
       unread={unread}
       waiting={waiting}
       onAction={props.controls.act}
@@ -146,6 +150,7 @@ function InMeeting(props: MeetingProps & { engine: CallEngine }) {
   const [actionError, setActionError] = useState<string | null>(null);
   const camera = useCamera(engine, props.cameraId);
   const suppression = useNoiseSuppression(props.call?.microphone ?? null, props.onNoiseSuppression, setActionError);
+  const recording = useRecording(engine, setActionError);
   const toolbar = useRef<HTMLDivElement>(null);
   const files = useFileRecipient(engine);
   const drop = useFileDrop((dropped) => {
@@ -206,6 +211,7 @@ function InMeeting(props: MeetingProps & { engine: CallEngine }) {
         Meeting {props.meetingId}
       </h1>
       <CallStatus engine={engine} />
+      <RecordingIndicator engine={engine} />
       <MeetingBanners
         engine={engine}
         cameraLost={camera.lost}
@@ -244,7 +250,7 @@ function InMeeting(props: MeetingProps & { engine: CallEngine }) {
         ) : null}
       </div>
       <div ref={toolbar} class="controls-wrap">
-        <Toolbar engine={engine} canShare={props.getDisplayMedia !== undefined} chatOpen={chatOpen} peopleOpen={peopleOpen} controls={controls} suppression={suppression} />
+        <Toolbar engine={engine} canShare={props.getDisplayMedia !== undefined} chatOpen={chatOpen} peopleOpen={peopleOpen} controls={controls} suppression={suppression} recording={recording} />
       </div>
     </main>
   );

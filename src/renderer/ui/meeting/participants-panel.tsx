@@ -1,5 +1,7 @@
 import type { CallEngine } from '../../engine/call-state.js';
+import { everyoneMayRecord, recorderIds } from '../../engine/recording/recording-consent.js';
 import { useCallSelector } from '../hooks.js';
+import { RECORDING } from '../messages.js';
 import { countRender } from '../render-count.js';
 import { selectInCall, selectIsHost, selectLobby, selectLocked, selectRoster, shallowArrayEqual, type RosterRow } from './call-selectors.js';
 
@@ -21,7 +23,7 @@ function Verification({ p }: { p: RosterRow }) {
   );
 }
 
-function Row({ p, you, hostView, engine }: { p: RosterRow; you: boolean; hostView: boolean; engine: CallEngine }) {
+function Row({ p, you, hostView, recording, engine }: { p: RosterRow; you: boolean; hostView: boolean; recording: boolean; engine: CallEngine }) {
   return (
     <li aria-label={p.displayName} class="person">
       <span class="person-name">
@@ -32,6 +34,7 @@ function Row({ p, you, hostView, engine }: { p: RosterRow; you: boolean; hostVie
         {p.isHost ? <span class="tag">host</span> : null}
         {p.muted ? <span class="tag tag-muted">muted</span> : null}
         {p.handRaised ? <span class="tag tag-hand">hand raised</span> : null}
+        {recording ? <span class="tag tag-recording">{RECORDING.tag}</span> : null}
       </span>
       {you ? null : <Verification p={p} />}
       {hostView && !you ? (
@@ -61,6 +64,8 @@ export function ParticipantsPanel({ engine, onClose }: { engine: CallEngine; onC
   const isHost = useCallSelector(engine, (s) => selectIsHost(s) && selectInCall(s));
   const lobby = useCallSelector(engine, selectLobby);
   const locked = useCallSelector(engine, selectLocked);
+  const recorders = useCallSelector(engine, recorderIds, shallowArrayEqual);
+  const allowAll = useCallSelector(engine, everyoneMayRecord);
   const everyone = 1 + peers.length;
   return (
     <aside class="panel" aria-label="Participants">
@@ -95,9 +100,9 @@ export function ParticipantsPanel({ engine, onClose }: { engine: CallEngine; onC
           In the meeting
         </h3>
         <ul class="people" aria-labelledby="in-call-title">
-          <Row p={local!} you hostView={isHost} engine={engine} />
+          <Row p={local!} you hostView={isHost} recording={recorders.includes(local!.peerId)} engine={engine} />
           {peers.map((p) => (
-            <Row key={p.peerId} p={p} you={false} hostView={isHost} engine={engine} />
+            <Row key={p.peerId} p={p} you={false} hostView={isHost} recording={recorders.includes(p.peerId)} engine={engine} />
           ))}
         </ul>
       </div>
@@ -105,6 +110,14 @@ export function ParticipantsPanel({ engine, onClose }: { engine: CallEngine; onC
         <div class="host-actions">
           <button type="button" aria-pressed={locked} onClick={() => engine.setLocked(!locked)}>
             Lock meeting
+          </button>
+          <button
+            type="button"
+            aria-pressed={allowAll}
+            title={RECORDING.letEveryoneHint}
+            onClick={() => void engine.setEveryoneMayRecord(!allowAll).catch((err: unknown) => console.warn('meriMeet: could not change who may record', err))}
+          >
+            {RECORDING.letEveryone}
           </button>
           <button type="button" class="danger" onClick={() => engine.endForAll()}>
             End meeting for all

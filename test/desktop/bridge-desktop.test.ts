@@ -291,6 +291,10 @@ describe('tray quick join (bridge)', () => {
 
   it('"New meeting" from the tray menu, signed in, creates one and goes into the call; from quick join, to pre-join as set', async () => {
     const app = await world.startApp('quick-new');
+    // The page listens for tray commands from an effect after its first render, and settles whether
+    // anyone is signed in after that: a command sent before the signed-out home shows can be lost
+    // (CI run 2026-12-02: no notice within 5 s). Wait for that home, as a person would see it.
+    await pwExpect(app.page.getByRole('form', { name: 'Your account' })).toBeVisible();
     await clickTray(app, 'New meeting'); // not signed in: hosting needs an account, and the window says so
     await pwExpect(app.page.getByRole('note')).toContainText('Sign in to start a meeting');
     await register(app, 'newcomer');

@@ -259,6 +259,18 @@ export class CallSession {
     if (this.#outbox.length > MAX_OUTBOX) this.#outbox.shift();
   }
 
+  /**
+   * A signal from someone, to whichever part it belongs: during the move to
+   * the SFU, what the SFU does not take (a mesh link's answer, candidate or
+   * ICE restart) still goes to the mesh, whose links carry the media until
+   * the SFU's arrives.
+   */
+  handleSignal(from: string, data: unknown): void {
+    const sfu = this.sfu;
+    if (sfu && !sfu.takesSignal(data) && this.#handover?.meshSignal(from, data)) return;
+    this.topology?.handleSignal(from, data);
+  }
+
   flushOutbox(): void {
     const queued = this.#outbox.splice(0);
     for (const { to, data } of queued) if (this.topology?.has(to)) this.sendSignal(to, data);

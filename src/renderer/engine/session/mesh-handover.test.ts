@@ -3,7 +3,8 @@ import type { MediaTopology } from '../media-topology.js';
 import { Lifetime } from './lifetime.js';
 import { HANDOVER_MAX_MS, MeshHandover } from './mesh-handover.js';
 
-const fakeMesh = () => ({ close: vi.fn() }) as unknown as MediaTopology & { close: ReturnType<typeof vi.fn> };
+const fakeMesh = () =>
+  ({ close: vi.fn(), handleSignal: vi.fn() }) as unknown as MediaTopology & { close: ReturnType<typeof vi.fn>; handleSignal: ReturnType<typeof vi.fn> };
 
 describe('MeshHandover (a meeting moving from the mesh to the SFU)', () => {
   beforeEach(() => vi.useFakeTimers());
@@ -41,6 +42,17 @@ describe('MeshHandover (a meeting moving from the mesh to the SFU)', () => {
     const mesh = fakeMesh();
     new MeshHandover(mesh, new Lifetime(), () => []);
     expect(mesh.close).toHaveBeenCalledOnce();
+  });
+
+  it('gives the mesh its own negotiation signals while it is up, and none after it closed', () => {
+    const mesh = fakeMesh();
+    const handover = new MeshHandover(mesh, new Lifetime(), () => ['bob']);
+    const candidate = { kind: 'candidate', candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 5000 typ host' } };
+    expect(handover.meshSignal('bob', candidate)).toBe(true);
+    expect(mesh.handleSignal).toHaveBeenCalledWith('bob', candidate);
+    handover.arrived('bob');
+    expect(handover.meshSignal('bob', candidate)).toBe(false);
+    expect(mesh.handleSignal).toHaveBeenCalledOnce();
   });
 
   it('leaves no timer behind when the session ends first', () => {

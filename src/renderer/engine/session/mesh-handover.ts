@@ -39,6 +39,18 @@ export class MeshHandover {
     return !this.#done && !this.#viaSfu.has(peerId);
   }
 
+  /**
+   * A signal the SFU does not take (an answer, a candidate, an ICE restart of
+   * a mesh link) that comes while the mesh is still up: the mesh's, so the
+   * links that carry media until the SFU's arrives keep negotiating. After the
+   * handover there is no mesh to give it to (false).
+   */
+  meshSignal(from: string, data: unknown): boolean {
+    if (this.#done) return false;
+    this.#mesh.handleSignal(from, data);
+    return true;
+  }
+
   /** This person's media came through the SFU. */
   arrived(peerId: string): void {
     this.#viaSfu.add(peerId);

@@ -40,7 +40,7 @@ export function handleServerMessage(s: CallSession, admission: Admission, m: Ser
     case 'signal':
       // Recording notices are the session's (end to end, checked against their direct copies); the rest is the topology's.
       if (isRecordingSignal(m.data)) return s.recording?.fromServer(m.from, m.data);
-      return s.topology?.handleSignal(m.from, m.data);
+      return s.handleSignal(m.from, m.data);
     case 'sfu.moved':
       return s.onSfu([]);
     case 'sfu.feeds':

@@ -50,6 +50,8 @@ export interface SfuTopology extends MediaTopology {
   handleOffer(offer: SfuOffer): void;
   /** Whether our own media is published in the SFU the server has now. */
   isPublishedIn(feeds: string[]): boolean;
+  /** Whether a signal is one of ours (media keys, relayed chat); anything else is a mesh link's. */
+  takesSignal(data: unknown): boolean;
 }
 
 export function createSfuTopology(options: SfuTopologyOptions): SfuTopology {
@@ -118,6 +120,10 @@ class SfuMedia implements SfuTopology {
 
   has(peerId: string): boolean {
     return this.#members.has(peerId);
+  }
+
+  takesSignal(data: unknown): boolean {
+    return this.#e2ee.isKeySignal(data) || isRelayedChat(data);
   }
 
   handleSignal(from: string, data: unknown): void {

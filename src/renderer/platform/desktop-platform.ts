@@ -13,6 +13,7 @@ import type { DesktopConfig, TrayAction } from '../../common/ipc-contract.js';
 import { bridgeErrorCode, type DesktopBridge } from '../../common/desktop-bridge.js';
 import { confirmCertificate, warnCertificateChanged } from './desktop-dialogs.js';
 import { showSourcePicker } from './source-picker.js';
+import { CommandQueue } from './command-queue.js';
 import type { Platform, PlatformCommand } from './platform.js';
 
 /** Where a desktop app with no server configured looks: a server hosted on this computer. */
@@ -43,6 +44,13 @@ export function createDesktopPlatform(bridge: DesktopBridge, config: DesktopConf
     );
   });
   bridge.on('certificate:changed', (event) => warnCertificateChanged(event));
+  // From the start of the page, not from when the shell first listens: a tray click or an
+  // invite link as the window opens would otherwise be lost.
+  const commands = new CommandQueue();
+  bridge.on('tray:action', (action) => commands.push(commandFromTray(action)));
+  bridge.on('deep-link', (link) =>
+    commands.push({ kind: 'open-meeting', meetingId: link.meetingId, password: link.password, server: link.server }),
+  );
 
   const server = config.defaultServer ?? FALLBACK_SERVER;
 
@@ -74,16 +82,7 @@ export function createDesktopPlatform(bridge: DesktopBridge, config: DesktopConf
     getDisplayMedia: (options) => navigator.mediaDevices.getDisplayMedia(options),
     notify: (title, body, kind = 'message') => void bridge.notify(kind, title, body).catch(logFailure('showing a notification')),
     notice: () => (keychainAvailable ? null : NO_KEYCHAIN_NOTICE),
-    onCommand: (listener: (command: PlatformCommand) => void) => {
-      const offTray = bridge.on('tray:action', (action) => listener(commandFromTray(action)));
-      const offLink = bridge.on('deep-link', (link) =>
-        listener({ kind: 'open-meeting', meetingId: link.meetingId, password: link.password, server: link.server }),
-      );
-      return () => {
-        offTray();
-        offLink();
-      };
-    },
+    onCommand: (listener) => commands.listen(listener),
     reportCallState: (state) => void bridge.reportCallState(state).catch(logFailure('telling the tray about the call')),
     settings: {
       getConfig: () => bridge.getConfig(),

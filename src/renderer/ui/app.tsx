@@ -49,7 +49,7 @@ export function App({ platform }: { platform: Platform }) {
   const [prefs, setPrefs] = useState<Preferences>(() => ({ ...loadPreferences(), ...platform.defaults?.() }));
   const [joinError, setJoinError] = useState<string | null>(null);
   const firstScreen = useRef(true);
-  const { session, onSignedIn, notice, setNotice } = useAccountSession(platform, serverUrl, accounts);
+  const { session, onSignedIn, notice, setNotice, settled } = useAccountSession(platform, serverUrl, accounts);
   const getKeys = useMeetingKeys();
   const { prepared, prepareEngine, dropPreparedEngine } = usePreparedEngine(serverUrl);
   const { call, startCall, endCall } = useCallLifetime(route, setJoinError);
@@ -75,7 +75,7 @@ export function App({ platform }: { platform: Platform }) {
     const displayName = prefsRef.current.displayName || sessionRef.current?.username || '';
     setRejoin({ meetingId, password, displayName, muted: false, videoOff: false, at: Date.now() });
   }, []);
-  const newMeeting = useNewMeeting({ accounts, session, onSession: onSignedIn, go, setNotice, joinDirectly });
+  const newMeeting = useNewMeeting({ accounts, settled, onSession: onSignedIn, go, setNotice, joinDirectly });
   const { subscribeControls, control } = useOutsideCommands({ platform, routeName: route.name, serverUrl, go, setNotice, call: callRef, joinDirectly, newMeeting });
   useTrayAndNotifications(call, platform);
   usePushToTalk(platform, call?.engine ?? null, useCallback(() => control('mic'), [control]));

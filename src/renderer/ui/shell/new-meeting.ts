@@ -14,12 +14,13 @@ import type { SignedIn } from '../session.js';
 
 interface NewMeetingOptions {
   accounts: AccountClient;
-  session: SignedIn | null;
   onSession: (s: SignedIn | null) => Promise<void>;
   go: (route: Route) => void;
   setNotice: (notice: string | null) => void;
   /** Pre-join joins by itself with this (it stops if it needs a name). */
   joinDirectly: (meetingId: string, password: string) => void;
+  /** Who is signed in, once the session kept from before is resumed or known not to be there. */
+  settled: () => Promise<SignedIn | null>;
 }
 
 export function useNewMeeting(o: NewMeetingOptions): (direct: boolean) => Promise<void> {
@@ -27,8 +28,10 @@ export function useNewMeeting(o: NewMeetingOptions): (direct: boolean) => Promis
   const current = useRef(o);
   current.current = o;
   return useCallback(async (direct: boolean) => {
-    const { accounts, session, onSession, go, setNotice, joinDirectly } = current.current;
-    go({ name: 'home' });
+    current.current.go({ name: 'home' });
+    // Clicked as the app opens: whether someone is signed in is known only once the keychain has answered.
+    const session = await current.current.settled();
+    const { accounts, onSession, go, setNotice, joinDirectly } = current.current;
     if (session === null) {
       setNotice(NEW_MEETING_SIGN_IN);
       return;

@@ -63,4 +63,23 @@ describe('account client', () => {
     expect(JSON.stringify(log.sent)).not.toContain(created.password);
     expect(JSON.stringify(log.sent)).not.toContain(keys.admissionKey);
   });
+
+  it('derives a new meeting’s keys with the function it was given (the UI’s cache, so pre-join does not derive them again)', async () => {
+    const { connect } = fakeConnection((m) => {
+      if (m.type === 'account.resume') return { ...session, token: undefined } as ServerMessage;
+      if (m.type === 'meeting.reserve') return { type: 'meeting.reserved', meetingId: 'abc-defg-hjk', expiresAt: 1 };
+      return { type: 'meeting.created', meeting: { meetingId: 'abc-defg-hjk', title: null, lobby: false, maxParticipants: 8, createdAt: 1, endedAt: null, live: 0 } };
+    });
+    const asked: string[] = [];
+    const c = createAccountClient({
+      serverUrl: 'wss://x/ws',
+      connect,
+      deriveKeys: (password, meetingId) => {
+        asked.push(`${meetingId} ${password}`);
+        return deriveMeetingKeys(password, meetingId);
+      },
+    });
+    const created = await c.createMeeting('S'.repeat(43));
+    expect(asked).toEqual([`abc-defg-hjk ${created.password}`]);
+  });
 });

@@ -8,7 +8,7 @@
  * the verifier (SHA-256 of the admission key) goes to the server.
  */
 import type { MeetingInfo, ServerMessage, ServerMessageOf, ServerMessageType } from '@merimeet/signaling/protocol';
-import { deriveMeetingKeys } from '../../common/crypto/meeting-keys.js';
+import { deriveMeetingKeys, type MeetingKeys } from '../../common/crypto/meeting-keys.js';
 import { generateMeetingPassword } from '../../common/crypto/meeting-password.js';
 import { SignalingClient, SignalingError, type OutgoingMessage, type SignalingConnection, type WebSocketFactory } from './signaling-client.js';
 
@@ -37,6 +37,12 @@ export interface AccountClientOptions {
   createSocket?: WebSocketFactory;
   /** For tests: how to make the connection (defaults to a SignalingClient without reconnect). */
   connect?: (url: string) => SignalingConnection;
+  /**
+   * How a new meeting's keys are derived (default: deriveMeetingKeys). The UI
+   * passes its cache, so the pre-join that follows "New meeting" finds them
+   * ready instead of spending another PBKDF2 run (about 1 s) on them.
+   */
+  deriveKeys?: (password: string, meetingId: string) => Promise<MeetingKeys>;
 }
 
 export interface AccountClient {
@@ -97,7 +103,7 @@ export function createAccountClient(options: AccountClientOptions): AccountClien
         // Two steps because the key derivation is salted with the id the server picks (§4).
         const { meetingId } = expect(await req(c, { type: 'meeting.reserve' }), 'meeting.reserved');
         const password = generateMeetingPassword();
-        const keys = await deriveMeetingKeys(password, meetingId);
+        const keys = await (options.deriveKeys ?? deriveMeetingKeys)(password, meetingId);
         const title = opts.title?.trim();
         const create: OutgoingMessage = {
           type: 'meeting.create',

@@ -14,6 +14,7 @@ import { LeftScreen } from './left-screen.js';
 import { MeetingScreen } from './meeting/meeting-screen.js';
 import { loadPreferences, savePreferences, type Preferences } from './preferences.js';
 import { PreJoinScreen } from './prejoin/prejoin-screen.js';
+import { meetingKeysFor } from './prejoin/key-derivation.js';
 import { usePushToTalk } from './push-to-talk.js';
 import type { Route } from './routes.js';
 import { useAccountSession } from './shell/account-session.js';
@@ -40,7 +41,7 @@ export function inviteOrigin(serverUrl: string): string {
 
 export function App({ platform }: { platform: Platform }) {
   const serverUrl = useMemo(() => platform.serverUrl(), [platform]);
-  const accounts: AccountClient = useMemo(() => createAccountClient({ serverUrl }), [serverUrl]);
+  const accounts: AccountClient = useMemo(() => createAccountClient({ serverUrl, deriveKeys: meetingKeysFor }), [serverUrl]);
   const [initial] = useState(initialRoute);
   const [route, setRoute] = useState<Route>(initial.route);
   /** Set after a reload mid-call: pre-join joins by itself, once. */

@@ -205,6 +205,8 @@ describe('parseCli', () => {
     expect(exitOf(['--stun-url', 'turn:t']).output).toMatch(/stun:host:port/);
     expect(exitOf(['--turn-url', 'https://t', '--turn-secret', 's']).output).toMatch(/turn:host:port/);
     expect(exitOf(['--stun-url', 'stun.example.org']).output).toMatch(/stun:host:port/);
+    // Janus's API is a WebSocket: the example shows its URL as it is written.
+    expect(exitOf(['--sfu-url', 'http://127.0.0.1:8188/janus']).output).toMatch(/should look like ws:\/\/127\.0\.0\.1:8188 \(schemes: ws, wss, ws\+unix\)/);
   });
 
   it('selects PostgreSQL with --store or MERIMEET_STORE, and SQLite without', () => {

@@ -116,12 +116,12 @@ function buildProgram(): Command {
     .addOption(
       new Option('--stun-url <url>', 'STUN server for clients, e.g. stun:stun.example.org:3478 (repeatable; comma-separated in the env var)')
         .env('MERIMEET_STUN_URLS')
-        .argParser(urls('stun', 'stuns')),
+        .argParser(urls('stun:host:port', 'stun', 'stuns')),
     )
     .addOption(
       new Option('--turn-url <url>', 'TURN server, e.g. turns:turn.example.org:5349 (repeatable; comma-separated in the env var); needs --turn-secret')
         .env('MERIMEET_TURN_URLS')
-        .argParser(urls('turn', 'turns')),
+        .argParser(urls('turn:host:port', 'turn', 'turns')),
     )
     .addOption(
       new Option('--turn-secret <secret>', "secret shared with coturn's use-auth-secret (prefer the env var: flags show up in ps)")

@@ -18,7 +18,7 @@ export function addSfuOptions(program: Command): Command {
         'Janus API of a media server for meetings past --mesh-limit, e.g. ws://127.0.0.1:8188 or ws+unix:///run/janus/api.sock:/ (repeatable: new meetings go to the least loaded; comma-separated in the env var)',
       )
         .env('MERIMEET_SFU_URLS')
-        .argParser(urls('ws', 'wss', 'ws+unix')),
+        .argParser(urls('ws://127.0.0.1:8188', 'ws', 'wss', 'ws+unix')),
     )
     .addOption(
       new Option('--sfu-secret <secret>', "Janus's api_secret (prefer the env var: flags show up in ps)").env('MERIMEET_SFU_SECRET').argParser(nonEmpty),

@@ -21,7 +21,7 @@ export function nonEmpty(value: string): string {
 }
 
 /** A repeatable URL option: each use (or each comma-separated item of the env var) adds to the list. */
-export function urls(...schemes: string[]): (value: string, previous: string[] | undefined) => string[] {
+export function urls(example: string, ...schemes: string[]): (value: string, previous: string[] | undefined) => string[] {
   return (value, previous) => {
     const added = value
       .split(',')
@@ -30,7 +30,7 @@ export function urls(...schemes: string[]): (value: string, previous: string[] |
     for (const url of added) {
       const scheme = /^([a-z+]+):./i.exec(url)?.[1]?.toLowerCase();
       if (scheme === undefined || !schemes.includes(scheme)) {
-        throw new InvalidArgumentError(`'${url}' should look like ${schemes[0]}:host:port (schemes: ${schemes.join(', ')}).`);
+        throw new InvalidArgumentError(`'${url}' should look like ${example} (schemes: ${schemes.join(', ')}).`);
       }
     }
     // An empty value (MERIMEET_STUN_URLS= in a compose file) means "none", not an error.

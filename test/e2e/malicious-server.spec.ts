@@ -9,30 +9,15 @@
  * - a replayed old offer is refused and the call goes on;
  * - a forged `from` and an injected chat message are refused.
  */
-import { test, expect } from './support/fixtures.js';
-import { MaliciousServer, swapFingerprints } from './support/malicious-server.js';
+import { hostileTest as test, expect } from './support/fixtures.js';
+import { swapFingerprints } from './support/malicious-server.js';
 import { createMeeting } from './support/meetings.js';
 import { expectVideoFlowing } from './support/media.js';
-import { People } from './support/people.js';
 import { chatMessages, joinMeeting, openPanel, peerIdOf, sendChat, tile } from './support/ui.js';
-
-let evil: MaliciousServer;
-let people: People;
-
-test.beforeEach(async ({ browser, server }) => {
-  evil = await MaliciousServer.start(server);
-  people = new People(browser, evil.address);
-});
-
-// eslint-disable-next-line no-empty-pattern -- Playwright wants the fixtures object even when none is used
-test.afterEach(async ({}, testInfo) => {
-  await people.closeAll(testInfo);
-  await evil.close();
-});
 
 const isDescription = (m: Record<string, unknown>) => m.type === 'signal' && (m.data as { kind?: string } | undefined)?.kind === 'description';
 
-test('a swapped DTLS fingerprint is refused, the person is told who, and the rest of the meeting goes on', async ({ server }) => {
+test('a swapped DTLS fingerprint is refused, the person is told who, and the rest of the meeting goes on', async ({ server, evil, people }) => {
   // Everything Ada sends Bob arrives with the attacker's fingerprint.
   evil.tamper = (m, to, proxy) => {
     if (!isDescription(m) || to.name !== 'Bob' || proxy.nameOf(m.from) !== 'Ada') return m;
@@ -58,7 +43,7 @@ test('a swapped DTLS fingerprint is refused, the person is told who, and the res
   await expectVideoFlowing(cyd.page, await peerIdOf(cyd.page, 'Bob'));
 });
 
-test('a replayed offer is refused and the call goes on', async ({ server }) => {
+test('a replayed offer is refused and the call goes on', async ({ server, evil, people }) => {
   const meeting = await createMeeting(server);
   const ada = await people.open('Ada');
   const bob = await people.open('Bob');
@@ -79,7 +64,7 @@ test('a replayed offer is refused and the call goes on', async ({ server }) => {
   await expectVideoFlowing(ada.page, await peerIdOf(ada.page, 'Bob'));
 });
 
-test('a forged sender and an injected chat message are refused', async ({ server }) => {
+test('a forged sender and an injected chat message are refused', async ({ server, evil, people }) => {
   const meeting = await createMeeting(server);
   const ada = await people.open('Ada');
   const bob = await people.open('Bob');

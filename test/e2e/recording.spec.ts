@@ -10,10 +10,10 @@
 import { readFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
 import { seriousViolations } from './support/axe.js';
-import { test, expect } from './support/fixtures.js';
-import { MaliciousServer } from './support/malicious-server.js';
+import { hostileTest as test, expect } from './support/fixtures.js';
+import type { MaliciousServer } from './support/malicious-server.js';
 import { createMeeting } from './support/meetings.js';
-import { People, type Person } from './support/people.js';
+import type { Person } from './support/people.js';
 import { controls, joinMeeting, logIn, openPanel } from './support/ui.js';
 
 /** The issue's budget for the indicator to appear and to clear. */
@@ -50,20 +50,6 @@ async function decode(page: Page, bytes: Buffer): Promise<{ duration: number; wi
   }, bytes.toString('base64'));
 }
 
-let evil: MaliciousServer;
-let people: People;
-
-test.beforeEach(async ({ browser, server }) => {
-  evil = await MaliciousServer.start(server);
-  people = new People(browser, evil.address);
-});
-
-// eslint-disable-next-line no-empty-pattern -- Playwright wants the fixtures object even when none is used
-test.afterEach(async ({}, testInfo) => {
-  await people.closeAll(testInfo);
-  await evil.close();
-});
-
 /** Hana (the host) records for at least three seconds with the server honest; returns the file and the bounds of how long it ran. */
 async function honestRecording(hana: Person, gus: Person): Promise<{ bytes: Buffer; shortest: number; longest: number }> {
   const starting = Date.now();
@@ -91,7 +77,7 @@ async function honestRecording(hana: Person, gus: Person): Promise<{ bytes: Buff
 }
 
 /** The server drops Hana's notices to Gus, then plays him an old one: caught both times, and the indicator tells the truth. */
-async function hostileServer(hana: Person, gus: Person): Promise<void> {
+async function hostileServer(evil: MaliciousServer, hana: Person, gus: Person): Promise<void> {
   const withheld: Record<string, unknown>[] = [];
   evil.tamper = (m, to) => {
     if (m.type !== 'signal' || (m.data as { kind?: unknown }).kind !== 'recording' || to.name !== 'Gus') return m;
@@ -113,7 +99,7 @@ async function hostileServer(hana: Person, gus: Person): Promise<void> {
   await expect(indicator(gus.page)).toHaveCount(0);
 }
 
-test('only whom the host allows records; everyone sees it within 2 s; the file plays as long as it recorded; a lying server is caught', async ({ server }) => {
+test('only whom the host allows records; everyone sees it within 2 s; the file plays as long as it recorded; a lying server is caught', async ({ server, evil, people }) => {
   const meeting = await createMeeting(server);
   const hana = await people.open('Hana');
   await logIn(hana.page, meeting.owner);
@@ -130,7 +116,7 @@ test('only whom the host allows records; everyone sees it within 2 s; the file p
   await expect(recordButton(gus.page)).toHaveCount(0, { timeout: INDICATOR_MS });
 
   const { bytes, shortest, longest } = await test.step('an honest server', () => honestRecording(hana, gus));
-  await test.step('a server that withholds and replays notices', () => hostileServer(hana, gus));
+  await test.step('a server that withholds and replays notices', () => hostileServer(evil, hana, gus));
 
   const played = await decode(await gus.context.newPage(), bytes);
   console.log(

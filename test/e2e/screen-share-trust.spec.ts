@@ -6,27 +6,11 @@
  * off as her screen). The claim is under the SDP MAC, so Bob refuses those
  * descriptions, is told, shows no share stage, and keeps Ada's camera.
  */
-import { test, expect } from './support/fixtures.js';
-import { MaliciousServer } from './support/malicious-server.js';
+import { hostileTest as test, expect } from './support/fixtures.js';
 import { createMeeting } from './support/meetings.js';
 import { expectVideoFlowing } from './support/media.js';
-import { People } from './support/people.js';
 import { screenSenders, shareButton, shareStage } from './support/screen.js';
 import { joinMeeting, peerIdOf } from './support/ui.js';
-
-let evil: MaliciousServer;
-let people: People;
-
-test.beforeEach(async ({ browser, server }) => {
-  evil = await MaliciousServer.start(server);
-  people = new People(browser, evil.address);
-});
-
-// eslint-disable-next-line no-empty-pattern -- Playwright wants the fixtures object even when none is used
-test.afterEach(async ({}, testInfo) => {
-  await people.closeAll(testInfo);
-  await evil.close();
-});
 
 type Description = { kind: 'description'; description: { sdp: string }; screen?: string | null };
 const isDescription = (m: Record<string, unknown>) => m.type === 'signal' && (m.data as { kind?: string } | undefined)?.kind === 'description';
@@ -40,7 +24,7 @@ const lies: [string, (d: Description) => void][] = [
 ];
 
 for (const [lie, rewrite] of lies) {
-  test(`a server that ${lie} is refused; the viewer keeps the camera and shows no share`, async ({ server }) => {
+  test(`a server that ${lie} is refused; the viewer keeps the camera and shows no share`, async ({ server, evil, people }) => {
     let tampered = 0;
     evil.tamper = (m, to, proxy) => {
       if (!isDescription(m) || to.name !== 'Bob' || proxy.nameOf(m.from) !== 'Ada') return m;

@@ -7,6 +7,7 @@ import { AccountService } from './accounts/account-service.js';
 import type { ServerConfig } from './config.js';
 import { iceServersFor } from './ice/turn-credentials.js';
 import { MeetingStore } from './meetings/meeting-store.js';
+import { MAX_PARTICIPANTS, MESH_MAX_PARTICIPANTS } from './protocol/limits.js';
 import type { Logger } from './observability/logger.js';
 import type { ServerMetrics } from './observability/metrics.js';
 import { peerInfo } from './rooms/member.js';
@@ -137,6 +138,7 @@ export function createContext(
       : new SfuMeetings({ urls: config.sfuUrls, apiSecret: config.sfuSecret, meshLimit: config.meshLimit, logger });
   const rooms = new RoomRegistry({
     graceMs: config.graceMs,
+    largestMeeting: sfu === null ? MESH_MAX_PARTICIPANTS : MAX_PARTICIPANTS,
     welcome: (room, member, resumed) => ({
       type: 'room.joined',
       meetingId: room.id,

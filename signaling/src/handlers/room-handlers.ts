@@ -41,7 +41,7 @@ export const roomHandlers: HandlerTable<RoomMessage> = {
     };
     const owner = room.isOwner(member);
     if (room.locked && !owner) throw new AppError('meeting_locked', 'the host has locked this meeting');
-    if (room.isFull()) throw new AppError('meeting_full', `the meeting is full (${meeting.maxParticipants} people)`);
+    if (room.isFull()) throw new AppError('meeting_full', `the meeting is full (${room.capacity} people)`);
     // Someone the host removed comes back only if the host lets them in (rooms/removal-bans.ts).
     const banned = !owner && ctx.removals.isBanned(room.id, member);
     const lobby = (meeting.lobby || banned) && !owner;

@@ -28,11 +28,12 @@ function member(name: string, accountId: number | null = null): Member & { outle
   return { peerId: (++n).toString(16).padStart(16, '0'), accountId, nonce: 'n', joinedAt: 0, address: '192.0.2.1', displayName: name, muted: false, videoOff: false, handRaised: false, outlet: new FakeOutlet(), outbox: [] };
 }
 
-function room(over: Partial<MeetingRecord> = {}) {
+function room(over: Partial<MeetingRecord> = {}, largestMeeting = 50) {
   const departed: [string, LeaveReason][] = [];
   let emptied = 0;
   const r = new Room(meeting(over), {
     graceMs: 1000,
+    largestMeeting,
     welcome: (rm, m, resumed) => ({ type: 'room.joined', meetingId: rm.id, peerId: m.peerId, hostId: rm.hostId, locked: rm.locked, peers: [], iceServers: [], resumeToken: 't', resumed, graceMs: 1000 }),
     departed: (_r, m, reason) => departed.push([m.peerId, reason]),
     empty: () => emptied++,
@@ -43,6 +44,17 @@ function room(over: Partial<MeetingRecord> = {}) {
 afterEach(() => vi.useRealTimers());
 
 describe('Room', () => {
+  it('holds as many as the meeting’s own size, within what the server carries (a mesh-only server: 8)', () => {
+    const big = room({ maxParticipants: 50 }, 8).r;
+    for (let i = 0; i < 7; i++) big.admit(member(`P${i}`));
+    expect(big.isFull()).toBe(false);
+    big.admit(member('P7'));
+    expect(big.capacity).toBe(8);
+    expect(big.isFull()).toBe(true);
+    const small = room({ maxParticipants: 3 }, 50).r;
+    expect(small.capacity).toBe(3);
+  });
+
   it('makes the first person in the host, and returns the welcome first', () => {
     const { r } = room();
     const a = member('A');

@@ -12,6 +12,8 @@ export type LeaveReason = 'left' | 'timeout' | 'removed';
 
 export interface RoomHooks {
   graceMs: number;
+  /** Most people any meeting of this server holds (MESH_MAX_PARTICIPANTS when it has no SFU); the meeting's own size may be less. */
+  largestMeeting: number;
   /** The `room.joined` message for a member who just got in (or resumed). */
   welcome(room: Room, member: Member, resumed: boolean): ServerMessage;
   /** A member is gone for good (not on a mere disconnect). */
@@ -49,8 +51,13 @@ export class Room {
     return member.accountId !== null && member.accountId === this.meeting.ownerId;
   }
 
+  /** How many people may be in at once: the meeting's own size, within what this server can carry. */
+  get capacity(): number {
+    return Math.min(this.meeting.maxParticipants, this.hooks.largestMeeting);
+  }
+
   isFull(): boolean {
-    return this.members.size >= this.meeting.maxParticipants;
+    return this.members.size >= this.capacity;
   }
 
   hasDeparted(peerId: string): boolean {
@@ -88,7 +95,7 @@ export class Room {
   admitFromLobby(peerId: string): void {
     const member = this.lobby.get(peerId);
     if (!member) throw new AppError('peer_not_found', 'nobody with that id is waiting in the lobby');
-    if (this.isFull()) throw new AppError('meeting_full', `the meeting is full (${this.meeting.maxParticipants})`);
+    if (this.isFull()) throw new AppError('meeting_full', `the meeting is full (${this.capacity} people)`);
     this.lobby.delete(peerId);
     for (const message of this.admit(member)) member.outlet?.send(message);
     this.sendLobby();

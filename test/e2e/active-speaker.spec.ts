@@ -2,7 +2,8 @@
  * The person talking is highlighted, for the others and on their own tile
  * (audio levels from the received RTP and from what each link sends,
  * src/renderer/engine/stats.ts); muting ends the highlight at once, and
- * someone muted never has it.
+ * someone muted never has it. The speaker view puts whoever speaks on the
+ * stage, and a window too small for everyone pages the gallery.
  *
  * Chromium's fake microphone beeps all the time, so everyone "speaks": the
  * scenario makes one person audible at a time by muting the others.
@@ -61,4 +62,23 @@ test('the one who speaks is highlighted, on their own tile too; muting clears it
   await expect(ownTile(bob.page, 'Bob')).toContainText('speaking', { timeout: FIRST_HIGHLIGHT_MS });
   await expect(tile(ada.page, 'Bob')).toContainText('speaking', { timeout: FIRST_HIGHLIGHT_MS });
   await expect(ownTile(ada.page, 'Ada')).not.toContainText('speaking');
+
+  // Speaker view: the one who speaks (Bob; Ada is muted) takes the stage, Ada's own tile goes to the strip.
+  const stage = videoRegion(ada.page).getByRole('group', { name: 'Stage', exact: true });
+  await videoRegion(ada.page).getByRole('button', { name: 'Speaker view' }).click();
+  await expect(stage.getByRole('group', { name: 'Bob', exact: true })).toBeVisible();
+  await expect(ownTile(ada.page, 'Ada')).toBeVisible();
+  await videoRegion(ada.page).getByRole('button', { name: 'Speaker view' }).click(); // back to the gallery
+  await expect(stage).toHaveCount(0);
+
+  // A window too small for two readable tiles (tile-pages.ts): the gallery shows one page at a time.
+  await ada.page.setViewportSize({ width: 320, height: 480 });
+  await expect(videoRegion(ada.page)).toContainText('Page 1 of 2');
+  await expect(tile(ada.page, 'Bob')).toHaveCount(0);
+  await videoRegion(ada.page).getByRole('button', { name: 'Next page' }).click();
+  await expect(tile(ada.page, 'Bob')).toBeVisible();
+  await expect(videoRegion(ada.page)).toContainText('Page 2 of 2');
+  await ada.page.setViewportSize({ width: 1024, height: 700 });
+  await expect(videoRegion(ada.page).getByRole('button', { name: 'Next page' })).toHaveCount(0); // one page again
+  await expect(ownTile(ada.page, 'Ada')).toBeVisible();
 });

@@ -1,8 +1,11 @@
-/** Muting and raising a hand show on the person's tile for everyone else; muting really silences. */
+/**
+ * Muting and raising a hand show on the person's tile for everyone else; muting really silences;
+ * raised hands queue in the participants list in the order they went up.
+ */
 import { test, expect } from './support/fixtures.js';
 import { createMeeting } from './support/meetings.js';
 import { expectAudioAudible, peakAudioRms, SILENCE_RMS } from './support/media.js';
-import { control, joinMeeting, peerIdOf, tile } from './support/ui.js';
+import { control, joinMeeting, openPanel, peerIdOf, tile } from './support/ui.js';
 
 test('others see when someone mutes and raises their hand', async ({ people, server }) => {
   const meeting = await createMeeting(server);
@@ -25,6 +28,13 @@ test('others see when someone mutes and raises their hand', async ({ people, ser
   await control(ada.page, 'Raise hand').click();
   await expect(control(ada.page, 'Raise hand')).toHaveAttribute('aria-pressed', 'true');
   for (const viewer of [bob, cyd]) await expect(tile(viewer.page, 'Ada')).toContainText('hand raised');
+
+  // Cyd raises hers after Ada: Bob's participants list puts raised hands first, in the order they went up.
+  await control(cyd.page, 'Raise hand').click();
+  const rows = (await openPanel(bob.page, 'Participants')).getByRole('listitem');
+  await expect(rows).toHaveText([/^Ada.*hand raised \(1st\)/, /^Cyd.*hand raised \(2nd\)/, /^Bob \(you\)/]);
+  await control(cyd.page, 'Raise hand').click();
+  await expect(rows).toHaveText([/^Ada.*hand raised \(1st\)/, /^Bob \(you\)/, /^Cyd/]);
 
   // And back, with the keyboard shortcuts the toolbar advertises.
   await ada.page.keyboard.press('Control+h');

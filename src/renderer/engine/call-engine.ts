@@ -28,7 +28,7 @@ import type { FileSink } from './files/file-transfers.js';
 import { createPeerLink, type PeerLink, type PeerLinkOptions } from './mesh/peer-link.js';
 import { markJoinStep, startJoinTrace } from './join-trace.js';
 import { mayRecord } from './recording/recording-consent.js';
-import { initialState, joining } from './roster.js';
+import { initialState, joining, raisedAt } from './roster.js';
 import { Admission } from './session/admission.js';
 import { CallSession, type SessionDeps } from './session/call-session.js';
 import { watchSocket } from './session/socket-watch.js';
@@ -241,7 +241,7 @@ class Engine implements CallEngine {
   }
 
   setHandRaised(handRaised: boolean): void {
-    this.#update((st) => ({ ...st, local: { ...st.local, handRaised } }));
+    this.#update((st) => ({ ...st, local: { ...st.local, handRaised, handRaisedAt: raisedAt(st.local, handRaised, Date.now()) } }));
     this.#sendPresence({ handRaised });
   }
 

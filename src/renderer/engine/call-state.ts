@@ -45,6 +45,12 @@ export interface Participant {
   muted: boolean;
   videoOff: boolean;
   handRaised: boolean;
+  /**
+   * When this client saw the hand go up (Date.now()), for the queue of raised
+   * hands in order; null while it is down. Hands already up when we joined
+   * share our join's time, and keep the order in which people joined.
+   */
+  handRaisedAt: number | null;
   isHost: boolean;
   /** Remote media (null until tracks arrive); for `local`, the camera/mic stream. */
   stream: MediaStream | null;

@@ -33,7 +33,7 @@ export function initialState(): CallState {
     meetingId: null,
     error: null,
     endReason: null,
-    local: { peerId: null, displayName: '', muted: false, videoOff: false, handRaised: false, isHost: false, ...NO_MEDIA_YET, verification: 'verified' },
+    local: { peerId: null, displayName: '', muted: false, videoOff: false, handRaised: false, handRaisedAt: null, isHost: false, ...NO_MEDIA_YET, verification: 'verified' },
     peers: [],
     hostId: null,
     locked: false,
@@ -54,13 +54,14 @@ export function initialState(): CallState {
 /** Nobody records, and only the host may. */
 export const NOT_RECORDING: CallState['recording'] = { mine: { recording: false, everyoneMayRecord: false }, others: {} };
 
-export function participantFrom(info: PeerInfo, hostId: string | null): Participant {
+export function participantFrom(info: PeerInfo, hostId: string | null, now = Date.now()): Participant {
   return {
     peerId: info.peerId,
     displayName: info.displayName,
     muted: info.muted,
     videoOff: info.videoOff,
     handRaised: info.handRaised,
+    handRaisedAt: info.handRaised ? now : null,
     isHost: info.peerId === hostId,
     ...NO_MEDIA_YET,
     verification: 'pending',
@@ -106,11 +107,18 @@ export function patchPeer(st: CallState, peerId: string, patch: Partial<Particip
 }
 
 /** A peer announced (new: appended; known: its presence updated, protocol §9.8). Ourselves: unchanged. */
-export function withPeerInfo(st: CallState, info: PeerInfo): CallState {
+export function withPeerInfo(st: CallState, info: PeerInfo, now = Date.now()): CallState {
   if (info.peerId === st.local.peerId) return st;
-  if (!st.peers.some((p) => p.peerId === info.peerId)) return { ...st, peers: [...st.peers, participantFrom(info, st.hostId)] };
+  const known = st.peers.find((p) => p.peerId === info.peerId);
+  if (!known) return { ...st, peers: [...st.peers, participantFrom(info, st.hostId, now)] };
   const { displayName, muted, videoOff, handRaised } = info;
-  return patchPeer(st, info.peerId, { displayName, muted, videoOff, handRaised });
+  return patchPeer(st, info.peerId, { displayName, muted, videoOff, handRaised, handRaisedAt: raisedAt(known, handRaised, now) });
+}
+
+/** A hand that goes up joins the end of the queue; one that stays up keeps its place. */
+export function raisedAt(before: Pick<Participant, 'handRaised' | 'handRaisedAt'>, handRaised: boolean, now: number): number | null {
+  if (!handRaised) return null;
+  return before.handRaised && before.handRaisedAt !== null ? before.handRaisedAt : now;
 }
 
 export function withoutPeer(st: CallState, peerId: string): CallState {

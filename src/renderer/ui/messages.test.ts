@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Participant } from '../engine/call-state.js';
-import { ERROR_TEXT, departureText, errorText, reconnectingTo, recordingText } from './messages.js';
+import { ERROR_TEXT, departureText, errorText, handText, reconnectingTo, recordingText } from './messages.js';
 
 const p = (displayName: string, connection: Participant['connection']) => ({ displayName, connection }) as Participant;
 
@@ -61,5 +61,23 @@ describe('recording indicator text', () => {
     expect(recordingText(['Ada'], false)).toBe('Recording: Ada is recording this meeting.');
     expect(recordingText([], true)).toBe('Recording: You are recording this meeting.');
     expect(recordingText(['Ada', 'Bob'], true)).toBe('Recording: You, Ada and Bob are recording this meeting.');
+  });
+});
+
+describe('handText (the queue of raised hands)', () => {
+  it('gives each raised hand its place in plain English', () => {
+    expect([1, 2, 3, 4, 11, 12, 13, 21, 22, 50].map(handText)).toEqual([
+      'hand raised (1st)',
+      'hand raised (2nd)',
+      'hand raised (3rd)',
+      'hand raised (4th)',
+      'hand raised (11th)',
+      'hand raised (12th)',
+      'hand raised (13th)',
+      'hand raised (21st)',
+      'hand raised (22nd)',
+      'hand raised (50th)',
+    ]);
+    expect(handText(null)).toBe('hand raised');
   });
 });

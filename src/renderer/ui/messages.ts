@@ -153,3 +153,11 @@ export function recordingText(names: string[], youRecord: boolean): string {
   const verb = who.length === 1 && !youRecord ? 'is' : 'are';
   return `Recording: ${list.charAt(0).toUpperCase()}${list.slice(1)} ${verb} recording this meeting.`;
 }
+
+/** A raised hand's tag in the participants list, with its place in the queue ("hand raised (2nd)"). */
+export function handText(place: number | null): string {
+  if (place === null) return 'hand raised';
+  const teen = place % 100 >= 11 && place % 100 <= 13;
+  const suffix = teen ? 'th' : (['th', 'st', 'nd', 'rd'][place % 10] ?? 'th');
+  return `hand raised (${place}${suffix})`;
+}

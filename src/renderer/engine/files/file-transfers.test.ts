@@ -356,10 +356,12 @@ describe('file transfer', () => {
       this.chunks.push(c.slice());
     });
     await bob.files.accept(only(bob).id);
+    // Wait until Ada has used (nearly) all her credit, then until nothing moves: "quiet" alone can
+    // come before the first chunk is sealed on a loaded machine (seen 2026-12-02 at load 14: 0 bytes sent).
+    await vi.waitFor(() => expect(only(ada).bytes).toBeGreaterThanOrEqual(CREDIT_WINDOW_BYTES - CHUNK_BYTES), { timeout: 10_000 });
     await settle();
     const sentWhileStalled = only(ada).bytes;
     expect(sentWhileStalled).toBeLessThanOrEqual(CREDIT_WINDOW_BYTES + CHUNK_BYTES);
-    expect(sentWhileStalled).toBeGreaterThan(0);
     release();
     await settle();
     spy.mockRestore();

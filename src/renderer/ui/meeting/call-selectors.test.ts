@@ -26,6 +26,7 @@ const local: CallState['local'] = {
   muted: false,
   videoOff: true,
   handRaised: false,
+  handRaisedAt: null,
   isHost: false,
   stream: null,
   screen: null,
@@ -115,6 +116,19 @@ describe('call selectors', () => {
     const s = state();
     expect(selectRoster(s).map((r) => r.peerId)).toEqual(['me', 'bob', 'cy']);
     expect(shallowArrayEqual(selectRoster(s), selectRoster(levelTick(s, 'cy', 0.9)))).toBe(true);
+  });
+
+  it('the roster puts raised hands first, in the order they went up, each with its place', () => {
+    const s = state({
+      local: { ...local, handRaised: true, handRaisedAt: 30 },
+      peers: [peer('bob'), peer('cy', { handRaised: true, handRaisedAt: 10 }), peer('dee', { handRaised: true, handRaisedAt: 20 })],
+    });
+    expect(selectRoster(s).map((r) => [r.peerId, r.handPlace])).toEqual([
+      ['cy', 1],
+      ['dee', 2],
+      ['me', 3],
+      ['bob', null],
+    ]);
   });
 
   it('status, mute requester and join error say what docs/ui-contract.md says', () => {

@@ -121,8 +121,14 @@ export const selectRecipients = (s: CallState): Recipient[] => s.peers.map((p) =
 // ---- the participants panel
 
 /** One row of the participants panel. */
-export type RosterRow = Pick<Participant, 'peerId' | 'displayName' | 'muted' | 'handRaised' | 'isHost' | 'verification' | 'safetyCode'>;
-const row = (p: RosterRow): RosterRow => ({
+export type RosterRow = Pick<Participant, 'peerId' | 'displayName' | 'muted' | 'handRaised' | 'isHost' | 'verification' | 'safetyCode'> & {
+  /** 1 for the hand that went up first, and so on; null while the hand is down. */
+  handPlace: number | null;
+  /** This client. */
+  you: boolean;
+};
+type Person = Pick<Participant, 'peerId' | 'displayName' | 'muted' | 'handRaised' | 'handRaisedAt' | 'isHost' | 'verification' | 'safetyCode'>;
+const row = (p: Person, you: boolean, handPlace: number | null): RosterRow => ({
   peerId: p.peerId,
   displayName: p.displayName,
   muted: p.muted,
@@ -130,9 +136,23 @@ const row = (p: RosterRow): RosterRow => ({
   isHost: p.isHost,
   verification: p.verification,
   safetyCode: p.safetyCode,
+  handPlace,
+  you,
 });
-/** This client first (peerId '' before admission), then everyone else. */
-export const selectRoster = (s: CallState): RosterRow[] => [row({ ...s.local, peerId: s.local.peerId ?? '' }), ...s.peers.map(row)];
+/**
+ * Raised hands first, in the order they went up (the queue a host takes
+ * questions from), then this client (peerId '' before admission), then
+ * everyone else in the order they joined.
+ */
+export const selectRoster = (s: CallState): RosterRow[] => {
+  const everyone: Person[] = [{ ...s.local, peerId: s.local.peerId ?? '' }, ...s.peers];
+  const hands = everyone
+    .filter((p) => p.handRaised)
+    .sort((a, b) => (a.handRaisedAt ?? Infinity) - (b.handRaisedAt ?? Infinity)); // stable: ties keep the roster's order
+  const place = new Map(hands.map((p, i) => [p, i + 1]));
+  const ordered = [...hands, ...everyone.filter((p) => !p.handRaised)];
+  return ordered.map((p) => row(p, p === everyone[0], place.get(p) ?? null));
+};
 
 // ---- the video grid and its tiles
 
@@ -143,6 +163,9 @@ export interface GridView {
   presenterId: string | null;
 }
 export const selectGrid = (s: CallState): GridView => ({ peerIds: s.peers.map((p) => p.peerId), presenterId: presenters(s)[0]?.peerId ?? null });
+/** Who of the others is speaking now (the speaker view's stage); null while nobody is, or only this person. */
+export const selectRemoteSpeaker = (s: CallState): string | null =>
+  s.activeSpeakerId !== null && s.activeSpeakerId !== s.local.peerId && s.peers.some((p) => p.peerId === s.activeSpeakerId) ? s.activeSpeakerId : null;
 export const gridEqual = (a: GridView, b: GridView): boolean => a.presenterId === b.presenterId && arrayEqual<string>()(a.peerIds, b.peerIds);
 
 /** The participant a tile shows: `null` is this client; a peer id that left gives undefined. */

@@ -1,7 +1,7 @@
 import type { CallEngine } from '../../engine/call-state.js';
 import { everyoneMayRecord, recorderIds } from '../../engine/recording/recording-consent.js';
 import { useCallSelector } from '../hooks.js';
-import { RECORDING } from '../messages.js';
+import { handText, RECORDING } from '../messages.js';
 import { countRender } from '../render-count.js';
 import { selectInCall, selectIsHost, selectLobby, selectLocked, selectRoster, shallowArrayEqual, type RosterRow } from './call-selectors.js';
 
@@ -33,7 +33,7 @@ function Row({ p, you, hostView, recording, engine }: { p: RosterRow; you: boole
       <span class="tile-tags">
         {p.isHost ? <span class="tag">host</span> : null}
         {p.muted ? <span class="tag tag-muted">muted</span> : null}
-        {p.handRaised ? <span class="tag tag-hand">hand raised</span> : null}
+        {p.handRaised ? <span class="tag tag-hand">{handText(p.handPlace)}</span> : null}
         {recording ? <span class="tag tag-recording">{RECORDING.tag}</span> : null}
       </span>
       {you ? null : <Verification p={p} />}
@@ -60,13 +60,13 @@ function Row({ p, you, hostView, recording, engine }: { p: RosterRow; you: boole
  */
 export function ParticipantsPanel({ engine, onClose }: { engine: CallEngine; onClose: () => void }) {
   countRender('ParticipantsPanel');
-  const [local, ...peers] = useCallSelector(engine, selectRoster, shallowArrayEqual);
+  const rows = useCallSelector(engine, selectRoster, shallowArrayEqual);
   const isHost = useCallSelector(engine, (s) => selectIsHost(s) && selectInCall(s));
   const lobby = useCallSelector(engine, selectLobby);
   const locked = useCallSelector(engine, selectLocked);
   const recorders = useCallSelector(engine, recorderIds, shallowArrayEqual);
   const allowAll = useCallSelector(engine, everyoneMayRecord);
-  const everyone = 1 + peers.length;
+  const everyone = rows.length;
   return (
     <aside class="panel" aria-label="Participants">
       <div class="panel-head">
@@ -100,9 +100,8 @@ export function ParticipantsPanel({ engine, onClose }: { engine: CallEngine; onC
           In the meeting
         </h3>
         <ul class="people" aria-labelledby="in-call-title">
-          <Row p={local!} you hostView={isHost} recording={recorders.includes(local!.peerId)} engine={engine} />
-          {peers.map((p) => (
-            <Row key={p.peerId} p={p} you={false} hostView={isHost} recording={recorders.includes(p.peerId)} engine={engine} />
+          {rows.map((p) => (
+            <Row key={p.you ? '\u0000you' : p.peerId} p={p} you={p.you} hostView={isHost} recording={recorders.includes(p.peerId)} engine={engine} />
           ))}
         </ul>
       </div>

@@ -72,7 +72,9 @@ test('the one who speaks is highlighted, on their own tile too; muting clears it
   await expect(stage).toHaveCount(0);
 
   // A window too small for two readable tiles (tile-pages.ts): the gallery shows one page at a time.
-  await ada.page.setViewportSize({ width: 320, height: 480 });
+  // 320 px wide holds one column; 560 px high leaves the tiles one row (about 120 px) under the
+  // meeting controls, which wrap to about 380 px at this width.
+  await ada.page.setViewportSize({ width: 320, height: 560 });
   await expect(videoRegion(ada.page)).toContainText('Page 1 of 2');
   await expect(tile(ada.page, 'Bob')).toHaveCount(0);
   await videoRegion(ada.page).getByRole('button', { name: 'Next page' }).click();

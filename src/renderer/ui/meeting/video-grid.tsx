@@ -21,7 +21,7 @@ export type GridView = 'gallery' | 'speaker';
 /** A tile's key and whom it shows (null: this client). */
 type Slot = { key: string; peerId: string | null };
 const LOCAL: Slot = { key: '\u0000local', peerId: null };
-/** The layout toolbar's row above the tiles (styles.css .grid-controls: one small button and the gap). */
+/** The layout toolbar's one row above the tiles (styles.css .grid-controls: a small button and the gap; the page buttons are arrows so it fits in 320 px). */
 const CONTROLS_HEIGHT = 40;
 
 /** The remote person who spoke last and is still here (the speaker view's stage between two speakers). */
@@ -87,14 +87,21 @@ export function VideoGrid({ engine, pinnedId, sinkId, onPin }: VideoGridProps) {
         </button>
         {shown.count > 1 ? (
           <>
-            <button type="button" class="small" disabled={shown.index === 0} onClick={() => setPage(shown.index - 1)}>
-              Previous page
+            <button type="button" class="small" aria-label="Previous page" title="Previous page" disabled={shown.index === 0} onClick={() => setPage(shown.index - 1)}>
+              ‹
             </button>
             <span class="grid-page" aria-live="polite">
               Page {shown.index + 1} of {shown.count}
             </span>
-            <button type="button" class="small" disabled={shown.index === shown.count - 1} onClick={() => setPage(shown.index + 1)}>
-              Next page
+            <button
+              type="button"
+              class="small"
+              aria-label="Next page"
+              title="Next page"
+              disabled={shown.index === shown.count - 1}
+              onClick={() => setPage(shown.index + 1)}
+            >
+              ›
             </button>
           </>
         ) : null}

@@ -11,7 +11,9 @@
  * between people any more) and gets their chat through the relay. Every
  * sender on those connections has an encoded transform: frames leave as
  * SFrame ciphertext (what Janus sees is the media-e2ee spec's and the probe's
- * job).
+ * job). Bob then shares his screen: it goes up as one more section on his
+ * one sending connection, the others decode it as his screen (not his
+ * camera) through the e2ee transform, and it goes when he stops.
  */
 import { randomBytes } from 'node:crypto';
 import { startJanus, type JanusServer } from '../integration/support/janus-server.js';
@@ -21,6 +23,7 @@ import { createMeeting } from './support/meetings.js';
 import { expectAudioAudible, expectVideoFlowing } from './support/media.js';
 import { startOwnServer, type OwnServer } from './support/own-server.js';
 import { People, type Person } from './support/people.js';
+import { decodedScreen, shareButton, shareStage } from './support/screen.js';
 import { chatMessages, joinMeeting, openPanel, peerIdOf, sendChat, tile } from './support/ui.js';
 
 /** Measured here: 41 s and 46 s for the whole test on a quiet machine (three people, Janus start 2 s); budget 3×. */
@@ -61,6 +64,28 @@ async function safetyCodeWith(page: import('@playwright/test').Page, name: strin
   const line = panel.getByText(`Safety code with ${name}:`);
   await expect(line).toContainText(/\d{4} \d{4} \d{4} \d{4}/, { timeout: 20_000 });
   return (await line.textContent())!.match(/\d{4} \d{4} \d{4} \d{4}/)![0];
+}
+
+/**
+ * How this page shows `presenterId`'s screen: whether its track is another
+ * than their camera's, and whether the receiver it comes on opens frames in an
+ * encoded transform (the SFU forwards only SFrame ciphertext). Null: no screen shown.
+ */
+async function screenReceived(person: Person, presenterId: string): Promise<{ apartFromCamera: boolean; transformed: boolean } | null> {
+  return runInPage(person.page, (id: string) => {
+    const trackOf = (selector: string) => {
+      const video = document.querySelector<HTMLVideoElement>(selector);
+      return video?.srcObject instanceof MediaStream ? video.srcObject.getVideoTracks()[0] : undefined;
+    };
+    const screen = trackOf(`video[data-screen-peer-id="${CSS.escape(id)}"]`);
+    if (!screen) return null;
+    const camera = trackOf(`video[data-peer-id="${CSS.escape(id)}"]`);
+    const receiver = (window.__e2ePeerConnections ?? [])
+      .filter((pc) => pc.connectionState !== 'closed')
+      .flatMap((pc) => pc.getReceivers())
+      .find((r) => r.track.id === screen.id);
+    return { apartFromCamera: camera !== undefined && camera.id !== screen.id, transformed: Boolean((receiver as (RTCRtpReceiver & { transform?: unknown }) | undefined)?.transform) };
+  }, presenterId);
 }
 
 /** Frames decoded so far in this peer's video element (it restarts from 0 on a new stream). */
@@ -150,6 +175,39 @@ test('a meeting that grows past the mesh limit moves to the SFU: everyone sees, 
       await openPanel(person.page, 'Chat');
       await expect(chatMessages(person.page).filter({ hasText: 'Hello from the SFU' })).toContainText('Cyd');
     }
+
+    await test.step('Bob shares his screen: Ada and Cyd decode it as his screen through the e2ee transform, and it goes when he stops', async () => {
+      const sharedAt = Date.now();
+      await shareButton(bob.page).click();
+      await expect(shareButton(bob.page)).toHaveAttribute('aria-pressed', 'true');
+      for (const viewer of [ada, cyd]) {
+        const bobId = await peerIdOf(viewer.page, 'Bob');
+        // Budget 20 s: measured 1.5–3 s from the click to the first decoded screen frame through Janus (three people, 2 cores).
+        await expect
+          .poll(async () => (await decodedScreen(viewer.page, bobId))?.framesDecoded ?? 0, { message: `${viewer.name} decodes Bob's screen`, timeout: 20_000 })
+          .toBeGreaterThan(0);
+        await expect(shareStage(viewer.page, 'Bob')).toBeVisible();
+        expect(await screenReceived(viewer, bobId)).toEqual({ apartFromCamera: true, transformed: true });
+        await expectVideoFlowing(viewer.page, bobId);
+        await expect(tile(viewer.page, 'Bob').getByText(/Can’t decrypt/)).toHaveCount(0);
+      }
+      const bobConnections = await connectionsOf(bob);
+      // Still one connection up and one down: the screen went on the sending one, sealed like the camera.
+      expect(bobConnections.count).toBe(2);
+      expect(bobConnections.sendersTransformed).toBe(true);
+      console.log(`[sfu] Bob shares → Ada and Cyd decode his screen: ${((Date.now() - sharedAt) / 1000).toFixed(2)} s`);
+
+      const stoppedAt = Date.now();
+      await shareButton(bob.page).click();
+      await expect(shareButton(bob.page)).toHaveAttribute('aria-pressed', 'false');
+      for (const viewer of [ada, cyd]) {
+        // Budget 10 s: measured under 1 s from the click to the screen tile going (one renegotiation each way).
+        await expect(shareStage(viewer.page, 'Bob')).toHaveCount(0, { timeout: 10_000 });
+        expect(await screenReceived(viewer, await peerIdOf(viewer.page, 'Bob'))).toBeNull();
+        await expectVideoFlowing(viewer.page, await peerIdOf(viewer.page, 'Bob'));
+      }
+      console.log(`[sfu] Bob stops → his screen goes for Ada and Cyd: ${((Date.now() - stoppedAt) / 1000).toFixed(2)} s`);
+    });
 
     // Janus dies and comes back: the server rebuilds the room, everyone publishes again, and media returns.
     const before = await decodedFrames(ada.page, await peerIdOf(ada.page, 'Cyd'));

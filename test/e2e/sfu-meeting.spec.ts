@@ -28,7 +28,7 @@ import { chatMessages, joinMeeting, openPanel, peerIdOf, sendChat, tile } from '
 
 /**
  * Measured here: 41 s and 46 s for the whole test on a quiet machine (three people, Janus start 2 s), before the
- * screen-share step; that step took 14 s more at load 14–16, where the whole test took 144–150 s (and the same
+ * screen-share step; that step took 14–22 s more at load 14–16, where the whole test took 144–150 s (and the same
  * test without the step timed out at 150 s on another branch). Budget: 180 s.
  */
 const SFU_MEETING_MS = 180_000;
@@ -188,7 +188,7 @@ test('a meeting that grows past the mesh limit moves to the SFU: everyone sees, 
       await expect(shareButton(bob.page)).toHaveAttribute('aria-pressed', 'true');
       const decodedAfter = await Promise.all(
         viewers.map(async (viewer, i) => {
-          // Budget 30 s: measured 6.9–7.0 s from the click to the first decoded screen frame (three people, 2 cores at load 14–16).
+          // Budget 30 s: measured 6.9–10.1 s from the click to the first decoded screen frame (three people, 2 cores at load 14–16).
           await expect
             .poll(async () => (await decodedScreen(viewer.page, bobIds[i]!))?.framesDecoded ?? 0, { message: `${viewer.name} decodes Bob's screen`, timeout: 30_000 })
             .toBeGreaterThan(0);
@@ -212,8 +212,8 @@ test('a meeting that grows past the mesh limit moves to the SFU: everyone sees, 
       await expect(shareButton(bob.page)).toHaveAttribute('aria-pressed', 'false');
       const goneAfter = await Promise.all(
         viewers.map(async (viewer, i) => {
-          // Budget 15 s: measured 4.9–5.0 s from the click to the screen tile going at load 14–16 (Bob renegotiates, then each viewer).
-          await expect(shareStage(viewer.page, 'Bob')).toHaveCount(0, { timeout: 15_000 });
+          // Budget 25 s: measured 4.9–9.0 s from the click to the screen tile going at load 14–16 (Bob renegotiates, then each viewer).
+          await expect(shareStage(viewer.page, 'Bob')).toHaveCount(0, { timeout: 25_000 });
           expect(await screenReceived(viewer, bobIds[i]!)).toBeNull();
           return ((Date.now() - stoppedAt) / 1000).toFixed(2);
         }),

@@ -159,7 +159,7 @@ export function createContext(
       resumed,
       graceMs: config.graceMs,
       iceTtlMs: config.turnTtlSeconds * 1000,
-      ...(sfu?.mediaOf(room) === 'sfu' ? { media: 'sfu' as const, feeds: sfu.feedsOf(room) ?? [] } : { media: 'mesh' as const }),
+      ...(sfu?.mediaOf(room) === 'sfu' ? { media: 'sfu' as const, feeds: sfu.feedsOf(room) ?? [], screens: sfu.screensOf(room) ?? [] } : { media: 'mesh' as const }),
     }),
     departed: (room, member, reason) => {
       sfu?.memberLeft(room, member);

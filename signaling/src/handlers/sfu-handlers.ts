@@ -16,10 +16,10 @@ function requireSfu(conn: HandlerConnection): SfuMeetings {
 }
 
 export const sfuHandlers: HandlerTable<SfuMessage> = {
-  'sfu.publish': async (conn, { jsep }) => {
+  'sfu.publish': async (conn, { jsep, screen }) => {
     const sfu = requireSfu(conn);
     const { room, member } = requireAdmitted(conn);
-    const answer = await sfu.relay(room, member, 'publish', (meeting) => meeting.publish(member, jsep));
+    const answer = await sfu.relay(room, member, 'publish', (meeting) => meeting.publish(member, jsep, screen ?? null));
     return { type: 'sfu.answer', jsep: { type: 'answer', sdp: answer.sdp } };
   },
 

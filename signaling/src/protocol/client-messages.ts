@@ -16,7 +16,7 @@ import {
   SignalData,
   Username,
 } from './fields.js';
-import { SdpAnswer, SdpOffer, SfuCandidate, SfuFeeds, SfuPeerConnection } from './sfu-fields.js';
+import { SdpAnswer, SdpOffer, SfuCandidate, SfuFeeds, SfuMid, SfuPeerConnection } from './sfu-fields.js';
 
 const req = <T extends string, E extends v.ObjectEntries>(type: T, entries: E) =>
   v.strictObject({ type: v.literal(type), rid: v.optional(Rid), ...entries });
@@ -69,8 +69,11 @@ export const ClientMessage = v.variant('type', [
   req('ice.refresh', {}),
 
   // Media through the SFU (meetings past the mesh limit; see docs/protocol.md)
-  /** Publish: the member's offer for its sending connection; the reply is `sfu.answer`. */
-  req('sfu.publish', { jsep: SdpOffer }),
+  /**
+   * Publish: the member's offer for its sending connection; the reply is `sfu.answer`.
+   * `screen`: the mid of the offer's section that carries the shared screen (absent: no screen).
+   */
+  req('sfu.publish', { jsep: SdpOffer, screen: v.optional(SfuMid) }),
   /** Receive these people's media (replaces what was asked before); the reply is `sfu.offer`. */
   req('sfu.subscribe', { feeds: SfuFeeds }),
   /** The member's answer to the last `sfu.offer`: media starts flowing. */

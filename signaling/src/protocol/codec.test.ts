@@ -47,6 +47,15 @@ describe('decodeClientMessage', () => {
     expect(decodeClientMessage(nested(100_000))).toMatchObject({ ok: false, code: 'bad_message' });
   });
 
+  it('takes the mid of a screen in sfu.publish, and refuses an empty or overlong one', () => {
+    const jsep = { type: 'offer', sdp: 'v=0\r\n' };
+    expect(decodeClientMessage(JSON.stringify({ type: 'sfu.publish', jsep, screen: '2' }))).toMatchObject({ ok: true, message: { screen: '2' } });
+    expect(decodeClientMessage(JSON.stringify({ type: 'sfu.publish', jsep }))).toMatchObject({ ok: true });
+    for (const screen of ['', 'm'.repeat(33), 2]) {
+      expect(decodeClientMessage(JSON.stringify({ type: 'sfu.publish', jsep, screen })), JSON.stringify(screen)).toMatchObject({ ok: false, code: 'bad_message' });
+    }
+  });
+
   it('trims display names', () => {
     const r = decodeClientMessage(JSON.stringify({ type: 'presence.update', displayName: '  Ada  ' }));
     expect(r).toMatchObject({ ok: true, message: { displayName: 'Ada' } });
@@ -57,6 +66,15 @@ describe('decodeServerMessage', () => {
   it('ignores fields it does not know, so servers can add information', () => {
     const r = decodeServerMessage(JSON.stringify({ type: 'pong', time: 1, newField: true }));
     expect(r).toMatchObject({ ok: true, message: { type: 'pong', time: 1 } });
+  });
+
+  it('reads which SFU stream is a screen, and who shares one', () => {
+    const peerId = '0123456789abcdef';
+    const offer = { type: 'sfu.offer', jsep: { type: 'offer', sdp: 'v=0' }, streams: [{ mid: '3', peerId, kind: 'video', screen: true }] };
+    expect(decodeServerMessage(JSON.stringify(offer))).toMatchObject({ ok: true, message: { streams: [{ mid: '3', screen: true }] } });
+    expect(decodeServerMessage(JSON.stringify({ ...offer, streams: [{ mid: '3', peerId, kind: 'video', screen: 'yes' }] }))).toMatchObject({ ok: false });
+    expect(decodeServerMessage(JSON.stringify({ type: 'sfu.feeds', feeds: [peerId], screens: [peerId] }))).toMatchObject({ ok: true, message: { screens: [peerId] } });
+    expect(decodeServerMessage(JSON.stringify({ type: 'sfu.feeds', feeds: [peerId], screens: ['me'] }))).toMatchObject({ ok: false });
   });
 
   it('refuses a signal without a valid sender', () => {

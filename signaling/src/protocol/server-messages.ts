@@ -54,6 +54,8 @@ export const ServerMessage = v.variant('type', [
     media: v.optional(MediaTopologyName),
     /** On the SFU: who publishes right now (absent on a mesh). */
     feeds: v.optional(v.array(PeerId)),
+    /** On the SFU: those of `feeds` who publish a screen too (absent: none, or an older server). */
+    screens: v.optional(v.array(PeerId)),
   }),
   /** Reply to `ice.refresh`: the same servers with fresh credentials, valid for `iceTtlMs`. */
   reply('ice.servers', { iceServers: v.array(IceServer), iceTtlMs: v.number() }),
@@ -76,8 +78,8 @@ export const ServerMessage = v.variant('type', [
   reply('sfu.offer', { jsep: ServerSdpOffer, streams: v.array(SfuStream) }),
   /** The meeting grew past the mesh limit and now runs on the SFU: publish there (nobody leaves). */
   msg('sfu.moved', {}),
-  /** Who publishes on the SFU now; subscribe to those you want to see. */
-  msg('sfu.feeds', { feeds: v.array(PeerId) }),
+  /** Who publishes on the SFU now, and which of them a screen too; subscribe to those you want to see. */
+  msg('sfu.feeds', { feeds: v.array(PeerId), screens: v.optional(v.array(PeerId)) }),
   /** The media server was replaced (it stopped or restarted): publish and subscribe again. */
   msg('sfu.republish', {}),
   /** The server is shutting down: reconnect after about `reconnectInMs` and resume. */

@@ -14,8 +14,21 @@ export const SdpAnswer = v.strictObject({ type: v.literal('answer'), sdp });
 export const ServerSdpOffer = v.object({ type: v.literal('offer'), sdp: v.string() });
 export const ServerSdpAnswer = v.object({ type: v.literal('answer'), sdp: v.string() });
 
-/** What one media section of a subscriber's offer carries: whose media (their frames open only with their keys). */
-export const SfuStream = v.object({ mid: v.pipe(v.string(), v.maxLength(32)), peerId: PeerId, kind: v.picklist(['audio', 'video']) });
+/** A media section's mid, as a browser writes it (short; Chromium numbers them). */
+export const SfuMid = v.pipe(v.string(), v.minLength(1, 'mid: empty'), v.maxLength(32, 'mid: longer than 32'));
+
+/**
+ * What one media section of a subscriber's offer carries: whose media (their
+ * frames open only with their keys), and, for video, whether it is their
+ * shared screen (`screen: true`) rather than their camera. The server only
+ * learns which of a publisher's mids is its screen (`sfu.publish`'s `screen`).
+ */
+export const SfuStream = v.object({
+  mid: v.pipe(v.string(), v.maxLength(32)),
+  peerId: PeerId,
+  kind: v.picklist(['audio', 'video']),
+  screen: v.optional(v.boolean()),
+});
 
 /** One RTCIceCandidate as its JSON, or `null` once gathering is complete. */
 export const SfuCandidate = v.nullable(

@@ -17,8 +17,12 @@ interface SfuMember {
   publisher: JanusHandle | null;
   /** Janus reports this member's publishing PeerConnection up (webrtcup) in the current room. */
   publishing: boolean;
+  /** The mid of the section of this member's publisher offer that carries its shared screen (null: none). */
+  screenMid: string | null;
   subscriber: JanusHandle | null;
   subscribed: number[];
+  /** Per feed subscribed, the screen mid (of that publisher) this member's receiving connection carries. */
+  subscribedScreens: Map<number, string>;
 }
 
 /** One media section of a member's receiving connection, by peer id (members never see Janus's feed ids). */
@@ -26,6 +30,8 @@ export interface SfuStream {
   mid: string;
   peerId: string;
   kind: 'audio' | 'video';
+  /** The section carries the publisher's shared screen, not its camera. */
+  screen?: true;
 }
 
 /** Janus's offer for a member's receiving connection, and whose media each section carries. */
@@ -79,7 +85,17 @@ export class SfuMeeting {
     return [...this.members].filter(([, s]) => s.publishing).map(([peerId]) => peerId);
   }
 
-  async publish(member: Member, offer: JanusJsep & { type: 'offer' }): Promise<JanusJsep> {
+  /** Those of feeds() who publish a screen too. */
+  screens(): string[] {
+    return [...this.members].filter(([, s]) => s.publishing && s.screenMid !== null).map(([peerId]) => peerId);
+  }
+
+  /**
+   * `screen`: the mid of the offer's section that carries the member's shared
+   * screen (or none). It must be a video section Janus takes; when it changes,
+   * everyone learns it through `sfu.feeds` and re-subscribes.
+   */
+  async publish(member: Member, offer: JanusJsep & { type: 'offer' }, screen: string | null = null): Promise<JanusJsep> {
     const state = this.stateOf(member);
     const joined = state.publisher !== null;
     if (!state.publisher) {
@@ -91,7 +107,15 @@ export class SfuMeeting {
       });
       state.publisher = handle;
     }
-    return videoroom.publish(state.publisher, { room: this.janusRoom, feed: state.feed, joined }, offer);
+    const answer = await videoroom.publish(state.publisher, { room: this.janusRoom, feed: state.feed, joined }, offer);
+    if (screen !== null && !answer.videoMids.includes(screen)) {
+      throw new SfuError('janus_plugin_error', 'the screen is not a video section the media server takes', { request: 'publish' });
+    }
+    if (state.screenMid !== screen) {
+      state.screenMid = screen;
+      if (state.publishing) this.broadcastFeeds();
+    }
+    return answer.jsep;
   }
 
   /** Subscribes to exactly these peers (publishing members other than `member`). */
@@ -105,6 +129,11 @@ export class SfuMeeting {
       return other.feed;
     });
     let offer: videoroom.SubscriberOffer;
+    const screens = new Map<number, string>();
+    for (const peerId of peerIds) {
+      const other = this.members.get(peerId);
+      if (other?.screenMid != null) screens.set(other.feed, other.screenMid);
+    }
     if (!state.subscriber) {
       if (wanted.length === 0) throw new SfuError('janus_plugin_error', 'subscribe to at least one feed', { request: 'subscribe' });
       const handle = await this.session().attach();
@@ -119,24 +148,20 @@ export class SfuMeeting {
       state.subscriber = handle;
       offer = await videoroom.subscribe(handle, this.janusRoom, wanted);
     } else {
-      const add = wanted.filter((feed) => !state.subscribed.includes(feed));
-      const drop = state.subscribed.filter((feed) => !wanted.includes(feed));
-      if (add.length === 0 && drop.length === 0) throw new SfuError('janus_plugin_error', 'already subscribed to exactly those', { request: 'update' });
-      offer = await videoroom.updateSubscription(state.subscriber, add, drop);
+      const change = subscriptionChange(state.subscribed, state.subscribedScreens, wanted, screens);
+      if (change.add.length === 0 && change.drop.length === 0) {
+        throw new SfuError('janus_plugin_error', 'already subscribed to exactly those', { request: 'update' });
+      }
+      offer = await videoroom.updateSubscription(state.subscriber, change.add, change.drop);
     }
     state.subscribed = wanted;
+    state.subscribedScreens = screens;
     return { jsep: { type: 'offer', sdp: offer.jsep.sdp }, streams: this.byPeer(offer.streams) };
   }
 
   /** Janus's feed ids as our peer ids; a feed of someone who has just left is not listed. */
   private byPeer(streams: videoroom.SubscriberStream[]): SfuStream[] {
-    const peerOf = new Map([...this.members].map(([peerId, s]) => [s.feed, peerId]));
-    const out: SfuStream[] = [];
-    for (const s of streams) {
-      const peerId = peerOf.get(s.feed);
-      if (peerId !== undefined) out.push({ mid: s.mid, peerId, kind: s.type });
-    }
-    return out;
+    return streamsByPeer(streams, [...this.members].map(([peerId, s]) => ({ peerId, feed: s.feed, screenMid: s.screenMid })));
   }
 
   async start(member: Member, answer: JanusJsep & { type: 'answer' }): Promise<void> {
@@ -156,7 +181,7 @@ export class SfuMeeting {
     const state = this.members.get(member.peerId);
     if (!state) return;
     this.members.delete(member.peerId);
-    if (state.publishing) this.room.broadcast({ type: 'sfu.feeds', feeds: this.feeds() });
+    if (state.publishing) this.broadcastFeeds();
     await Promise.all([state.publisher?.detach(), state.subscriber?.detach()]);
   }
 
@@ -178,7 +203,7 @@ export class SfuMeeting {
   private stateOf(member: Member): SfuMember {
     let state = this.members.get(member.peerId);
     if (!state) {
-      state = { feed: this.nextFeed++, publisher: null, publishing: false, subscriber: null, subscribed: [] };
+      state = { feed: this.nextFeed++, publisher: null, publishing: false, screenMid: null, subscriber: null, subscribed: [], subscribedScreens: new Map() };
       this.members.set(member.peerId, state);
     }
     return state;
@@ -187,7 +212,11 @@ export class SfuMeeting {
   private setPublishing(state: SfuMember, publishing: boolean): void {
     if (state.publishing === publishing) return;
     state.publishing = publishing;
-    this.room.broadcast({ type: 'sfu.feeds', feeds: this.feeds() });
+    this.broadcastFeeds();
+  }
+
+  private broadcastFeeds(): void {
+    this.room.broadcast({ type: 'sfu.feeds', feeds: this.feeds(), screens: this.screens() });
   }
 
   private forgetHandles(state: SfuMember): void {
@@ -196,6 +225,52 @@ export class SfuMeeting {
     state.publisher = null;
     state.subscriber = null;
     state.publishing = false;
+    state.screenMid = null;
     state.subscribed = [];
+    state.subscribedScreens = new Map();
   }
+}
+
+/**
+ * What to ask Janus for to go from one subscription to another: whole feeds
+ * added or dropped, and for feeds kept, their screen stream added, dropped or
+ * replaced (a publisher's screen comes and goes on its one connection).
+ * A feed added whole brings its screen with it; dropped whole, it goes.
+ */
+export function subscriptionChange(
+  had: number[],
+  hadScreens: ReadonlyMap<number, string>,
+  wanted: number[],
+  screens: ReadonlyMap<number, string>,
+): { add: videoroom.FeedStreams[]; drop: videoroom.FeedStreams[] } {
+  const add: videoroom.FeedStreams[] = wanted.filter((feed) => !had.includes(feed)).map((feed) => ({ feed }));
+  const drop: videoroom.FeedStreams[] = had.filter((feed) => !wanted.includes(feed)).map((feed) => ({ feed }));
+  for (const feed of wanted.filter((f) => had.includes(f))) {
+    const before = hadScreens.get(feed);
+    const now = screens.get(feed);
+    if (before === now) continue;
+    if (before !== undefined) drop.push({ feed, mid: before });
+    if (now !== undefined) add.push({ feed, mid: now });
+  }
+  return { add, drop };
+}
+
+/**
+ * Janus's sections as our peer ids, each video section marked `screen` when it
+ * forwards the publisher's declared screen mid. A feed of someone who has just
+ * left is not listed.
+ */
+export function streamsByPeer(
+  streams: readonly videoroom.SubscriberStream[],
+  members: readonly { peerId: string; feed: number; screenMid: string | null }[],
+): SfuStream[] {
+  const byFeed = new Map(members.map((m) => [m.feed, m]));
+  const out: SfuStream[] = [];
+  for (const s of streams) {
+    const m = byFeed.get(s.feed);
+    if (!m) continue;
+    const screen = s.type === 'video' && m.screenMid !== null && s.feedMid === m.screenMid;
+    out.push({ mid: s.mid, peerId: m.peerId, kind: s.type, ...(screen ? { screen: true as const } : {}) });
+  }
+  return out;
 }

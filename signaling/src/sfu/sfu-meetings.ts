@@ -73,6 +73,11 @@ export class SfuMeetings {
     return this.meetings.get(room.id)?.feeds();
   }
 
+  /** Those of feedsOf() who publish a screen too. */
+  screensOf(room: Room): string[] | undefined {
+    return this.meetings.get(room.id)?.screens();
+  }
+
   /** Moves the meeting onto the SFU (once); every member already in is told to publish there. */
   async moveToSfu(room: Room): Promise<void> {
     if (this.meetings.has(room.id)) return;

@@ -4,7 +4,7 @@
  * VideoRoom documentation gives them; the e2e SFU spec runs the real thing).
  */
 import { describe, expect, it } from 'vitest';
-import { subscriberStreams } from './videoroom.js';
+import { publishedVideoMids, subscriberStreams } from './videoroom.js';
 import { SfuError } from './sfu-error.js';
 
 describe('subscriberStreams', () => {
@@ -18,9 +18,9 @@ describe('subscriberStreams', () => {
       ],
     };
     expect(subscriberStreams(data)).toEqual([
-      { mid: '0', feed: 3, type: 'audio' },
-      { mid: '1', feed: 3, type: 'video' },
-      { mid: '2', feed: 5, type: 'audio' },
+      { mid: '0', feed: 3, type: 'audio', feedMid: '0' },
+      { mid: '1', feed: 3, type: 'video', feedMid: '1' },
+      { mid: '2', feed: 5, type: 'audio', feedMid: '0' },
     ]);
   });
 
@@ -42,5 +42,25 @@ describe('subscriberStreams', () => {
   it('refuses a malformed list with a code, never guesses', () => {
     expect(() => subscriberStreams({ streams: 'all of them' })).toThrow(SfuError);
     expect(() => subscriberStreams({ streams: [{ type: 'video', mid: 7, feed_id: 1 }] })).toThrow(/malformed streams/);
+  });
+});
+
+describe('publishedVideoMids', () => {
+  it('lists the video sections Janus forwards after a publish, leaving out disabled ones and audio', () => {
+    const data = {
+      videoroom: 'event',
+      configured: 'ok',
+      streams: [
+        { type: 'audio', mindex: 0, mid: '0', codec: 'opus' },
+        { type: 'video', mindex: 1, mid: '1', codec: 'vp8', simulcast: true },
+        { type: 'video', mindex: 2, mid: '2', disabled: true },
+        { type: 'video', mindex: 3, mid: '3', codec: 'vp8' },
+      ],
+    };
+    expect(publishedVideoMids(data)).toEqual(['1', '3']);
+  });
+
+  it('refuses a malformed list with a code', () => {
+    expect(() => publishedVideoMids({ streams: [{ type: 'video', mid: 1 }] })).toThrow(/malformed published streams/);
   });
 });

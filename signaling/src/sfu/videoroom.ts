@@ -53,13 +53,21 @@ export async function destroyRoom(handle: JanusHandle, room: number, secret: str
   expect(await handle.message({ request: 'destroy', room, secret, permanent: false }), 'destroyed', 'destroy');
 }
 
+/** Janus's answer to a publisher's offer, and the mids of the video sections it now forwards. */
+export interface PublisherAnswer {
+  jsep: JanusJsep;
+  videoMids: string[];
+}
+
 /**
- * Joins as the publisher `feed` and sends the member's offer; returns Janus's
- * answer. The `e2ee` flag tells Janus the frames are encrypted end to end, so
- * it must forward them as they are (it cannot tell either way: the client's
- * encoded transform is what makes it true).
+ * Joins as the publisher `feed` and sends the member's offer (or, joined
+ * already, renegotiates with `configure`: Janus 1.1 multistream adds and
+ * disables streams by the new offer); returns Janus's answer. The `e2ee`
+ * flag tells Janus the frames are encrypted end to end, so it must forward
+ * them as they are (it cannot tell either way: the client's encoded
+ * transform is what makes it true).
  */
-export async function publish(handle: JanusHandle, target: { room: number; feed: number; joined: boolean }, offer: JanusJsep): Promise<JanusJsep> {
+export async function publish(handle: JanusHandle, target: { room: number; feed: number; joined: boolean }, offer: JanusJsep): Promise<PublisherAnswer> {
   const jsep = { ...offer, e2ee: true };
   const reply = target.joined
     ? expect(await handle.message({ request: 'configure', audio: true, video: true }, { jsep, awaitsEvent: true }), 'event', 'configure')
@@ -68,14 +76,27 @@ export async function publish(handle: JanusHandle, target: { room: number; feed:
         'joined',
         'joinandconfigure',
       );
-  return jsepOf(reply, 'answer', 'publish');
+  return { jsep: jsepOf(reply, 'answer', 'publish'), videoMids: publishedVideoMids(reply.data) };
 }
 
-/** One media section of a subscriber's offer: which publisher's feed (and kind) it carries. */
+const JanusPublishedStreams = v.array(
+  v.object({ type: v.string(), mid: v.optional(v.pipe(v.string(), v.maxLength(32))), disabled: v.optional(v.boolean()) }),
+);
+
+/** The video sections Janus takes from a publisher after a negotiation (its `streams`; a disabled one is not forwarded). */
+export function publishedVideoMids(data: Record<string, unknown>): string[] {
+  const parsed = v.safeParse(JanusPublishedStreams, data.streams ?? []);
+  if (!parsed.success) throw new SfuError('janus_malformed', 'the VideoRoom plugin listed malformed published streams', { request: 'publish' });
+  return parsed.output.filter((s) => s.type === 'video' && s.disabled !== true && s.mid !== undefined).map((s) => s.mid!);
+}
+
+/** One media section of a subscriber's offer: which publisher's feed (and kind, and the publisher's own mid for it) it carries. */
 export interface SubscriberStream {
   mid: string;
   feed: number;
   type: 'audio' | 'video';
+  /** The mid of the section in the publisher's offer this one forwards (absent if Janus does not say). */
+  feedMid?: string;
 }
 
 /** An offer to a subscriber, with what each of its media sections carries. */
@@ -89,6 +110,7 @@ const JanusStreams = v.array(
     type: v.string(),
     mid: v.optional(v.pipe(v.string(), v.maxLength(32))),
     feed_id: v.optional(v.number()),
+    feed_mid: v.optional(v.pipe(v.string(), v.maxLength(32))),
     active: v.optional(v.boolean()),
   }),
 );
@@ -105,7 +127,8 @@ export function subscriberStreams(data: Record<string, unknown>): SubscriberStre
   const streams: SubscriberStream[] = [];
   for (const s of parsed.output) {
     if (s.active === false || s.mid === undefined || s.feed_id === undefined) continue;
-    if (s.type === 'audio' || s.type === 'video') streams.push({ mid: s.mid, feed: s.feed_id, type: s.type });
+    if (s.type !== 'audio' && s.type !== 'video') continue;
+    streams.push({ mid: s.mid, feed: s.feed_id, type: s.type, ...(s.feed_mid !== undefined ? { feedMid: s.feed_mid } : {}) });
   }
   return streams;
 }
@@ -123,11 +146,20 @@ export async function subscribe(handle: JanusHandle, room: number, feeds: number
   return subscriberOffer(expect(reply, 'attached', 'join'), 'subscribe');
 }
 
-/** Changes what an existing subscriber receives; returns Janus's new offer. */
-export async function updateSubscription(handle: JanusHandle, add: number[], drop: number[]): Promise<SubscriberOffer> {
+/** A publisher's feed as a whole, or one of its streams (by the publisher's mid). */
+export interface FeedStreams {
+  feed: number;
+  mid?: string;
+}
+
+/**
+ * Changes what an existing subscriber receives (Janus drops first, then adds,
+ * in one renegotiation); returns Janus's new offer.
+ */
+export async function updateSubscription(handle: JanusHandle, add: FeedStreams[], drop: FeedStreams[]): Promise<SubscriberOffer> {
   const body: Record<string, unknown> = { request: 'update' };
-  if (add.length > 0) body.subscribe = add.map((feed) => ({ feed }));
-  if (drop.length > 0) body.unsubscribe = drop.map((feed) => ({ feed }));
+  if (add.length > 0) body.subscribe = add.map(({ feed, mid }) => (mid === undefined ? { feed } : { feed, mid }));
+  if (drop.length > 0) body.unsubscribe = drop.map(({ feed, mid }) => (mid === undefined ? { feed } : { feed, mid }));
   const reply = await handle.message(body, { awaitsEvent: true });
   return subscriberOffer(expect(reply, 'updated', 'update'), 'update');
 }

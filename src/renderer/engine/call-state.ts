@@ -121,6 +121,9 @@ export interface CallError {
  * - internal: a failure in this app;
  * - turn_auth, no_relay, session_expired: warnings while the call goes on;
  * - screen_not_sent: sharing reached everyone but `peerName`;
+ * - sfu_screen_failed, sfu_screen_stop_failed: the media server did not take
+ *   the renegotiation that starts (stops) our screen; camera and microphone
+ *   carry on as they were;
  * - host_refused: the server refused a host command (the code it gave is not
  *   shown; the person is told the command did not happen).
  * - recording_forged, recording_withheld: the server sent a recording notice
@@ -138,6 +141,8 @@ export type CallErrorCode =
   | 'no_relay'
   | 'session_expired'
   | 'screen_not_sent'
+  | 'sfu_screen_failed'
+  | 'sfu_screen_stop_failed'
   | 'host_refused'
   | 'recording_forged'
   | 'recording_withheld';

@@ -40,7 +40,8 @@ export const ERROR_TEXT: Readonly<Record<string, string>> = {
   noise_suppression_failed: 'Noise suppression could not start on this device, so the others hear your microphone without it.',
   // Large meetings (through the media server)
   sfu_unavailable: 'This meeting has grown past what a direct call carries, and its media server cannot be reached. Try again in a moment.',
-  screen_not_in_large_meeting: 'Screen sharing is not available yet in a meeting this large.',
+  sfu_screen_stop_failed: 'The media server did not take the end of your screen share: the others may still see its last picture. Your camera and microphone still work.',
+  sfu_screen_failed: 'Your screen could not be shared through this meeting’s media server, so nobody sees it. Your camera and microphone still work. Try sharing again.',
 };
 
 /** On a tile whose frames arrive but do not open (SFU meetings): never a silent black square. */

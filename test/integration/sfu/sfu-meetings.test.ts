@@ -122,6 +122,10 @@ describe('a meeting that grows past the mesh limit', () => {
     expect(await refusal(other, { type: 'sfu.subscribe', feeds: ['0123456789abcdef'] })).toMatchObject({ code: 'sfu_refused' });
     expect(await refusal(other, { type: 'sfu.start', jsep: { type: 'answer', sdp: 'v=0\r\n' } })).toMatchObject({ code: 'sfu_refused' });
     expect(await refusal(other, { type: 'sfu.trickle', pc: 'publisher', candidate: null })).toMatchObject({ code: 'sfu_refused' });
+    // A screen must be a video section Janus takes from this offer: not the audio one, not a mid the offer lacks.
+    for (const screen of ['0', '7']) {
+      expect(await refusal(publisher, { type: 'sfu.publish', jsep: { type: 'offer', sdp: OFFER }, screen }), screen).toMatchObject({ code: 'sfu_refused' });
+    }
     // Janus itself refuses an SDP that only looks like one.
     expect(await refusal(other, { type: 'sfu.publish', jsep: { type: 'offer', sdp: 'v=0\r\nnonsense\r\n' } })).toMatchObject({ code: 'sfu_refused' });
     // A mesh meeting has no SFU side.

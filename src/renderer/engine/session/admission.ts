@@ -92,7 +92,7 @@ export class Admission {
     }));
     s.setHost(m.hostId);
     // Before the roster: people in a meeting on the SFU get no mesh link at all.
-    if (m.media === 'sfu') s.onSfu(m.feeds ?? []);
+    if (m.media === 'sfu') s.onSfu(m.feeds ?? [], m.screens ?? []);
     for (const info of m.peers) s.upsertPeer(info);
     if (resumed) this.#afterResume(m);
     // Presence flags may have changed in the lobby or while away, and a restarted

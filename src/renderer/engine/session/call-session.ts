@@ -204,14 +204,14 @@ export class CallSession {
    * does not carry our media (a rebuilt meeting after a restart), else just
    * follow who publishes.
    */
-  onSfu(feeds: string[]): void {
+  onSfu(feeds: string[], screens: string[] = []): void {
     const keyed = this.#keyed;
     if (!keyed || this.ended) return;
     const current = this.sfu;
     if (current) {
       if (!current.isPublishedIn(feeds)) void current.publish().catch(reportAs('publishing to the SFU again'));
       // Queued behind the publish; a newer sfu.feeds replaces it.
-      return current.setFeeds(feeds);
+      return current.setFeeds(feeds, screens);
     }
     const mesh = keyed.topology;
     const sfu = this.#createSfu();
@@ -220,7 +220,7 @@ export class CallSession {
     this.#handover = new MeshHandover(mesh, this.lifetime, () => this.store.get().peers.map((p) => p.peerId));
     for (const p of this.store.get().peers) sfu.addPeer(p.peerId);
     void sfu.publish().catch(reportAs('publishing to the SFU'));
-    sfu.setFeeds(feeds);
+    sfu.setFeeds(feeds, screens);
   }
 
   #createSfu(): SfuTopology {
@@ -232,6 +232,7 @@ export class CallSession {
       relayOnly: opts.relayOnly === true,
       stream: opts.stream,
       replaced: this.replaced,
+      screen: () => this.screen.stream,
       e2eKey: opts.keys.e2eKey,
       server: sfuServerOver((m) => this.signaling.request(m)),
       sendSignal: (to, data) => this.sendSignal(to, data as SignalPayload),

@@ -4,13 +4,16 @@
  * person, by the browser's own "Stop sharing" (which ends the video track),
  * or with the session.
  */
-import type { CallState } from '../call-state.js';
+import type { CallError, CallState } from '../call-state.js';
+import { reportFailure } from '../failures.js';
 import type { MediaTopology } from '../media-topology.js';
 import { prepareScreenStream } from '../screen-share.js';
 
 /** What sharing needs of its session. */
 export interface ScreenShareHost {
   update(fn: (st: CallState) => CallState): void;
+  /** Something the person should know while the call goes on. */
+  warn(warning: CallError): void;
   readonly topology: MediaTopology | null;
 }
 
@@ -51,7 +54,11 @@ export class ScreenShare {
   /** Stops sharing with everyone. */
   stop(): void {
     if (!this.drop()) return;
-    void this.#session.topology?.setScreen(null);
+    // The capture is stopped already (nothing more is sent); a topology that could not renegotiate says so.
+    this.#session.topology?.setScreen(null).catch((err: unknown) => {
+      reportFailure('stopping the screen share', err);
+      if ((err as { code?: unknown }).code === 'sfu_screen_failed') this.#session.warn({ code: 'sfu_screen_stop_failed' });
+    });
     this.#session.update((st) => ({ ...st, local: { ...st.local, screen: null } }));
   }
 

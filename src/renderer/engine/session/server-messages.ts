@@ -44,7 +44,7 @@ export function handleServerMessage(s: CallSession, admission: Admission, m: Ser
     case 'sfu.moved':
       return s.onSfu([]);
     case 'sfu.feeds':
-      return s.sfu?.setFeeds(m.feeds);
+      return s.sfu?.setFeeds(m.feeds, m.screens ?? []);
     case 'sfu.offer':
       return s.sfu?.handleOffer({ jsep: { type: 'offer', sdp: m.jsep.sdp }, streams: m.streams }); // Janus renegotiated by itself
     case 'sfu.republish':

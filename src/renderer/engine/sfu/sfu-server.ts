@@ -6,11 +6,12 @@
 import type { ServerMessage } from '@merimeet/signaling/protocol';
 import { SignalingError, type OutgoingMessage } from '../signaling-client.js';
 
-/** One media section of our receiving connection: whose media it carries. */
+/** One media section of our receiving connection: whose media it carries, and whether it is their screen (protocol SfuStream). */
 export interface SfuStream {
   mid: string;
   peerId: string;
   kind: 'audio' | 'video';
+  screen?: boolean;
 }
 
 export interface SfuOffer {
@@ -19,7 +20,8 @@ export interface SfuOffer {
 }
 
 export interface SfuServer {
-  publish(offer: { type: 'offer'; sdp: string }): Promise<RTCSessionDescriptionInit>;
+  /** `screen`: the mid of the offer's section that carries our shared screen (none: we share none). */
+  publish(offer: { type: 'offer'; sdp: string }, screen?: string): Promise<RTCSessionDescriptionInit>;
   subscribe(feeds: string[]): Promise<SfuOffer>;
   start(answer: { type: 'answer'; sdp: string }): Promise<void>;
   trickle(pc: 'publisher' | 'subscriber', candidate: RTCIceCandidateInit | null): Promise<void>;
@@ -45,8 +47,8 @@ function candidateField(c: RTCIceCandidateInit | null) {
 
 export function sfuServerOver(request: Request): SfuServer {
   return {
-    async publish(offer) {
-      return expectReply(await request({ type: 'sfu.publish', jsep: offer }), 'sfu.answer').jsep;
+    async publish(offer, screen) {
+      return expectReply(await request({ type: 'sfu.publish', jsep: offer, ...(screen !== undefined ? { screen } : {}) }), 'sfu.answer').jsep;
     },
     async subscribe(feeds) {
       const reply = expectReply(await request({ type: 'sfu.subscribe', feeds }), 'sfu.offer');

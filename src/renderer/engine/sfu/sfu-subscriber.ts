@@ -8,11 +8,17 @@
  *
  * Offers come one at a time (the topology serialises them), from our own
  * `sfu.subscribe` or from Janus when a publisher it forwards leaves.
+ *
+ * A section the server marks `screen` is reported as that person's screen,
+ * apart from their camera and microphone. A lying server can only swap the
+ * labels of one person's own sections: the frames still open only with that
+ * person's keys.
  */
 import { reportAs } from '../failures.js';
 import type { MediaE2ee } from './e2ee/media-e2ee.js';
 import { needsEncodedInsertableStreams } from './e2ee/frame-transforms.js';
 import type { SfuOffer, SfuServer, SfuStream } from './sfu-server.js';
+import { mediaChanges, type ReceivedSection } from './sfu-media-changes.js';
 
 export interface SfuSubscriberOptions {
   iceServers: RTCIceServer[];
@@ -20,8 +26,17 @@ export interface SfuSubscriberOptions {
   e2ee: MediaE2ee;
   server: SfuServer;
   onState(state: RTCPeerConnectionState): void;
-  /** Each person's media as received now (null: nothing of theirs is forwarded to us any more). */
-  onStreams(streams: Map<string, MediaStream | null>): void;
+  /**
+   * What changed in each person's media as received: `stream` their camera
+   * and microphone, `screen` the screen they share (null: nothing of that is
+   * forwarded to us any more). A field left out did not change.
+   */
+  onMedia(changes: Map<string, SfuPeerMedia>): void;
+}
+
+export interface SfuPeerMedia {
+  stream?: MediaStream | null;
+  screen?: MediaStream | null;
 }
 
 export class SfuSubscriber {
@@ -30,7 +45,9 @@ export class SfuSubscriber {
   /** Whose keys each receiver's transform opens frames with. */
   readonly #protectedFor = new WeakMap<RTCRtpReceiver, string>();
   /** What we last reported per person: a new MediaStream only when their tracks change. */
-  readonly #shown = new Map<string, { stream: MediaStream; trackIds: string }>();
+  readonly #shown = new Map<string, { stream: MediaStream; trackIds: string[] }>();
+  /** The screen we last reported per person (null: reported none; absent: never reported, a mesh's may still show). */
+  readonly #shownScreen = new Map<string, { stream: MediaStream; trackId: string } | null>();
   /** Tracks whose packets have started to arrive (a track is muted until its first packet). */
   readonly #flowing = new WeakSet<MediaStreamTrack>();
   /** The streams of the last offer, for reporting again when a track starts to flow. */
@@ -98,26 +115,32 @@ export class SfuSubscriber {
   }
 
   #report(pc: RTCPeerConnection, byMid: Map<string, SfuStream>): void {
-    const tracks = new Map<string, MediaStreamTrack[]>();
+    const sections: ReceivedSection[] = [];
+    const trackById = new Map<string, MediaStreamTrack>();
     for (const t of pc.getTransceivers()) {
       const stream = t.mid === null ? undefined : byMid.get(t.mid);
-      if (!stream || t.currentDirection === 'inactive' || t.currentDirection === 'stopped' || !this.#flowing.has(t.receiver.track)) continue;
-      tracks.set(stream.peerId, [...(tracks.get(stream.peerId) ?? []), t.receiver.track]);
+      if (!stream || t.currentDirection === 'inactive' || t.currentDirection === 'stopped') continue;
+      const track = t.receiver.track;
+      trackById.set(track.id, track);
+      sections.push({ peerId: stream.peerId, screen: stream.screen === true, flowing: this.#flowing.has(track), trackId: track.id });
     }
-    const changes = new Map<string, MediaStream | null>();
-    for (const [peerId, list] of tracks) {
-      const trackIds = list.map((t) => t.id).sort().join(' ');
-      if (this.#shown.get(peerId)?.trackIds === trackIds) continue;
-      const stream = new MediaStream(list);
-      this.#shown.set(peerId, { stream, trackIds });
-      changes.set(peerId, stream);
+    const shown = {
+      camera: new Map([...this.#shown].map(([peerId, s]) => [peerId, s.trackIds])),
+      screen: new Map([...this.#shownScreen].map(([peerId, s]) => [peerId, s ? s.trackId : null])),
+    };
+    const changes = new Map<string, SfuPeerMedia>();
+    const streamOf = (ids: string[]) => new MediaStream(ids.map((id) => trackById.get(id)!));
+    for (const [peerId, c] of mediaChanges(sections, shown)) {
+      const patch: SfuPeerMedia = {};
+      if (c.camera === null) this.#shown.delete(peerId);
+      if (c.camera) this.#shown.set(peerId, { stream: streamOf(c.camera), trackIds: c.camera });
+      if (c.camera !== undefined) patch.stream = this.#shown.get(peerId)?.stream ?? null;
+      if (c.screen === null) this.#shownScreen.set(peerId, null);
+      if (c.screen) this.#shownScreen.set(peerId, { stream: streamOf([c.screen]), trackId: c.screen });
+      if (c.screen !== undefined) patch.screen = this.#shownScreen.get(peerId)?.stream ?? null;
+      changes.set(peerId, patch);
     }
-    for (const peerId of [...this.#shown.keys()]) {
-      if (tracks.has(peerId)) continue;
-      this.#shown.delete(peerId);
-      changes.set(peerId, null);
-    }
-    if (changes.size > 0) this.#o.onStreams(changes);
+    if (changes.size > 0) this.#o.onMedia(changes);
   }
 
   /** The receivers carrying this person's media (for their level and stats). */
@@ -125,6 +148,8 @@ export class SfuSubscriber {
     const shown = this.#shown.get(peerId);
     if (!shown || !this.#pc) return [];
     const ids = new Set(shown.stream.getTracks().map((t) => t.id));
+    const screen = this.#shownScreen.get(peerId);
+    if (screen) ids.add(screen.trackId);
     return this.#pc.getReceivers().filter((r) => ids.has(r.track.id));
   }
 

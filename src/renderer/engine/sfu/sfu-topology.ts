@@ -8,7 +8,10 @@
  *   key-exchange signals go through the server's `signal` relay, MAC'd and
  *   sealed, and the safety code comes from the pairwise agreement.
  * - Chat goes through the same relay, sealed as in a mesh (chat-channel.ts).
- * - Who we receive: everyone publishing (`sfu.feeds`), audio and video.
+ * - Who we receive: everyone publishing (`sfu.feeds`), audio and video,
+ *   and the screen of whoever shares one (`sfu.feeds`' `screens`: a change
+ *   there re-subscribes, and the server adds or drops that one stream).
+ * - Our screen: one more section on our sending connection (SfuPublisher).
  */
 import { reportAs, reportFailure } from '../failures.js';
 import type { ChatSender } from '../chat-channel.js';
@@ -31,6 +34,8 @@ export interface SfuTopologyOptions {
   stream: MediaStream | null;
   /** Tracks swapped in since the call started (they replace the stream's). */
   replaced: ReadonlyMap<string, MediaStreamTrack>;
+  /** The screen the session shares now (the meeting may move to the SFU while it does). */
+  screen: () => MediaStream | null;
   e2eKey: CryptoKey;
   server: SfuServer;
   sendSignal: (to: string, data: unknown) => void;
@@ -44,8 +49,8 @@ export interface SfuTopology extends MediaTopology {
   publish(): Promise<void>;
   /** The SFU was replaced: fresh connections, and who publishes there comes in the next `sfu.feeds`. */
   republish(): Promise<void>;
-  /** Who publishes now: we receive all of them. */
-  setFeeds(feeds: string[]): void;
+  /** Who publishes now, and which of them a screen too: we receive all of it. */
+  setFeeds(feeds: string[], screens?: string[]): void;
   /** Janus renegotiated our receiving connection by itself. */
   handleOffer(offer: SfuOffer): void;
   /** Whether our own media is published in the SFU the server has now. */
@@ -68,13 +73,18 @@ class SfuMedia implements SfuTopology {
   readonly #serial = createSerialQueues();
   #publisher: SfuPublisher | null = null;
   #subscriber: SfuSubscriber | null = null;
-  /** Who we asked the SFU for, and who publishes now. */
+  /** Who we asked the SFU for, and whose screens that brought; who publishes now, and who shares a screen. */
   #subscribed: string[] = [];
+  #subscribedScreens: string[] = [];
   #feeds: string[] = [];
+  #screens: string[] = [];
+  /** The screen we share through the SFU (null: none). */
+  #screen: MediaStream | null;
   #closed = false;
 
   constructor(options: SfuTopologyOptions) {
     this.#o = options;
+    this.#screen = options.screen();
     this.#e2ee = options.createE2ee(
       { meetingId: options.meetingId, localPeerId: () => options.localId() ?? '', e2eKey: options.e2eKey, sendSignal: options.sendSignal },
       {
@@ -143,6 +153,7 @@ class SfuMedia implements SfuTopology {
       this.#subscriber?.close();
       this.#subscriber = null;
       this.#subscribed = [];
+      this.#subscribedScreens = [];
       const video = this.#track('video');
       if (video && video.readyState !== 'ended') await video.applyConstraints({ ...video.getConstraints(), ...SFU_CAPTURE }).catch(reportAs('fitting the camera to the SFU'));
       const publisher = new SfuPublisher({
@@ -150,6 +161,7 @@ class SfuMedia implements SfuTopology {
         relayOnly: this.#o.relayOnly,
         audio: this.#track('audio'),
         video,
+        screen: this.#liveScreenTrack(),
         e2ee: this.#e2ee,
         server: this.#o.server,
         onState: (state) => this.#publisherState(state),
@@ -161,6 +173,7 @@ class SfuMedia implements SfuTopology {
 
   republish(): Promise<void> {
     this.#feeds = [];
+    this.#screens = [];
     return this.publish();
   }
 
@@ -169,8 +182,9 @@ class SfuMedia implements SfuTopology {
     return this.#publisher !== null && me !== null && feeds.includes(me);
   }
 
-  setFeeds(feeds: string[]): void {
+  setFeeds(feeds: string[], screens: string[] = []): void {
     this.#feeds = feeds;
+    this.#screens = screens;
     void this.#serial('sfu', () => this.#resubscribe()).catch(reportAs('subscribing to the SFU'));
   }
 
@@ -184,10 +198,12 @@ class SfuMedia implements SfuTopology {
     if (this.#closed) return;
     const me = this.#o.localId();
     const wanted = this.#feeds.filter((id) => id !== me && this.#members.has(id)).sort();
-    if (wanted.join() === this.#subscribed.join()) return;
+    const screens = wanted.filter((id) => this.#screens.includes(id));
+    if (wanted.join() === this.#subscribed.join() && screens.join() === this.#subscribedScreens.join()) return;
     if (wanted.length === 0 && this.#subscribed.length === 0) return;
     const offer = await this.#o.server.subscribe(wanted);
     this.#subscribed = wanted;
+    this.#subscribedScreens = screens;
     await this.#subscriberFor().handleOffer(offer);
   }
 
@@ -199,8 +215,8 @@ class SfuMedia implements SfuTopology {
       e2ee: this.#e2ee,
       server: this.#o.server,
       onState: (state) => this.#subscriberState(state),
-      onStreams: (streams) => {
-        for (const [peerId, stream] of streams) if (this.#members.has(peerId)) this.#o.events.onPeerMedia(peerId, { stream });
+      onMedia: (changes) => {
+        for (const [peerId, patch] of changes) if (this.#members.has(peerId)) this.#o.events.onPeerMedia(peerId, patch);
       },
     });
     this.#subscriber = subscriber;
@@ -226,8 +242,23 @@ class SfuMedia implements SfuTopology {
     await this.#publisher?.replaceTrack(track);
   }
 
-  async setScreen(stream: MediaStream | null): Promise<void> {
-    if (stream) throw new SfuScreenUnsupportedError();
+  /**
+   * Shares this screen through the SFU (null: stops), renegotiating our
+   * sending connection; queued with the rest of the SFU's negotiations. A
+   * refusal leaves camera and microphone as they were and throws
+   * SfuScreenError (`sfu_screen_failed`).
+   */
+  setScreen(stream: MediaStream | null): Promise<void> {
+    this.#screen = stream;
+    return this.#serial('sfu', async () => {
+      if (this.#closed || this.#screen !== stream) return;
+      await this.#publisher?.setScreen(this.#liveScreenTrack());
+    });
+  }
+
+  #liveScreenTrack(): MediaStreamTrack | null {
+    const track = this.#screen?.getVideoTracks()[0];
+    return track && track.readyState !== 'ended' ? track : null;
   }
 
   /** Simulcast layers are fixed; the SFU picks what each receiver gets. */
@@ -304,12 +335,5 @@ class SfuMedia implements SfuTopology {
     this.#publisher?.close();
     this.#subscriber?.close();
     this.#e2ee.close();
-  }
-}
-
-export class SfuScreenUnsupportedError extends Error {
-  readonly code = 'screen_not_in_large_meeting';
-  constructor() {
-    super('sharing a screen through the SFU is not built yet');
   }
 }

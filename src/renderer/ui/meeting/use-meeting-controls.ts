@@ -52,7 +52,7 @@ function useToggleShare(engine: CallEngine, getDisplayMedia: ControlsOptions['ge
     } catch (err) {
       console.warn('meriMeet: sharing the screen failed', err);
       const code = (err as { code?: unknown }).code;
-      setActionError(code === 'screen_not_in_large_meeting' ? errorText({ code }) : SHARE_FAILED);
+      setActionError(code === 'sfu_screen_failed' ? errorText({ code }) : SHARE_FAILED);
     }
   }, [engine, getDisplayMedia, setActionError]);
 }

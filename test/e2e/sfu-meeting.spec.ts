@@ -11,7 +11,9 @@
  * between people any more) and gets their chat through the relay. Every
  * sender on those connections has an encoded transform: frames leave as
  * SFrame ciphertext (what Janus sees is the media-e2ee spec's and the probe's
- * job).
+ * job). At the end, a file goes from Ada to Bob through the signal relay
+ * (there is no data channel between people), and one over the relayed cap is
+ * refused before anything is sent.
  */
 import { randomBytes } from 'node:crypto';
 import { startJanus, type JanusServer } from '../integration/support/janus-server.js';
@@ -22,6 +24,13 @@ import { expectAudioAudible, expectVideoFlowing } from './support/media.js';
 import { startOwnServer, type OwnServer } from './support/own-server.js';
 import { People, type Person } from './support/people.js';
 import { chatMessages, joinMeeting, openPanel, peerIdOf, sendChat, tile } from './support/ui.js';
+import { acceptFile, dropFile, incomingFiles, saveFile, sendFile, sha256, transfer } from './support/files.js';
+
+const MiB = 1024 * 1024;
+/** The file sent through the relay: 16 chunks, 32 relayed pieces. */
+const RELAYED_FILE_BYTES = MiB;
+/** Measured here: accept → verified in TBD s; budget TBD. */
+const RELAYED_FILE_MS = 30_000;
 
 /** Measured here: 41 s and 46 s for the whole test on a quiet machine (three people, Janus start 2 s); budget 3×. */
 const SFU_MEETING_MS = 150_000;
@@ -162,6 +171,27 @@ test('a meeting that grows past the mesh limit moves to the SFU: everyone sees, 
     console.log(`[sfu] Janus killed → everyone decodes everyone again: ${((Date.now() - killedAt) / 1000).toFixed(2)} s`);
     expect(await decodedFrames(ada.page, await peerIdOf(ada.page, 'Cyd'))).not.toBe(before);
     for (const person of everyone) await expect(person.page.getByRole('alert')).toHaveCount(0);
+
+    // ---- Files through the relay (no data channel between people in an SFU meeting) ----
+    {
+      const chat = await openPanel(ada.page, 'Chat');
+      await expect(chat.getByText('Up to 100 MB per file.')).toBeVisible();
+      // Over the relayed cap: said before anything is offered (the file is made in the page: nothing crosses the test's pipe).
+      await dropFile(ada.page, 'too-big.iso', 100 * MiB + 1);
+      await expect(ada.page.getByRole('alert').filter({ hasText: 'each can be at most 100 MB. Nothing was sent.' })).toBeVisible();
+      const data = randomBytes(RELAYED_FILE_BYTES);
+      await sendFile(ada.page, { name: 'agenda.bin', buffer: data }, 'Bob');
+      await acceptFile(bob.page, 'agenda.bin', 'Ada');
+      const acceptedAt = Date.now();
+      await expect(transfer(bob.page, 'agenda.bin', 'from Ada')).toContainText('Received from Ada and verified (SHA-256).', { timeout: RELAYED_FILE_MS });
+      const seconds = (Date.now() - acceptedAt) / 1000;
+      console.log(`[sfu] 1 MiB file Ada → Bob through the relay: ${seconds.toFixed(2)} s from accept (${(RELAYED_FILE_BYTES / 1024 / seconds).toFixed(0)} KiB/s)`);
+      const saved = await saveFile(bob.page, 'agenda.bin');
+      expect(sha256(saved.bytes)).toBe(sha256(data));
+      await expect(transfer(ada.page, 'agenda.bin', 'to Bob')).toContainText('Sent to Bob.');
+      expect(await incomingFiles(cyd.page)).toEqual([]);
+    }
+    // ---- end of files through the relay ----
   } finally {
     await people.closeAll(testInfo);
     if (testInfo.status !== testInfo.expectedStatus && janus) await testInfo.attach('janus.log', { body: janus.output() });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Participant } from '../engine/call-state.js';
-import { ERROR_TEXT, departureText, errorText, reconnectingTo, recordingText } from './messages.js';
+import { FileRefused } from '../engine/call-engine.js';
+import { ERROR_TEXT, departureText, errorText, fileRefusedText, reconnectingTo, recordingText } from './messages.js';
 
 const p = (displayName: string, connection: Participant['connection']) => ({ displayName, connection }) as Participant;
 
@@ -61,5 +62,14 @@ describe('recording indicator text', () => {
     expect(recordingText(['Ada'], false)).toBe('Recording: Ada is recording this meeting.');
     expect(recordingText([], true)).toBe('Recording: You are recording this meeting.');
     expect(recordingText(['Ada', 'Bob'], true)).toBe('Recording: You, Ada and Bob are recording this meeting.');
+  });
+});
+
+describe('fileRefusedText', () => {
+  it('says why a file was not offered, before anything is sent', () => {
+    expect(fileRefusedText(new FileRefused('nobody_to_send_to'))).toBe('There is nobody in the meeting to send a file to yet.');
+    expect(fileRefusedText(new FileRefused('file_too_large_for_large_meeting'))).toBe(
+      'In a meeting this large, files go through the meeting server, so each can be at most 100 MB. Nothing was sent.',
+    );
   });
 });

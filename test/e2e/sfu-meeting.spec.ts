@@ -24,7 +24,7 @@ import { expectAudioAudible, expectVideoFlowing } from './support/media.js';
 import { startOwnServer, type OwnServer } from './support/own-server.js';
 import { People, type Person } from './support/people.js';
 import { chatMessages, joinMeeting, openPanel, peerIdOf, sendChat, tile } from './support/ui.js';
-import { acceptFile, dropFile, incomingFiles, saveFile, sendFile, sha256, transfer } from './support/files.js';
+import { dropFile, incomingFiles, saveFile, sendFile, sha256, transfer } from './support/files.js';
 
 const MiB = 1024 * 1024;
 /** The file sent through the relay: 16 chunks, 32 relayed pieces. */
@@ -181,7 +181,8 @@ test('a meeting that grows past the mesh limit moves to the SFU: everyone sees, 
       await expect(ada.page.getByRole('alert').filter({ hasText: 'each can be at most 100 MB. Nothing was sent.' })).toBeVisible();
       const data = randomBytes(RELAYED_FILE_BYTES);
       await sendFile(ada.page, { name: 'agenda.bin', buffer: data }, 'Bob');
-      await acceptFile(bob.page, 'agenda.bin', 'Ada');
+      // Bob's Chat panel is open since the chat step: he accepts in it (the "wants to send you" notice shows only while it is closed).
+      await (await openPanel(bob.page, 'Chat')).getByRole('button', { name: 'Accept agenda.bin from Ada', exact: true }).click();
       const acceptedAt = Date.now();
       await expect(transfer(bob.page, 'agenda.bin', 'from Ada')).toContainText('Received from Ada and verified (SHA-256).', { timeout: RELAYED_FILE_MS });
       const seconds = (Date.now() - acceptedAt) / 1000;

@@ -164,7 +164,8 @@ export class CallSession {
       meetingId: opts.meetingId,
       localPeerId,
       nameOf: (peerId) => store.get().peers.find((p) => p.peerId === peerId)?.displayName ?? 'Someone',
-      pipeTo: (peerId) => topology.filePipe(peerId),
+      // Whichever topology carries the meeting now: the mesh's data channel, or the relay once it moved to the SFU.
+      pipeTo: (peerId) => this.#keyed?.topology.filePipe(peerId) ?? null,
       createSink: this.deps.createFileSink,
       maxFileBytes: () => store.get().maxFileBytes,
       onChange: (transfers) => this.update((st) => ({ ...st, transfers })),

@@ -291,7 +291,9 @@ class Engine implements CallEngine {
     const topology = s?.topology;
     if (!s || !s.files || !topology) throw new Error('not in a meeting');
     const peers = (to === 'everyone' ? this.#store.get().peers.map((p) => p.peerId) : to).filter((id) => topology.has(id));
-    if (peers.length === 0) throw new Error('nobody to send the file to');
+    if (peers.length === 0) throw new FileRefused('nobody_to_send_to');
+    // Said before anything is offered; a receiver would refuse it too (file-receiving.ts).
+    if (file.size > this.#store.get().maxFileBytes) throw new FileRefused('file_too_large_for_large_meeting');
     s.files.send(file, peers);
   }
 
@@ -371,6 +373,14 @@ class Engine implements CallEngine {
     const s = this.#admitted();
     if (!s?.recording || !this.#store.get().local.isHost) throw new RecordingRefused('not_host');
     await s.recording.announce({ everyoneMayRecord: allowed });
+  }
+}
+
+/** A file could not be offered: `code` says why (ui/messages.ts words it). */
+export class FileRefused extends Error {
+  constructor(readonly code: 'nobody_to_send_to' | 'file_too_large_for_large_meeting') {
+    super(`file refused: ${code}`);
+    this.name = 'FileRefused';
   }
 }
 

@@ -178,6 +178,8 @@ export interface CallState {
   unreadChat: number;
   /** File transfers of this call, both ways, oldest first (files/file-transfers.ts). */
   transfers: FileTransfer[];
+  /** The largest file this meeting carries now: less once it moved to the SFU, where files go through the relay. */
+  maxFileBytes: number;
   activeSpeakerId: string | null;
   /** The host asked this client to mute (the UI shows a prompt; it never mutes by force). */
   muteRequestedBy: string | null;

@@ -5,6 +5,7 @@
  * peer connection. Each returns the same object when nothing changed, so the
  * store notifies nobody.
  */
+import { MAX_FILE_BYTES } from './files/file-protocol.js';
 import type { PeerInfo } from '@merimeet/signaling/protocol';
 import type { CallState, ChatMessage, Participant } from './call-state.js';
 
@@ -41,6 +42,7 @@ export function initialState(): CallState {
     chat: [],
     unreadChat: 0,
     transfers: [],
+    maxFileBytes: MAX_FILE_BYTES,
     activeSpeakerId: null,
     muteRequestedBy: null,
     offline: false,

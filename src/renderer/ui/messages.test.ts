@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Participant } from '../engine/call-state.js';
-import { ERROR_TEXT, departureText, errorText, handText, reconnectingTo, recordingText } from './messages.js';
+import { FileRefused } from '../engine/call-engine.js';
+import { ERROR_TEXT, departureText, errorText, fileRefusedText, handText, reconnectingTo, recordingText } from './messages.js';
 
 const p = (displayName: string, connection: Participant['connection']) => ({ displayName, connection }) as Participant;
 
@@ -79,5 +80,14 @@ describe('handText (the queue of raised hands)', () => {
       'hand raised (50th)',
     ]);
     expect(handText(null)).toBe('hand raised');
+  });
+});
+
+describe('fileRefusedText', () => {
+  it('says why a file was not offered, before anything is sent', () => {
+    expect(fileRefusedText(new FileRefused('nobody_to_send_to'))).toBe('There is nobody in the meeting to send a file to yet.');
+    expect(fileRefusedText(new FileRefused('file_too_large_for_large_meeting'))).toBe(
+      'In a meeting this large, files go through the meeting server, so each can be at most 100 MB. Nothing was sent.',
+    );
   });
 });

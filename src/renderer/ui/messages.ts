@@ -4,6 +4,8 @@
  * the UI contract (docs/ui-contract.md): the end-to-end tests find them.
  */
 import type { CallError, CallState, EndReason } from '../engine/call-state.js';
+import { MAX_RELAYED_FILE_BYTES } from '../engine/files/file-protocol.js';
+import { formatBytes } from './meeting/file-text.js';
 
 const SERVER_LOST = 'The connection to the meeting server was lost. Please try again.';
 const ENDED = 'This meeting has ended.';
@@ -145,6 +147,17 @@ export const RECORDING = {
     recorder_failed: 'Recording failed on this device; nothing was saved.',
   } as Readonly<Record<string, string>>,
 };
+
+/** Why a file could not be offered (FileRefused in call-engine.ts), said before anything is sent. */
+const FILE_REFUSED: Readonly<Record<string, string>> = {
+  nobody_to_send_to: 'There is nobody in the meeting to send a file to yet.',
+  file_too_large_for_large_meeting: `In a meeting this large, files go through the meeting server, so each can be at most ${formatBytes(MAX_RELAYED_FILE_BYTES)}. Nothing was sent.`,
+};
+
+export function fileRefusedText(err: unknown): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  return (typeof code === 'string' && FILE_REFUSED[code]) || FILE_REFUSED['nobody_to_send_to']!;
+}
 
 /** "Recording: Ada is recording this meeting." for the indicator everyone sees; '' when nobody records. */
 export function recordingText(names: string[], youRecord: boolean): string {

@@ -16,6 +16,13 @@ import * as v from 'valibot';
 export const CHUNK_BYTES = 64 * 1024;
 /** The largest file a receiver accepts; shown to people. */
 export const MAX_FILE_BYTES = 4 * 1024 ** 3;
+/**
+ * The largest file in an SFU meeting, where files go through the meeting
+ * server's relay (sfu/relayed-files.ts): paced to about 600 KiB/s per
+ * sender (measured: docs/e2e-and-benchmarks.md), 100 MiB is about three
+ * minutes to one person, and the operator's bandwidth carries every copy.
+ */
+export const MAX_RELAYED_FILE_BYTES = 100 * 1024 ** 2;
 /** Bytes a sender may have sent beyond what the receiver has written to disk. */
 export const CREDIT_WINDOW_BYTES = 8 * 1024 * 1024;
 /** The blocks of the whole-file hash (content-hash.ts); the sender also reads the file in these. */

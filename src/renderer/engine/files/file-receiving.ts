@@ -67,9 +67,10 @@ function onOffer(core: TransferCore, peerId: string, m: Extract<FileControl, { t
   };
   core.incoming.set(m.id, { t, sink: null, hash: createContentHash(), next: 0, received: 0, block: new Uint8Array(0), blockFill: 0, written: 0, lastAck: 0, writes: Promise.resolve(), startedAt: 0, heardAt: 0 });
   core.order.push(m.id);
-  if (m.size > MAX_FILE_BYTES) {
+  const max = core.o.maxFileBytes?.() ?? MAX_FILE_BYTES;
+  if (m.size > max) {
     t.state = 'failed';
-    t.error = 'too_large';
+    t.error = max < MAX_FILE_BYTES ? 'too_large_relayed' : 'too_large';
     void core.control(peerId, { t: 'decline', id: m.id });
   }
   core.changed();

@@ -40,6 +40,7 @@ export type TransferError =
   | 'peer_left' // the other side left the meeting before the end
   | 'remote_failed' // the other side reported a failure
   | 'too_large' // the offer exceeds MAX_FILE_BYTES
+  | 'too_large_relayed' // in an SFU meeting, the offer exceeds MAX_RELAYED_FILE_BYTES
   | 'out_of_order' // a chunk came out of order, or for a transfer not running
   | 'damaged' // a chunk failed its authentication tag
   | 'too_much_data' // more bytes than offered
@@ -79,6 +80,8 @@ export interface FileTransfersOptions {
   /** The `files` channel to a peer, or null if there is no open link. */
   pipeTo: (peerId: string) => FramePipe | null;
   createSink: (name: string, size: number) => Promise<FileSink>;
+  /** The largest file accepted now (MAX_FILE_BYTES in a mesh, MAX_RELAYED_FILE_BYTES through the relay). */
+  maxFileBytes?: () => number;
   onChange: (transfers: FileTransfer[]) => void;
   now?: () => number;
 }

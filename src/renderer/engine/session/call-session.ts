@@ -15,6 +15,7 @@ import { createChatChannel, type ChatChannel } from '../chat-channel.js';
 import { deriveChatKey } from '../chat-crypto.js';
 import { deriveFileKey } from '../files/file-crypto.js';
 import { createFileTransfers, type FileSink, type FileTransfers } from '../files/file-transfers.js';
+import { MAX_RELAYED_FILE_BYTES } from '../files/file-protocol.js';
 import { MediaMeter } from '../media-meter.js';
 import type { MediaTopology, PeerMediaPatch } from '../media-topology.js';
 import { createMeshTopology } from '../mesh/mesh-topology.js';
@@ -163,8 +164,10 @@ export class CallSession {
       meetingId: opts.meetingId,
       localPeerId,
       nameOf: (peerId) => store.get().peers.find((p) => p.peerId === peerId)?.displayName ?? 'Someone',
-      pipeTo: (peerId) => topology.filePipe(peerId),
+      // Whichever topology carries the meeting now: the mesh's data channel, or the relay once it moved to the SFU.
+      pipeTo: (peerId) => this.#keyed?.topology.filePipe(peerId) ?? null,
       createSink: this.deps.createFileSink,
+      maxFileBytes: () => store.get().maxFileBytes,
       onChange: (transfers) => this.update((st) => ({ ...st, transfers })),
     });
     const chat = createChatChannel({ key: chatKey, meetingId: opts.meetingId, localPeerId });
@@ -216,6 +219,8 @@ export class CallSession {
     const mesh = keyed.topology;
     const sfu = this.#createSfu();
     keyed.topology = sfu;
+    // Files go through the relay from now on: slower, so smaller (file-protocol.ts).
+    this.update((st) => ({ ...st, maxFileBytes: MAX_RELAYED_FILE_BYTES }));
     this.lifetime.add(() => sfu.close());
     this.#handover = new MeshHandover(mesh, this.lifetime, () => this.store.get().peers.map((p) => p.peerId));
     for (const p of this.store.get().peers) sfu.addPeer(p.peerId);
@@ -236,6 +241,8 @@ export class CallSession {
       e2eKey: opts.keys.e2eKey,
       server: sfuServerOver((m) => this.signaling.request(m)),
       sendSignal: (to, data) => this.sendSignal(to, data as SignalPayload),
+      // File pieces are never kept in the outbox: a pipe whose socket is down closes instead (relayed-files.ts).
+      sendFileSignal: (to, data) => !this.ended && this.signaling.state === 'open' && this.signaling.send({ type: 'signal', to, data: data as SignalPayload }),
       createE2ee: this.deps.createE2ee ?? createMediaE2ee,
       events: {
         onPeerMedia: (peerId, patch) => {

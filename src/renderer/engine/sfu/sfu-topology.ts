@@ -12,6 +12,7 @@
  *   and the screen of whoever shares one (`sfu.feeds`' `screens`: a change
  *   there re-subscribes, and the server adds or drops that one stream).
  * - Our screen: one more section on our sending connection (SfuPublisher).
+ * - Files too: a paced pipe per person over the relay (relayed-files.ts).
  */
 import { reportAs, reportFailure } from '../failures.js';
 import type { ChatSender } from '../chat-channel.js';
@@ -24,6 +25,7 @@ import { SFU_CAPTURE, SfuPublisher } from './sfu-publisher.js';
 import type { SfuOffer, SfuServer } from './sfu-server.js';
 import { SfuSubscriber } from './sfu-subscriber.js';
 import { isRelayedChat, relayedChat } from './relayed-chat.js';
+import { isRelayedFileSignal, RelayedFiles } from './relayed-files.js';
 
 export interface SfuTopologyOptions {
   meetingId: string;
@@ -39,6 +41,8 @@ export interface SfuTopologyOptions {
   e2eKey: CryptoKey;
   server: SfuServer;
   sendSignal: (to: string, data: unknown) => void;
+  /** Relays a file signal now, or returns false if the socket is down (never kept for later: relayed-files.ts). */
+  sendFileSignal: (to: string, data: unknown) => boolean;
   createE2ee: CreateMediaE2ee;
   events: MediaTopologyEvents;
 }
@@ -55,7 +59,7 @@ export interface SfuTopology extends MediaTopology {
   handleOffer(offer: SfuOffer): void;
   /** Whether our own media is published in the SFU the server has now. */
   isPublishedIn(feeds: string[]): boolean;
-  /** Whether a signal is one of ours (media keys, relayed chat); anything else is a mesh link's. */
+  /** Whether a signal is one of ours (media keys, relayed chat and files); anything else is a mesh link's. */
   takesSignal(data: unknown): boolean;
 }
 
@@ -81,10 +85,17 @@ class SfuMedia implements SfuTopology {
   /** The screen we share through the SFU (null: none). */
   #screen: MediaStream | null;
   #closed = false;
+  readonly #files: RelayedFiles;
 
   constructor(options: SfuTopologyOptions) {
     this.#o = options;
     this.#screen = options.screen();
+    this.#files = new RelayedFiles({
+      send: options.sendFileSignal,
+      isMember: (peerId) => this.#members.has(peerId),
+      onFrame: (peerId, frame) => options.events.onFileFrame(peerId, frame),
+      onProblem: (err) => reportFailure('relaying a file', err),
+    });
     this.#e2ee = options.createE2ee(
       { meetingId: options.meetingId, localPeerId: () => options.localId() ?? '', e2eKey: options.e2eKey, sendSignal: options.sendSignal },
       {
@@ -121,6 +132,7 @@ class SfuMedia implements SfuTopology {
   removePeer(peerId: string): void {
     this.#cantDecrypt.delete(peerId);
     if (!this.#members.delete(peerId)) return;
+    this.#files.removePeer(peerId);
     this.#e2ee.removeMember(peerId);
   }
 
@@ -133,12 +145,13 @@ class SfuMedia implements SfuTopology {
   }
 
   takesSignal(data: unknown): boolean {
-    return this.#e2ee.isKeySignal(data) || isRelayedChat(data);
+    return this.#e2ee.isKeySignal(data) || isRelayedChat(data) || isRelayedFileSignal(data);
   }
 
   handleSignal(from: string, data: unknown): void {
     if (this.#e2ee.isKeySignal(data)) return this.#e2ee.handleSignal(from, data);
     if (isRelayedChat(data)) return void (this.#members.has(from) && this.#o.events.onChatFrame(from, data.frame));
+    if (isRelayedFileSignal(data)) return this.#files.handleSignal(from, data);
     // A mesh negotiation still in flight when the meeting moved: its link is gone.
     reportFailure('a signal the SFU topology does not take', new Error(`kind ${String((data as { kind?: unknown })?.kind).slice(0, 24)}`));
   }
@@ -295,9 +308,9 @@ class SfuMedia implements SfuTopology {
     return 0;
   }
 
-  /** Files need a direct channel; an SFU meeting has none yet (the transfer fails with a clear reason). */
-  filePipe(): FramePipe | null {
-    return null;
+  /** No direct channel in an SFU meeting: files go through the relay, paced (relayed-files.ts). */
+  filePipe(peerId: string): FramePipe | null {
+    return this.#files.pipeTo(peerId);
   }
 
   // ---- Meters ----
@@ -334,6 +347,7 @@ class SfuMedia implements SfuTopology {
     this.#closed = true;
     this.#publisher?.close();
     this.#subscriber?.close();
+    this.#files.close();
     this.#e2ee.close();
   }
 }

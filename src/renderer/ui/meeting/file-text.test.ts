@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FileTransfer } from '../../engine/call-state.js';
-import { formatBytes, formatSpeed, SIZE_LIMIT_TEXT, transferStatus } from './file-text.js';
+import { formatBytes, formatSpeed, sizeLimitText, transferStatus } from './file-text.js';
 
 const t = (over: Partial<FileTransfer>): FileTransfer => ({
   id: 'x',
@@ -27,7 +27,8 @@ describe('file transfer text', () => {
     expect(formatBytes(200 * 1024 * 1024)).toBe('200 MB');
     expect(formatSpeed(0)).toBe('');
     expect(formatSpeed(3 * 1024 * 1024)).toBe('3.0 MB/s');
-    expect(SIZE_LIMIT_TEXT).toBe('Up to 4.0 GB per file.');
+    expect(sizeLimitText(4 * 1024 ** 3)).toBe('Up to 4.0 GB per file.');
+    expect(sizeLimitText(100 * 1024 ** 2)).toBe('Up to 100 MB per file.');
   });
 
   it('says who, how much and how fast while moving', () => {

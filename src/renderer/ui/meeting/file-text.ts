@@ -4,7 +4,7 @@
  * failure says what happened and whether anything was kept.
  */
 import type { FileTransfer } from '../../engine/call-state.js';
-import { MAX_FILE_BYTES } from '../../engine/files/file-protocol.js';
+import { MAX_FILE_BYTES, MAX_RELAYED_FILE_BYTES } from '../../engine/files/file-protocol.js';
 import { STALL_MS } from '../../engine/files/file-transfers.js';
 
 const UNITS = ['bytes', 'KB', 'MB', 'GB', 'TB'];
@@ -26,13 +26,16 @@ export function formatSpeed(bytesPerSecond: number): string {
   return bytesPerSecond > 0 ? `${formatBytes(bytesPerSecond)}/s` : '';
 }
 
-/** What a receiver can accept, shown next to "Send a file". */
-export const SIZE_LIMIT_TEXT = `Up to ${formatBytes(MAX_FILE_BYTES)} per file.`;
+/** What a receiver can accept now, shown next to "Send a file" (less in an SFU meeting: files go through the relay). */
+export function sizeLimitText(maxFileBytes: number): string {
+  return `Up to ${formatBytes(maxFileBytes)} per file.`;
+}
 
 const ERROR_TEXT: Record<NonNullable<FileTransfer['error']>, (who: string) => string> = {
   peer_left: (who) => `${who} left the meeting before the file was complete. Nothing was kept.`,
   remote_failed: (who) => `The transfer failed on ${who}'s side. Nothing was kept.`,
   too_large: () => `This file is larger than ${formatBytes(MAX_FILE_BYTES)}, the most meriMeet accepts. It was refused.`,
+  too_large_relayed: () => `This file is larger than ${formatBytes(MAX_RELAYED_FILE_BYTES)}, the most a meeting this large carries (files go through the meeting server). It was refused.`,
   out_of_order: (who) => `The data from ${who} arrived out of order, so it was rejected. Nothing was kept.`,
   damaged: (who) => `The data from ${who} failed its integrity check, so it was rejected. Nothing was kept.`,
   too_much_data: (who) => `${who} sent more data than the file's size, so it was rejected. Nothing was kept.`,

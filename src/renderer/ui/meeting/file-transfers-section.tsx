@@ -1,7 +1,9 @@
 import { useRef, useState } from 'preact/hooks';
 import type { CallEngine, FileTransfer } from '../../engine/call-state.js';
 import type { Recipient } from './call-selectors.js';
-import { formatBytes, SIZE_LIMIT_TEXT, transferStatus } from './file-text.js';
+import { MAX_FILE_BYTES } from '../../engine/files/file-protocol.js';
+import { fileRefusedText } from '../messages.js';
+import { formatBytes, sizeLimitText, transferStatus } from './file-text.js';
 
 /** Who a file goes to: everyone in the meeting, or one person (a peer id). */
 export type FileRecipient = 'everyone' | string;
@@ -16,6 +18,8 @@ export interface FileSectionProps {
   onRecipient: (r: FileRecipient) => void;
   /** Sends each file to the chosen recipient; throws when nobody can receive. */
   onSend: (files: File[]) => void;
+  /** The largest file the meeting carries now (smaller once it moved to the SFU). */
+  maxFileBytes: number;
   engine: Pick<CallEngine, 'acceptFile' | 'declineFile' | 'cancelFile' | 'dismissFile'>;
 }
 
@@ -32,8 +36,8 @@ export function FileTransfersSection(props: FileSectionProps) {
     setError(null);
     try {
       props.onSend(files);
-    } catch {
-      setError('There is nobody in the meeting to send a file to yet.');
+    } catch (err) {
+      setError(fileRefusedText(err));
     }
   };
 
@@ -68,7 +72,10 @@ export function FileTransfersSection(props: FileSectionProps) {
         />
       </div>
       <p id="file-limit" class="hint">
-        {SIZE_LIMIT_TEXT} Or drop files on the window. Files go directly to the others, end-to-end encrypted.
+        {sizeLimitText(props.maxFileBytes)} Or drop files on the window.{' '}
+        {props.maxFileBytes < MAX_FILE_BYTES
+          ? 'In a meeting this large, files go through the meeting server, end-to-end encrypted: it cannot read them, and they move more slowly.'
+          : 'Files go directly to the others, end-to-end encrypted.'}
       </p>
       {error === null ? null : (
         <p role="alert" class="alert">

@@ -20,9 +20,10 @@ export function MeetingChat({ engine, recipient, onRecipient, onSend, onClose }:
   const messages = useCallSelector(engine, selectChat);
   const transfers = useCallSelector(engine, selectTransfers);
   const recipients = useCallSelector(engine, selectRecipients, shallowArrayEqual);
+  const maxFileBytes = useCallSelector(engine, (s) => s.maxFileBytes);
   return (
     <ChatPanel messages={messages} onSend={(text) => engine.sendChat(text)} onClose={onClose}>
-      <FileTransfersSection transfers={transfers} peers={recipients} recipient={recipient} onRecipient={onRecipient} onSend={onSend} engine={engine} />
+      <FileTransfersSection transfers={transfers} peers={recipients} recipient={recipient} onRecipient={onRecipient} onSend={onSend} maxFileBytes={maxFileBytes} engine={engine} />
     </ChatPanel>
   );
 }

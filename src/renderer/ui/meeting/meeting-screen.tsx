@@ -1,3 +1,4 @@
+import { fileRefusedText } from '../messages.js';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { MicrophoneProcessing } from '../../engine/audio/microphone-processing.js';
 import type { CallEngine, EndReason } from '../../engine/call-state.js';
@@ -157,8 +158,8 @@ function InMeeting(props: MeetingProps & { engine: CallEngine }) {
     setChatOpen(true); // where the transfers show
     try {
       files.send(dropped);
-    } catch {
-      setActionError('There is nobody in the meeting to send a file to yet.');
+    } catch (err) {
+      setActionError(fileRefusedText(err));
     }
   });
   const end = useCallSelector(engine, selectEnd, shallowEqual);

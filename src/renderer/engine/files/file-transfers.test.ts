@@ -45,6 +45,9 @@ interface Side {
  * Two managers joined by in-memory pipes. `tap` sees each frame on its way
  * and may return a replacement (or null to drop it): the test's hand on the wire.
  */
+/** How many 5 ms polls with nothing sent and nothing in flight count as settled (see settle()). */
+const QUIET_POLLS = 20;
+
 async function pair(tap?: (from: string, frame: string | ArrayBuffer) => string | ArrayBuffer | null, now?: () => number) {
   const e2e = await crypto.subtle.importKey('raw', crypto.getRandomValues(new Uint8Array(32)), 'HKDF', false, ['deriveKey', 'deriveBits']);
   const key = await deriveFileKey(e2e);
@@ -88,11 +91,15 @@ async function pair(tap?: (from: string, frame: string | ArrayBuffer) => string 
   };
   sides.set(ADA, make(ADA, BOB));
   sides.set(BOB, make(BOB, ADA));
-  /** Waits until nothing has been on the wire for a while (the sender's file reads are not counted in flight). */
+  /**
+   * Waits until nothing has been on the wire for QUIET_POLLS × 5 ms. The sender's file reads and
+   * AES-GCM seals are not counted in flight, so the window must outlast one of those: 20 ms did
+   * not at load 14–27 (seen 2026-12-02, 1 run in 3 failing); 100 ms does with a wide margin.
+   */
   const settle = async () => {
     let quiet = 0;
     let lastSent = -1;
-    for (let i = 0; i < 2000 && quiet < 4; i++) {
+    for (let i = 0; i < 2000 && quiet < QUIET_POLLS; i++) {
       await new Promise((r) => setTimeout(r, 5));
       const sent = sides.get(ADA)!.sent.length + sides.get(BOB)!.sent.length;
       quiet = inFlight === 0 && sent === lastSent ? quiet + 1 : 0;

@@ -284,7 +284,7 @@ class SfuMedia implements SfuTopology {
 
   /** A connection to the SFU that does not come back is made afresh (the SFU cannot restart ICE for us). */
   restartIce(): void {
-    if (this.#publisher?.state === 'failed' || this.#subscriber?.state === 'failed') void this.publish().then(() => this.setFeeds(this.#feeds)).catch(reportAs('publishing again'));
+    if (this.#publisher?.state === 'failed' || this.#subscriber?.state === 'failed') void this.publish().then(() => this.setFeeds(this.#feeds, this.#screens)).catch(reportAs('publishing again'));
   }
 
   // ---- Data ----

@@ -54,7 +54,7 @@ export interface SfuTopology extends MediaTopology {
   /** The SFU was replaced: fresh connections, and who publishes there comes in the next `sfu.feeds`. */
   republish(): Promise<void>;
   /** Who publishes now, and which of them a screen too: we receive all of it. */
-  setFeeds(feeds: string[], screens?: string[]): void;
+  setFeeds(feeds: string[], screens: string[]): void;
   /** Janus renegotiated our receiving connection by itself. */
   handleOffer(offer: SfuOffer): void;
   /** Whether our own media is published in the SFU the server has now. */
@@ -117,7 +117,7 @@ class SfuMedia implements SfuTopology {
     this.#e2ee.addMember(peerId);
     this.#o.events.onPeerMedia(peerId, { connection: 'connecting' });
     // They may already publish (the feeds can come before the roster names them).
-    if (this.#feeds.includes(peerId)) this.setFeeds(this.#feeds);
+    if (this.#feeds.includes(peerId)) this.setFeeds(this.#feeds, this.#screens);
   }
 
   #decryptState(peerId: string, kind: 'audio' | 'video', state: 'ok' | 'cant-decrypt'): void {
@@ -195,7 +195,7 @@ class SfuMedia implements SfuTopology {
     return this.#publisher !== null && me !== null && feeds.includes(me);
   }
 
-  setFeeds(feeds: string[], screens: string[] = []): void {
+  setFeeds(feeds: string[], screens: string[]): void {
     this.#feeds = feeds;
     this.#screens = screens;
     void this.#serial('sfu', () => this.#resubscribe()).catch(reportAs('subscribing to the SFU'));

@@ -24,12 +24,17 @@ const LOCAL: Slot = { key: '\u0000local', peerId: null };
 /** The layout toolbar's one row above the tiles (styles.css .grid-controls: a small button and the gap; the page buttons are arrows so it fits in 320 px). */
 const CONTROLS_HEIGHT = 40;
 
-/** The remote person who spoke last and is still here (the speaker view's stage between two speakers). */
-function useLastSpeaker(engine: CallStore, peerIds: string[]): string | null {
-  const speaking = useCallSelector(engine, selectRemoteSpeaker);
+const nobody = (): null => null;
+
+/**
+ * The remote person who spoke last and is still here (the speaker view's stage between two
+ * speakers). Off (the gallery), it follows nothing, so a new speaker does not re-render the grid.
+ */
+function useLastSpeaker(engine: CallStore, peerIds: string[], on: boolean): string | null {
+  const speaking = useCallSelector(engine, on ? selectRemoteSpeaker : nobody);
   const last = useRef<string | null>(null);
   if (speaking !== null) last.current = speaking;
-  if (last.current !== null && !peerIds.includes(last.current)) last.current = null;
+  if (!on || (last.current !== null && !peerIds.includes(last.current))) last.current = null;
   return last.current;
 }
 
@@ -47,7 +52,7 @@ export function VideoGrid({ engine, pinnedId, sinkId, onPin }: VideoGridProps) {
   const { peerIds, presenterId } = useCallSelector(engine, selectGrid, gridEqual);
   const [view, setView] = useState<GridView>('gallery');
   const [page, setPage] = useState(0);
-  const speakerId = useLastSpeaker(engine, view === 'speaker' ? peerIds : []);
+  const speakerId = useLastSpeaker(engine, peerIds, view === 'speaker');
   const [ref, size] = useElementSize<HTMLElement>();
   // A pinned person who left is unpinned.
   const pinnedHere = pinnedId !== null && peerIds.includes(pinnedId);

@@ -42,9 +42,11 @@ const RELAYED_FILE_MS = 45_000;
 /**
  * Measured here: 41 s and 46 s for the whole test on a quiet machine (three people, Janus start 2 s), before the
  * screen-share and files steps; at load 14–27 the screen step took 14–22 s and the files step up to 24.5 s, with
- * the whole test at 1.6–2.5 min with one of them. Budget: 180 s.
+ * the whole test at 1.6–2.5 min with one of them. With both steps: 1.8–1.9 min on a quiet machine, and more than
+ * 3 min in CI run 3 of 2026-12-02 (join 44 s, screen step 33 s), where 180 s ran out in the files step. Budget:
+ * 300 s, until the spec is split into one test per step.
  */
-const SFU_MEETING_MS = 180_000;
+const SFU_MEETING_MS = 300_000;
 
 interface PageConnections {
   count: number;

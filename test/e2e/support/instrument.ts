@@ -8,6 +8,9 @@
 declare global {
   interface Window {
     __e2ePeerConnections?: RTCPeerConnection[];
+    /** support/media.ts's videoProgress: each video track it met, numbered. */
+    __e2eTrackNumbers?: WeakMap<MediaStreamTrack, number>;
+    __e2eTracksNumbered?: number;
   }
 }
 

@@ -16,45 +16,79 @@ export async function remotePeerIds(page: Page): Promise<string[]> {
   return page.locator('video[data-peer-id]').evaluateAll((videos) => videos.map((v) => v.getAttribute('data-peer-id') ?? ''));
 }
 
+/** What a page's video of a peer shows and decodes now (see videoProgress). */
+export interface VideoProgress {
+  width: number;
+  height: number;
+  /** Frames the element presented (Firefox: painted). */
+  frames: number;
+  /** Frames the receiver of the element's video track decoded (getStats); null where no receiver carries it. */
+  decoded: number | null;
+  /**
+   * Which video track the element shows, numbered in the page in the order the page first saw
+   * them (track ids do not tell: Janus names its tracks by section, "janus1", on every new
+   * connection); null: none.
+   */
+  track: number | null;
+}
+
+/** The peer's `video[data-peer-id]` in this page, read once. */
+export async function videoProgress(page: InPage, peerId: string): Promise<VideoProgress> {
+  return runInPage(page, async (id: string) => {
+    const video = document.querySelector<HTMLVideoElement>(`video[data-peer-id="${CSS.escape(id)}"]`);
+    if (!video) return { width: 0, height: 0, frames: 0, decoded: null, track: null };
+    // Firefox counts no playback frames for a MediaStream source (always 0); it counts the frames it painted.
+    const painted = (video as HTMLVideoElement & { mozPaintedFrames?: number }).mozPaintedFrames ?? 0;
+    const track = (video.srcObject as MediaStream | null)?.getVideoTracks()[0];
+    const receiver = (window.__e2ePeerConnections ?? [])
+      .filter((pc) => pc.connectionState !== 'closed')
+      .flatMap((pc) => pc.getReceivers())
+      .find((r) => track !== undefined && r.track.id === track.id);
+    const numbers = (window.__e2eTrackNumbers ??= new WeakMap<MediaStreamTrack, number>());
+    const numberOf = (t: MediaStreamTrack): number => {
+      let n = numbers.get(t);
+      if (n === undefined) {
+        n = window.__e2eTracksNumbered = (window.__e2eTracksNumbered ?? 0) + 1;
+        numbers.set(t, n);
+      }
+      return n;
+    };
+    let decoded: number | null = null;
+    if (receiver) {
+      decoded = 0;
+      (await receiver.getStats()).forEach((r: { type?: string; framesDecoded?: number }) => {
+        if (r.type === 'inbound-rtp') decoded! += r.framesDecoded ?? 0;
+      });
+    }
+    return { width: video.videoWidth, height: video.videoHeight, frames: video.getVideoPlaybackQuality().totalVideoFrames || painted, decoded, track: track ? numberOf(track) : null };
+  }, peerId);
+}
+
+/**
+ * How far the video has got: the frames its receiver decoded, or the element's presented frames
+ * where no receiver is found. Headless Chromium sometimes stops presenting a remote video
+ * (totalVideoFrames frozen) while its connection keeps decoding (docs/e2e-and-benchmarks.md; CI
+ * run 2026-12-02, four-person mesh: 18 frames, frozen for 10 s), so presented frames alone do not
+ * say whether media arrives.
+ */
+export function progressOf(p: VideoProgress): number {
+  return p.decoded ?? p.frames;
+}
+
 /**
  * Waits until the peer's video has a decoded frame with non-zero size, then until more frames keep
- * arriving. "Keep arriving" counts the frames the receiver of that video's track decoded
- * (getStats, through instrument.ts's record), or the element's presented frames where no receiver
- * is found: headless Chromium sometimes stops presenting a remote video (totalVideoFrames frozen)
- * while its connection keeps decoding (docs/e2e-and-benchmarks.md; CI run 2026-12-02, four-person
- * mesh: 18 frames, frozen for 10 s).
+ * arriving (progressOf).
  */
 export async function expectVideoFlowing(page: InPage, peerId: string, timeoutMs = 20_000): Promise<void> {
-  const frames = () =>
-    runInPage(page, async (id: string) => {
-      const video = document.querySelector<HTMLVideoElement>(`video[data-peer-id="${CSS.escape(id)}"]`);
-      if (!video) return { width: 0, height: 0, frames: 0, decoded: null };
-      // Firefox counts no playback frames for a MediaStream source (always 0); it counts the frames it painted.
-      const painted = (video as HTMLVideoElement & { mozPaintedFrames?: number }).mozPaintedFrames ?? 0;
-      const track = (video.srcObject as MediaStream | null)?.getVideoTracks()[0];
-      const receiver = (window.__e2ePeerConnections ?? [])
-        .filter((pc) => pc.connectionState !== 'closed')
-        .flatMap((pc) => pc.getReceivers())
-        .find((r) => track !== undefined && r.track.id === track.id);
-      let decoded: number | null = null;
-      if (receiver) {
-        decoded = 0;
-        (await receiver.getStats()).forEach((r: { type?: string; framesDecoded?: number }) => {
-          if (r.type === 'inbound-rtp') decoded! += r.framesDecoded ?? 0;
-        });
-      }
-      return { width: video.videoWidth, height: video.videoHeight, frames: video.getVideoPlaybackQuality().totalVideoFrames || painted, decoded };
-    }, peerId);
   await expect
     .poll(async () => {
-      const f = await frames();
+      const f = await videoProgress(page, peerId);
       return f.width > 0 && f.height > 0 && f.frames > 0;
     }, { message: `video from ${peerId} decodes frames of non-zero size`, timeout: timeoutMs })
     .toBe(true);
-  const progress = (f: Awaited<ReturnType<typeof frames>>) => f.decoded ?? f.frames;
-  const before = progress(await frames());
+  const before = progressOf(await videoProgress(page, peerId));
   await expect
-    .poll(async () => progress(await frames()), { message: `video from ${peerId} keeps decoding`, timeout: 10_000 })
+    .poll(async () => progressOf(await videoProgress(page, peerId)), { message: `video from ${peerId} keeps decoding`, timeout: 10_000 })
     .toBeGreaterThan(before);
 }
 

@@ -41,14 +41,15 @@ export async function startOwnServer(options: OwnServerOptions = {}): Promise<Ow
   const webRoot = resolve('dist/web');
   const base = ['--web-root', webRoot, '--log-level', 'warn', ...(options.args ?? [])];
   const env = options.env ?? {};
-  let log = '';
+  /** Each process's output, read when asked (a process goes on writing after it started). */
+  const outputs: (() => string)[] = [];
   let child: ChildProcess | null = null;
 
   const first = await startServerProcess(dataDir, base, env);
   child = first.child;
   track(child.pid!, 'signaling server');
   const port = Number(new URL(first.url).port);
-  log += first.output();
+  outputs.push(first.output);
 
   async function stopChild(signal: NodeJS.Signals): Promise<void> {
     const c = child;
@@ -77,9 +78,9 @@ export async function startOwnServer(options: OwnServerOptions = {}): Promise<Ow
       const again = await startServerProcess(dataDir, [...base, '--port', String(port)], env);
       child = again.child;
       track(child.pid!, 'signaling server');
-      log += again.output();
+      outputs.push(again.output);
     },
-    output: () => log,
+    output: () => outputs.map((o) => o()).join('\n--- restarted ---\n'),
     async stop() {
       if (stopped) return;
       stopped = true;

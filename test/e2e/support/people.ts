@@ -3,6 +3,7 @@
  * camera and microphone) with one page on the web client. Several people in
  * one browser stand for several computers in one call.
  */
+import { writeFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page, TestInfo } from '@playwright/test';
 import { recordPeerConnections } from './instrument.js';
 import type { E2EServer } from './server-env.js';
@@ -48,18 +49,29 @@ export class People {
     return person;
   }
 
-  /** When the test failed: everyone's screenshot and console into test-results/. Then closes every context. */
-  async closeAll(testInfo: TestInfo): Promise<void> {
-    const failed = testInfo.status !== testInfo.expectedStatus;
+  /**
+   * When the test failed: everyone's screenshot and console into test-results/ (the people stay
+   * open: a serial group's later tests go on with them after a passing one).
+   */
+  async reportIfFailed(testInfo: TestInfo): Promise<void> {
+    if (testInfo.status === testInfo.expectedStatus) return;
     for (const person of this.everyone) {
-      if (failed && !person.page.isClosed()) {
+      if (!person.page.isClosed()) {
         const path = testInfo.outputPath(`${person.name}.png`);
         await person.page.screenshot({ path, fullPage: true }).catch(() => undefined);
         await testInfo.attach(person.name, { path, contentType: 'image/png' }).catch(() => undefined);
-        if (person.log.length > 0) await testInfo.attach(`${person.name}-console.txt`, { body: person.log.join('\n') });
       }
-      await person.context.close().catch(() => undefined);
+      if (person.log.length === 0) continue;
+      const log = testInfo.outputPath(`${person.name}-console.txt`);
+      writeFileSync(log, person.log.join('\n'));
+      await testInfo.attach(`${person.name}-console.txt`, { path: log, contentType: 'text/plain' });
     }
+  }
+
+  /** When the test failed: its report (reportIfFailed). Then closes every context. */
+  async closeAll(testInfo: TestInfo): Promise<void> {
+    await this.reportIfFailed(testInfo);
+    for (const person of this.everyone) await person.context.close().catch(() => undefined);
     this.everyone.length = 0;
   }
 }

@@ -10,7 +10,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
@@ -48,13 +48,15 @@ export async function startJanus(options: { apiSecret?: string } & VethOptions =
   const socket = join(dir, 'api.sock');
   writeConfig(dir, { apiSecret, socket, mediaAddress: network.sfuAddress });
   let text = '';
+  let starts = 0;
   let child: ChildProcess | null = null;
   let exited: Promise<void> = Promise.resolve();
 
   const start = async (): Promise<void> => {
     rmSync(socket, { force: true });
-    // `ip netns exec` execs janus in place, so the child's PID is Janus's own.
-    const proc = spawn('ip', ['netns', 'exec', network.sfuNamespace, 'janus', '-F', dir, '-o'], {
+    // `ip netns exec` execs janus in place, so the child's PID is Janus's own. Its log goes to a file per start too:
+    // on a pipe it writes the banner only.
+    const proc = spawn('ip', ['netns', 'exec', network.sfuNamespace, 'janus', '-F', dir, '-o', '-L', join(dir, `janus-${++starts}.log`)], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child = proc;
@@ -82,7 +84,7 @@ export async function startJanus(options: { apiSecret?: string } & VethOptions =
     apiSecret,
     network,
     pid: () => child?.pid ?? -1,
-    output: () => text,
+    output: () => [text, ...Array.from({ length: starts }, (_, i) => readLog(join(dir, `janus-${i + 1}.log`)))].join('\n'),
     kill,
     start,
     async stop() {
@@ -164,4 +166,9 @@ admin: { admin_ws = false admin_wss = false }
   );
   // Rooms are made by the signaling server through the API only, never from the config.
   writeFileSync(join(dir, 'janus.plugin.videoroom.jcfg'), `general: { lock_rtp_forward = true }\n`);
+}
+
+/** A Janus log file's text ('' when it was never written or is gone with the directory). */
+function readLog(path: string): string {
+  return existsSync(path) ? readFileSync(path, 'utf8') : '';
 }

@@ -217,7 +217,10 @@ class SfuMedia implements SfuTopology {
     const offer = await this.#o.server.subscribe(wanted);
     this.#subscribed = wanted;
     this.#subscribedScreens = screens;
-    await this.#subscriberFor().handleOffer(offer);
+    const subscriber = this.#subscriberFor();
+    await subscriber.handleOffer(offer);
+    // Someone added to a receiving connection that is already up gets no state change of it: say where it is now.
+    this.#subscriberState(subscriber.state);
   }
 
   #subscriberFor(): SfuSubscriber {

@@ -8,9 +8,14 @@ import { ENGINES, useStore } from '../store/__fixtures__/engines.js';
 import { DATABASE_FILE } from '../store/database.js';
 import { SqliteSql } from '../store/sqlite-sql.js';
 import { AccountService } from './account-service.js';
-import { DUMMY_HASH } from './password-hash.js';
+import { DUMMY_HASH, type PasswordCost } from './password-hash.js';
 
-// Real scrypt (~0.3 s a hash): each test spends as few hashes as it can.
+/**
+ * The logic runs on cheap hashes (N=2^10, about 1 ms); the tests of what is stored and of the
+ * timing use the server's own cost (~0.3 s a hash here) and say so.
+ */
+const CHEAP: PasswordCost = { log2N: 10 };
+// Budget per test: the two with real hashes make at most 4 (~0.3 s each quiet); PostgreSQL's tests share 2 loaded cores.
 const SLOW = 30_000;
 const TTL = 24 * 3600_000;
 
@@ -32,7 +37,7 @@ describe.each(ENGINES)('accounts on %s', (engine) => {
 
   beforeEach(() => {
     clock = Date.now(); // opening the store prunes by the real clock, so test sessions must not start out expired
-    accounts = new AccountService(store.sql, { sessionTtlMs: TTL, now: () => clock });
+    accounts = new AccountService(store.sql, { sessionTtlMs: TTL, now: () => clock, passwordCost: CHEAP });
   });
 
   async function count(table: string, where = '', params: (number | Buffer)[] = []): Promise<number> {
@@ -50,6 +55,7 @@ describe.each(ENGINES)('accounts on %s', (engine) => {
 
   describe('register', () => {
     it('creates the account and a working session, storing neither the token nor the password in plain text', async () => {
+      accounts = new AccountService(store.sql, { sessionTtlMs: TTL, now: () => clock }); // the server's own cost
       const session = await accounts.register('alice', 'correct horse battery');
       expect(session.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
       expect(session).toMatchObject({ username: 'alice', expiresAt: clock + TTL });
@@ -75,7 +81,7 @@ describe.each(ENGINES)('accounts on %s', (engine) => {
 
     it('keeps accounts and sessions across a restart', async () => {
       const session = await accounts.register('alice', 'correct horse battery');
-      accounts = new AccountService(await store.reopen(), { sessionTtlMs: TTL, now: () => clock });
+      accounts = new AccountService(await store.reopen(), { sessionTtlMs: TTL, now: () => clock, passwordCost: CHEAP });
       expect((await accounts.authenticate(session.token)).username).toBe('alice');
     }, SLOW);
 
@@ -127,6 +133,7 @@ describe.each(ENGINES)('accounts on %s', (engine) => {
     }, SLOW);
 
     it('spends a full scrypt on an unknown username, so timing does not reveal which names exist', async () => {
+      accounts = new AccountService(store.sql, { sessionTtlMs: TTL, now: () => clock }); // the server's own cost
       await DUMMY_HASH(); // made once per process; not part of what is measured
       const started = performance.now();
       await rejectsWith(accounts.login('nobody', 'correct horse battery'), 'bad_credentials');

@@ -9,7 +9,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { AppError } from '../app-error.js';
 import { KEY_B64URL_PATTERN, MAX_ACCOUNT_PASSWORD, MIN_ACCOUNT_PASSWORD, USERNAME_PATTERN } from '../protocol/index.js';
 import { isUniqueViolation, type SqlExecutor, type SqlStore } from '../store/sql.js';
-import { DUMMY_HASH, hashPassword, needsRehash, verifyPassword } from './password-hash.js';
+import { DUMMY_HASH, hashPassword, needsRehash, PASSWORD_COST, verifyPassword, type PasswordCost } from './password-hash.js';
 
 export interface Session {
   token: string;
@@ -38,14 +38,17 @@ interface AccountRow {
 export class AccountService {
   private readonly now: () => number;
   private readonly sessionTtlMs: number;
+  private readonly cost: PasswordCost;
   private lastPrune = -Infinity;
 
   constructor(
     private readonly db: SqlStore,
-    opts: { sessionTtlMs: number; now?: () => number },
+    /** `passwordCost`: PASSWORD_COST unless a test of the logic asks for cheaper hashes. */
+    opts: { sessionTtlMs: number; now?: () => number; passwordCost?: PasswordCost },
   ) {
     this.sessionTtlMs = opts.sessionTtlMs;
     this.now = opts.now ?? Date.now;
+    this.cost = opts.passwordCost ?? PASSWORD_COST;
   }
 
   async register(username: string, password: string): Promise<Session> {
@@ -55,7 +58,7 @@ export class AccountService {
     checkPasswordPolicy(username, password);
     // Checked first so a taken name costs no hash; registration says "taken" anyway.
     if (await this.db.get(SQL.byName, [username])) throw usernameTaken();
-    const hash = await hashPassword(password);
+    const hash = await hashPassword(password, this.cost);
     const now = this.now();
     try {
       return await this.db.transaction(async (tx) => {
@@ -72,11 +75,11 @@ export class AccountService {
   async login(username: string, password: string): Promise<Session> {
     const account = await this.db.get<AccountRow>(SQL.byName, [username]);
     // An unknown name still costs one scrypt, so timing does not tell which names exist.
-    const ok = await verifyPassword(password, account?.password_hash ?? (await DUMMY_HASH()));
+    const ok = await verifyPassword(password, account?.password_hash ?? (await DUMMY_HASH(this.cost)));
     if (!account || !ok) throw new AppError('bad_credentials', 'wrong username or password');
-    if (needsRehash(account.password_hash)) {
+    if (needsRehash(account.password_hash, this.cost)) {
       // Parameters were raised since this hash was made: upgrade it now that we have the password.
-      await this.db.run(SQL.rehash, [await hashPassword(password), account.id, account.password_hash]);
+      await this.db.run(SQL.rehash, [await hashPassword(password, this.cost), account.id, account.password_hash]);
     }
     await this.pruneExpired();
     return this.newSession(this.db, account.id, account.username);
@@ -123,7 +126,7 @@ export class AccountService {
       throw new AppError('bad_credentials', 'the current password is wrong');
     }
     checkPasswordPolicy(account.username, newPassword);
-    const hash = await hashPassword(newPassword);
+    const hash = await hashPassword(newPassword, this.cost);
     return this.db.transaction(async (tx) => {
       const now = this.now();
       const changes = await tx.run(SQL.setPassword, [hash, now, accountId, account.password_hash]);

@@ -60,6 +60,16 @@ describe('password hashing', () => {
     expect(needsRehash('garbage')).toBe(true);
   });
 
+  it('hashes at a cost asked for, says so in the hash, and asks for a rehash only against another cost', async () => {
+    const cheap = { log2N: 10 };
+    const encoded = await hashPassword('correct horse battery', cheap);
+    expect(encoded).toMatch(/^scrypt\$10\$8\$1\$/);
+    expect(await verifyPassword('correct horse battery', encoded)).toBe(true);
+    expect(needsRehash(encoded, cheap)).toBe(false);
+    expect(needsRehash(encoded)).toBe(true);
+    expect(await DUMMY_HASH(cheap)).toMatch(/^scrypt\$10\$/);
+  });
+
   it('makes the dummy hash once, as a real scrypt hash that no simple password matches', async () => {
     const first = DUMMY_HASH();
     expect(DUMMY_HASH()).toBe(first);

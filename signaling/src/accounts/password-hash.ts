@@ -43,10 +43,22 @@ function normalise(password: string): string {
   return password.normalize('NFKC');
 }
 
-export async function hashPassword(password: string): Promise<string> {
+/** scrypt's cost: N = 2^log2N. */
+export interface PasswordCost {
+  log2N: number;
+}
+
+/**
+ * What the server hashes with. Only tests of the account logic pass a cheaper
+ * cost (each hash here is ~0.3 s; the suite makes hundreds); the tests of the
+ * parameters and of the timing use this one.
+ */
+export const PASSWORD_COST: PasswordCost = { log2N: LOG2_N };
+
+export async function hashPassword(password: string, cost: PasswordCost = PASSWORD_COST): Promise<string> {
   const salt = randomBytes(SALT_BYTES);
-  const hash = await scryptAsync(normalise(password), salt, KEY_BYTES, { N: 2 ** LOG2_N, r: R, p: P, maxmem: MAX_MEM });
-  return ['scrypt', LOG2_N, R, P, salt.toString('base64'), hash.toString('base64')].join('$');
+  const hash = await scryptAsync(normalise(password), salt, KEY_BYTES, { N: 2 ** cost.log2N, r: R, p: P, maxmem: MAX_MEM });
+  return ['scrypt', cost.log2N, R, P, salt.toString('base64'), hash.toString('base64')].join('$');
 }
 
 interface Parsed {
@@ -82,12 +94,13 @@ export async function verifyPassword(password: string, encoded: string): Promise
 }
 
 /** True when `encoded` was made with other parameters than today's: hash again at the next log-in. */
-export function needsRehash(encoded: string): boolean {
+export function needsRehash(encoded: string, cost: PasswordCost = PASSWORD_COST): boolean {
   const parsed = parse(encoded);
-  return !parsed || parsed.log2N !== LOG2_N || parsed.r !== R || parsed.p !== P || parsed.hash.length !== KEY_BYTES;
+  return !parsed || parsed.log2N !== cost.log2N || parsed.r !== R || parsed.p !== P || parsed.hash.length !== KEY_BYTES;
 }
 
-let dummy: Promise<string> | undefined;
+/** Per cost (the server has one; tests of the logic use a cheaper one too). */
+const dummies = new Map<number, Promise<string>>();
 
 /**
  * A real hash of a random password nobody knows. Log-in verifies against it
@@ -95,10 +108,14 @@ let dummy: Promise<string> | undefined;
  * as a known one and timing does not reveal which usernames exist. Made on
  * first use (not at import) and then kept.
  */
-export const DUMMY_HASH = (): Promise<string> => {
-  dummy ??= hashPassword(randomBytes(32).toString('base64url')).catch((err: unknown) => {
-    dummy = undefined; // let the next log-in try again rather than fail forever
-    throw err;
-  });
+export const DUMMY_HASH = (cost: PasswordCost = PASSWORD_COST): Promise<string> => {
+  let dummy = dummies.get(cost.log2N);
+  if (!dummy) {
+    dummy = hashPassword(randomBytes(32).toString('base64url'), cost).catch((err: unknown) => {
+      dummies.delete(cost.log2N); // let the next log-in try again rather than fail forever
+      throw err;
+    });
+    dummies.set(cost.log2N, dummy);
+  }
   return dummy;
 };

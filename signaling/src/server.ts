@@ -92,7 +92,7 @@ export async function startServer(
 
   routeUpgrades(server, wss, ctx, createAcceptor(ctx, connections));
   const stopSpread = startSpread(ctx);
-  const heartbeat = startHeartbeat(connections, metrics, config.heartbeatMs);
+  const heartbeat = startHeartbeat(connections, metrics, logger, config.heartbeatMs);
   const gauges = setInterval(() => refreshGauges(ctx), 1000);
   const checks = setInterval(() => void checkDependencies(ctx), DEPENDENCY_CHECK_MS);
   heartbeat.unref();
@@ -278,11 +278,12 @@ function createAcceptor(ctx: ServerContext, connections: Set<Connection>): (ws: 
 }
 
 /** Browsers cannot send pings, but they answer ours; a socket that misses one is dead. */
-function startHeartbeat(connections: Set<Connection>, metrics: ServerMetrics, periodMs: number): ReturnType<typeof setInterval> {
+function startHeartbeat(connections: Set<Connection>, metrics: ServerMetrics, logger: Logger, periodMs: number): ReturnType<typeof setInterval> {
   return setInterval(() => {
     for (const conn of connections) {
       if (!conn.alive) {
         metrics.closes.inc({ code: String(CLOSE.heartbeat) });
+        logger.info({ event: 'heartbeat_missed', conn: conn.id });
         conn.ws.terminate();
         continue;
       }

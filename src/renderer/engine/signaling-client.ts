@@ -260,6 +260,7 @@ export class SignalingClient implements SignalingConnection {
       return;
     }
     // Also reached when a reconnect attempt fails before opening: back off further.
+    if (this._state === 'open') console.warn(`meriMeet: the connection to the meeting server closed (code ${code}); reconnecting`);
     this.setState('reconnecting', { closeCode: code });
     this.scheduleReconnect();
   }
@@ -290,6 +291,7 @@ export class SignalingClient implements SignalingConnection {
         // (sleep, network change) even if the browser has not noticed. Don't wait for
         // a close handshake that will never come.
         socket.close(4000, 'ping timeout');
+        console.warn(`meriMeet: nothing from the meeting server for ${this.opts.pingIntervalMs} ms after a ping; reconnecting`);
         this.handleClose(socket, 1006);
         return;
       }

@@ -556,6 +556,19 @@ describe('reconnect', () => {
     expect(sig.requested.filter((m) => m.type === 'room.join')).toHaveLength(2);
   });
 
+  it('asks again when the resume goes unanswered on a socket still open, rather than stay "reconnecting"', async () => {
+    await joinedCall();
+    sig.drop();
+    let asked = 0;
+    sig.replies['room.resume'] = () => (++asked === 1 ? new SignalingError('timeout', 'no answer') : joined({ resumed: true, resumeToken: 'token-2' }));
+    sig.reopen();
+    await vi.waitFor(() => expect(engine.getState().phase).toBe('in-call'));
+    expect(sig.requested.filter((m) => m.type === 'room.resume')).toEqual([
+      { type: 'room.resume', resumeToken: 'token-1' },
+      { type: 'room.resume', resumeToken: 'token-1' },
+    ]);
+  });
+
   it('a lobby guest asks again after a reconnect', async () => {
     sig.replies['room.join'] = { type: 'room.waiting', meetingId: MEETING, hostPresent: false };
     await engine.join(opts());

@@ -143,6 +143,13 @@ export class Admission {
       if (reply.type === 'room.joined') this.joined(reply);
     } catch (err) {
       if (s.ended) return;
+      // Unanswered on a socket still open (a busy server or page): ask again, or the call would
+      // say "Reconnecting…" for good. The token stays valid, and resuming twice on one socket is harmless.
+      if (err instanceof SignalingError && err.code === 'timeout' && s.signaling.state === 'open') {
+        console.warn('meriMeet: the meeting server did not answer the resume; asking again');
+        return this.resume();
+      }
+      // The socket went down again: its next open resumes.
       if (err instanceof SignalingError && ['disconnected', 'not_connected', 'timeout'].includes(err.code)) return;
       // The place is gone (grace period over, server restarted too long ago…): join again as a new peer.
       await this.#rejoin();

@@ -214,7 +214,7 @@ describe('SignalingClient', () => {
     expect(FakeSocket.all).toHaveLength(2);
   });
 
-  it('pings every 10 s and treats a silent socket as dead', async () => {
+  it('pings every 10 s and treats a socket silent through two pings as dead', async () => {
     const c = await connected();
     const first = FakeSocket.last();
     await vi.advanceTimersByTimeAsync(10_000);
@@ -222,8 +222,12 @@ describe('SignalingClient', () => {
     first.receive({ type: 'pong', time: 1 }); // alive
     await vi.advanceTimersByTimeAsync(10_000);
     expect(first.sent).toHaveLength(2);
+    // No answer for one period (a stalled page may not have read it yet): ping again.
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(first.sent).toHaveLength(3);
     expect(c.state).toBe('open');
-    // no answer for a whole period: dead
+    expect(first.closedWith).toBeNull();
+    // Nothing through two pings: dead.
     await vi.advanceTimersByTimeAsync(10_000);
     expect(first.closedWith).toBe(4000);
     expect(c.state).toBe('reconnecting');

@@ -31,6 +31,9 @@ import {
 
 // Importers keep one place to import the client's whole surface from.
 export { DEFAULT_BACKOFF, backoffDelay, type BackoffOptions } from './reconnect-backoff.js';
+
+/** Unanswered pings after which the socket counts as dead (startPing). */
+const PINGS_BEFORE_DEAD = 2;
 export {
   SignalingError,
   type ConnectionState,
@@ -52,7 +55,7 @@ export interface SignalingClientOptions {
   reconnect?: boolean;
   backoff?: BackoffOptions;
   random?: () => number;
-  /** App-level ping period; a socket that stays silent for a whole period after a ping is dead. */
+  /** App-level ping period; a socket that stays silent through two pings (two whole periods) is dead. */
   pingIntervalMs?: number;
   requestTimeoutMs?: number;
 }
@@ -77,8 +80,8 @@ export class SignalingClient implements SignalingConnection {
   private everOpened = false;
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   private pingTimer: ReturnType<typeof setInterval> | null = null;
-  /** Set when a ping goes out; cleared by any incoming frame. */
-  private awaitingLife = false;
+  /** Pings sent since the last frame came in (any frame clears it). */
+  private unansweredPings = 0;
   /** From `server.draining`: wait about this long before the next attempt. */
   private drainHintMs: number | null = null;
   /** Frames that failed validation (not JSON, or not a server message). */
@@ -221,7 +224,7 @@ export class SignalingClient implements SignalingConnection {
   }
 
   private handleFrame(data: unknown): void {
-    this.awaitingLife = false;
+    this.unansweredPings = 0;
     if (typeof data !== 'string') {
       this.droppedFrames++;
       return;
@@ -282,20 +285,21 @@ export class SignalingClient implements SignalingConnection {
 
   private startPing(): void {
     this.stopPing();
-    this.awaitingLife = false;
+    this.unansweredPings = 0;
     this.pingTimer = setInterval(() => {
       const socket = this.socket;
       if (!socket || this._state !== 'open') return;
-      if (this.awaitingLife) {
-        // Nothing at all arrived for a whole period after our ping: the socket is dead
-        // (sleep, network change) even if the browser has not noticed. Don't wait for
-        // a close handshake that will never come.
+      if (this.unansweredPings >= PINGS_BEFORE_DEAD) {
+        // Nothing at all arrived through two pings: the socket is dead (sleep, network
+        // change) even if the browser has not noticed. Don't wait for a close handshake
+        // that will never come. Not after one: a page whose main thread stalls for seconds
+        // (a busy call on a small machine) may run this timer before the answer it queued.
         socket.close(4000, 'ping timeout');
-        console.warn(`meriMeet: nothing from the meeting server for ${this.opts.pingIntervalMs} ms after a ping; reconnecting`);
+        console.warn(`meriMeet: nothing from the meeting server through ${PINGS_BEFORE_DEAD} pings ${this.opts.pingIntervalMs} ms apart; reconnecting`);
         this.handleClose(socket, 1006);
         return;
       }
-      this.awaitingLife = true;
+      this.unansweredPings++;
       socket.send(JSON.stringify({ type: 'ping' }));
     }, this.opts.pingIntervalMs);
   }

@@ -3,7 +3,9 @@
  * browser hands frames over (frame-worker.ts): seal with our current media
  * key, or open with the sender's key ring. One FrameEncryptor per call: its
  * counters are per key, shared by all our senders, so (KID, CTR) never
- * repeats (RFC 9605 §4.3).
+ * repeats (RFC 9605 §4.3). One FrameDecryptor per sender: a frame whose
+ * counter that sender's key has already opened is a replay and is dropped
+ * (replay-window.ts).
  */
 import { clearByteCount } from './codec-clear-bytes.js';
 import { kidOf, type MediaKey } from './media-key.js';
@@ -11,6 +13,10 @@ import type { ReceiverKeyRing } from './receiver-key-ring.js';
 import { deriveSframeKey, readSframeHeader, sframeDecrypt, sframeEncrypt, type SframeKey } from './sframe-cipher.js';
 import type { MediaKind } from './media-e2ee.js';
 import { FrameTimings } from './frame-timings.js';
+import { ReplayWindow } from './replay-window.js';
+
+/** Replay windows kept per sender: its newest keys' (a superseded key opens frames for 10 s at most). */
+const WINDOWS_KEPT = 4;
 
 export class FrameEncryptor {
   #key: { kid: number; sframe: Promise<SframeKey>; ctr: bigint } | null = null;
@@ -39,6 +45,10 @@ export class FrameDecryptor {
   readonly timings: FrameTimings;
   frames = 0;
   dropped = 0;
+  /** Of `dropped`, the frames that opened but had been opened before (or were too old to tell). */
+  replayed = 0;
+  /** Per key id, newest last. */
+  readonly #windows = new Map<bigint, ReplayWindow>();
 
   constructor(
     private readonly ring: ReceiverKeyRing,
@@ -52,13 +62,15 @@ export class FrameDecryptor {
     const started = performance.now();
     const clear = clearByteCount(kind, frame);
     const parsed = readSframeHeader(frame, clear);
-    const kid = parsed ? parsed.header.kid : null;
-    const key = kid !== null && kid <= BigInt(Number.MAX_SAFE_INTEGER) ? await this.ring.keyFor(Number(kid)) : null;
+    const kid = parsed && parsed.header.kid <= BigInt(Number.MAX_SAFE_INTEGER) ? parsed.header.kid : null;
+    // A counter seen before is not worth opening; an unknown key id has no window yet.
+    if (kid !== null && this.#windows.get(kid)?.mayAccept(parsed!.header.ctr) === false) return this.#drop(true);
+    const key = kid !== null ? await this.ring.keyFor(Number(kid)) : null;
     const body = key ? await sframeDecrypt(key, frame, clear) : null;
-    if (!body) {
-      this.dropped++;
-      return null;
-    }
+    if (!body) return this.#drop(false);
+    // Recorded only once authentic (a forged frame moves no window and makes none), and checked
+    // again: another track of the sender may have opened the same counter meanwhile.
+    if (!this.#windowFor(kid!).accept(parsed!.header.ctr)) return this.#drop(true);
     this.ring.confirm(Number(kid));
     const out = new Uint8Array(clear + body.length);
     out.set(frame.subarray(0, clear));
@@ -66,5 +78,22 @@ export class FrameDecryptor {
     this.timings.record(performance.now() - started);
     this.frames++;
     return out;
+  }
+
+  #drop(replayed: boolean): null {
+    this.dropped++;
+    if (replayed) this.replayed++;
+    return null;
+  }
+
+  /** The key's window, made when its first frame opens; only the newest WINDOWS_KEPT keys keep theirs. */
+  #windowFor(kid: bigint): ReplayWindow {
+    let window = this.#windows.get(kid);
+    if (!window) {
+      window = new ReplayWindow();
+      this.#windows.set(kid, window);
+      for (const old of this.#windows.keys()) if (this.#windows.size > WINDOWS_KEPT) this.#windows.delete(old);
+    }
+    return window;
   }
 }

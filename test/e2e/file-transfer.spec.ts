@@ -36,31 +36,35 @@ async function meetingOf(people: { open(name: string): Promise<Person> }, server
 }
 
 /**
- * Measured on 2 cores (all three people in one Chromium, so one network thread carries both ends of
- * every channel): accept → both verified in 15.7 s quiet and 32.3 s with `stress-ng --cpu 1`; the
- * whole test 34–49 s quiet and 60–90 s hogged. Budgets: about 3× and 2.7× the loaded figures.
+ * 8 MiB: 64 chunks to each of two people, enough for progress between 0 and the end to show on
+ * both sides (throughput is the `files` benchmark's job). With 20 MiB, measured on 2 cores (all
+ * three people in one Chromium, so one network thread carries both ends of every channel): accept
+ * → both verified in 15.7 s quiet and 32.3 s with `stress-ng --cpu 1`; the whole test 34–49 s
+ * quiet, 60–90 s hogged, and 126 s in a CI run of 2026-12-02, the suite's longest. Budgets kept
+ * from then: over 3× and 2.7× the loaded figures for 2.5 times less data.
  */
-const RECEIVED_20_MIB_MS = 100_000;
-const TEST_20_MIB_MS = 240_000;
+const FILE_BYTES = 8 * MiB;
+const RECEIVED_MS = 100_000;
+const TEST_MS = 240_000;
 
-test('a 20 MiB file reaches two people, verified, with progress shown on both sides', async ({ people, server }) => {
-  test.setTimeout(TEST_20_MIB_MS);
+test('an 8 MiB file reaches two people, verified, with progress shown on both sides', async ({ people, server }) => {
+  test.setTimeout(TEST_MS);
   const [ada, bob, cyd] = await meetingOf(people, server, ['Ada', 'Bob', 'Cyd']);
-  const data = randomBytes(20 * MiB);
+  const data = randomBytes(FILE_BYTES);
   for (const p of [ada!, bob!, cyd!]) await recordProgress(p.page);
 
   await sendFile(ada!.page, { name: 'quarterly-report.pdf', buffer: data });
   for (const p of [bob!, cyd!]) {
     await expect(transfer(ada!.page, 'quarterly-report.pdf', `to ${p.name}`)).toContainText(`Waiting for ${p.name} to accept.`);
     // Nothing is written before the person accepts.
-    await expect(p.page.getByRole('status').filter({ hasText: 'Ada wants to send you quarterly-report.pdf (20.0 MB).' })).toBeVisible();
+    await expect(p.page.getByRole('status').filter({ hasText: 'Ada wants to send you quarterly-report.pdf (8.0 MB).' })).toBeVisible();
     expect(await incomingFiles(p.page)).toEqual([]);
   }
   for (const p of [bob!, cyd!]) await acceptFile(p.page, 'quarterly-report.pdf', 'Ada');
 
   for (const p of [bob!, cyd!]) {
     const item = transfer(p.page, 'quarterly-report.pdf', 'from Ada');
-    await expect(item).toContainText('Received from Ada and verified (SHA-256).', { timeout: RECEIVED_20_MIB_MS });
+    await expect(item).toContainText('Received from Ada and verified (SHA-256).', { timeout: RECEIVED_MS });
     const saved = await saveFile(p.page, 'quarterly-report.pdf');
     expect(saved.suggested).toBe('quarterly-report.pdf');
     expect(saved.bytes.length).toBe(data.length);

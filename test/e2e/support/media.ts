@@ -86,7 +86,8 @@ export async function expectVideoFlowing(page: InPage, peerId: string, timeoutMs
   await expect
     .poll(async () => {
       const f = await videoProgress(page, peerId);
-      return f.width > 0 && f.height > 0 && f.frames > 0;
+      // Decoded frames count too: the element's presented count can stay frozen while decoding goes on (progressOf).
+      return f.width > 0 && f.height > 0 && (f.frames > 0 || (f.decoded ?? 0) > 0);
     }, { message: `video from ${peerId} decodes frames of non-zero size`, timeout: timeoutMs })
     .toBe(true);
   let baseline = await videoProgress(page, peerId);

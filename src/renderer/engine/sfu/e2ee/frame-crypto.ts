@@ -45,7 +45,7 @@ export class FrameDecryptor {
   readonly timings: FrameTimings;
   frames = 0;
   dropped = 0;
-  /** Of `dropped`, the frames that opened but had been opened before (or were too old to tell). */
+  /** Of `dropped`, the authentic-looking frames refused for their counter: opened before, or older than the window. */
   replayed = 0;
   /** Per key id, newest last. */
   readonly #windows = new Map<bigint, ReplayWindow>();
@@ -92,7 +92,8 @@ export class FrameDecryptor {
     if (!window) {
       window = new ReplayWindow();
       this.#windows.set(kid, window);
-      for (const old of this.#windows.keys()) if (this.#windows.size > WINDOWS_KEPT) this.#windows.delete(old);
+      // Maps keep insertion order: the first key is the oldest window.
+      if (this.#windows.size > WINDOWS_KEPT) this.#windows.delete(this.#windows.keys().next().value!);
     }
     return window;
   }
